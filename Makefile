@@ -1,0 +1,52 @@
+# Thin wrappers around the commands README.md shows.
+#   make run            execute every lesson (quick profile; PROFILE=full for the real lessons)
+#   make test           unit tests + every notebook under nbval (quick profile)
+#   make lab            JupyterLab in the course environment
+# The environment is a venv in .venv, created on first use from pyproject.toml.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= quick
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-unit test-notebooks lab strip images clean help
+
+help:
+	@echo "make run [PROFILE=quick|full]  execute every lesson, write build/report.md"
+	@echo "make test                      unit tests + all notebooks under nbval (quick profile)"
+	@echo "make lab                       open JupyterLab on notebooks/"
+	@echo "make strip                     remove outputs from notebooks before committing"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(PY) -m course_utils.runner --profile $(PROFILE)
+
+test: setup
+	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks $(PYTEST_ARGS)
+
+test-unit: setup
+	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests $(PYTEST_ARGS)
+
+test-notebooks: setup
+	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider notebooks $(PYTEST_ARGS)
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks
+
+strip: setup
+	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
+
+images: setup
+	$(PY) images/draw_diagrams.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,46 @@
+"""course_utils: the helper package of the rnn-course lessons.
+
+Light to import: submodules that need TensorFlow (``metrics``, ``text``'s
+tf.data helpers, ``cells``...) are imported on first attribute access, so
+``import course_utils as cu`` stays fast.
+
+The notebooks use::
+
+    import course_utils as cu
+    cu.seed_everything(42)
+    cfg = cu.profile(quick=dict(epochs=1), full=dict(epochs=10))
+    ds = cu.data.load("imdb")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .settings import current_profile, is_quick, profile, seed_everything
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "cells",
+    "data",
+    "decoding",
+    "exercises",
+    "metrics",
+    "plots",
+    "results",
+    "runner",
+    "settings",
+    "text",
+    "training",
+)
+
+__all__ = ["current_profile", "is_quick", "profile", "seed_everything", *_SUBMODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")

@@ -1,0 +1,244 @@
+"""Turning a model's next-token scores into sequences.
+
+All functions are framework-neutral: they call a ``step_fn`` you write in the
+notebook, so the model code stays visible there::
+
+    def step_fn(token_ids, state):
+        # token_ids: (k,) int array, the last token of each of k hypotheses
+        # state: whatever your decoder carries (arrays with a leading k axis)
+        # returns (scores (k, vocab), new_state)
+        ...
+
+Scores may be logits or log-probabilities (``scores_are="logits"`` or
+``"log_probs"``); they are turned into log-probabilities internally.
+A state may be an array, or a tuple/list/dict of arrays (or ``None``), each
+with the hypotheses along axis 0; beam search reorders it with ``take``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+StepFn = Callable[[np.ndarray, Any], tuple[Any, Any]]
+
+
+def log_softmax(scores: Any, axis: int = -1) -> np.ndarray:
+    """Numerically stable log-softmax of ``scores`` along ``axis``."""
+    s = np.asarray(scores, dtype=np.float64)
+    s = s - s.max(axis=axis, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+
+
+def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
+    """Probabilities ``softmax(logits / temperature)``, shape as ``logits``.
+
+    ``temperature`` -> 0 gives a one-hot at the argmax (the first one on ties);
+    1 leaves the distribution unchanged; larger values flatten it.
+    """
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0, got {temperature}")
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0 or temperature < 1e-6:
+        out = np.zeros_like(logits)
+        idx = logits.argmax(axis=-1)
+        np.put_along_axis(out, np.expand_dims(idx, -1), 1.0, axis=-1)
+        return out
+    return np.exp(log_softmax(logits / temperature))
+
+
+def sample_with_temperature(
+    logits: Any, temperature: float = 1.0, rng: np.random.Generator | int | None = None
+) -> np.ndarray | int:
+    """Draw one id from ``softmax(logits / temperature)``.
+
+    ``logits``: ``(vocab,)`` -> an int; ``(batch, vocab)`` -> ``(batch,)`` ids.
+    ``temperature == 0`` is greedy (argmax) and needs no randomness.
+    """
+    logits = np.asarray(logits)
+    if logits.ndim not in (1, 2):
+        raise ValueError(f"logits must be (vocab,) or (batch, vocab), got shape {logits.shape}")
+    probs = apply_temperature(logits, temperature)
+    if temperature == 0 or temperature < 1e-6:
+        ids = probs.argmax(-1)
+    else:
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        p2 = probs.reshape(-1, probs.shape[-1])
+        # inverse-CDF sampling, vectorised over the batch
+        cdf = np.cumsum(p2, axis=-1)
+        u = gen.random((p2.shape[0], 1)) * cdf[:, -1:]
+        ids = np.minimum((cdf < u).sum(axis=-1), p2.shape[-1] - 1).reshape(probs.shape[:-1])
+    return int(ids) if logits.ndim == 1 else ids.astype(np.int64)
+
+
+def _to_log_probs(scores: Any, scores_are: str) -> np.ndarray:
+    arr = np.asarray(scores, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"step_fn must return scores of shape (k, vocab), got {arr.shape}")
+    if scores_are == "logits":
+        return log_softmax(arr)
+    if scores_are == "log_probs":
+        return arr
+    if scores_are == "probs":
+        with np.errstate(divide="ignore"):
+            return np.log(arr)
+    raise ValueError(f"scores_are must be 'logits', 'log_probs' or 'probs', got {scores_are!r}")
+
+
+def _take(state: Any, idx: np.ndarray) -> Any:
+    """Select hypotheses ``idx`` along axis 0 of every array in ``state``."""
+    if state is None:
+        return None
+    if isinstance(state, dict):
+        return {k: _take(v, idx) for k, v in state.items()}
+    if isinstance(state, (list, tuple)):
+        return type(state)(_take(v, idx) for v in state)
+    if hasattr(state, "numpy") and not isinstance(state, np.ndarray):
+        import tensorflow as tf
+
+        return tf.gather(state, idx, axis=0)
+    return np.take(np.asarray(state), idx, axis=0)
+
+
+def sample_sequence(
+    step_fn: StepFn,
+    first_ids: Any,
+    state: Any,
+    steps: int,
+    temperature: float = 1.0,
+    seed: int | None = 0,
+    scores_are: str = "logits",
+) -> np.ndarray:
+    """Generate ``steps`` ids per row by sampling, feeding each back in.
+
+    ``first_ids``: ``(batch,)`` ids to start from. Returns ``(batch, steps)``.
+    Deterministic for a fixed ``seed``; ``temperature=0`` is greedy.
+    """
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(first_ids, dtype=np.int64).reshape(-1)
+    out = np.zeros((ids.size, steps), dtype=np.int64)
+    for t in range(steps):
+        scores, state = step_fn(ids, state)
+        logp = _to_log_probs(scores, scores_are)
+        ids = np.asarray(sample_with_temperature(logp, temperature, rng), dtype=np.int64).reshape(-1)
+        out[:, t] = ids
+    return out
+
+
+def greedy_decode(
+    step_fn: StepFn,
+    state: Any,
+    bos_id: int,
+    eos_id: int,
+    max_len: int,
+    batch_size: int = 1,
+    scores_are: str = "logits",
+) -> list[list[int]]:
+    """Pick the most likely next token until EOS or ``max_len``, for a batch.
+
+    Returns one id list per row, without BOS and EOS.
+    """
+    if max_len < 1:
+        raise ValueError(f"max_len must be >= 1, got {max_len}")
+    ids = np.full(batch_size, bos_id, dtype=np.int64)
+    done = np.zeros(batch_size, dtype=bool)
+    outputs: list[list[int]] = [[] for _ in range(batch_size)]
+    for _ in range(max_len):
+        scores, state = step_fn(ids, state)
+        logp = _to_log_probs(scores, scores_are)
+        if logp.shape[0] != batch_size:
+            raise ValueError(f"step_fn returned {logp.shape[0]} rows for a batch of {batch_size}")
+        ids = logp.argmax(-1).astype(np.int64)
+        for i in np.flatnonzero(~done):
+            if ids[i] == eos_id:
+                done[i] = True
+            else:
+                outputs[i].append(int(ids[i]))
+        if done.all():
+            break
+    return outputs
+
+
+@dataclass
+class Hypothesis:
+    """One beam-search result: token ids (no BOS/EOS), total log-probability, finished flag."""
+
+    ids: list[int]
+    log_prob: float
+    finished: bool
+
+    def score(self, length_penalty: float = 0.0) -> float:
+        """Log-probability divided by ``len ** length_penalty`` (0: no normalisation)."""
+        n = len(self.ids) + (1 if self.finished else 0)
+        return self.log_prob / (max(n, 1) ** length_penalty)
+
+
+def beam_search(
+    step_fn: StepFn,
+    state: Any,
+    bos_id: int,
+    eos_id: int,
+    max_len: int,
+    beam_width: int = 4,
+    length_penalty: float = 0.0,
+    scores_are: str = "logits",
+    return_all: bool = False,
+) -> list[int] | list[Hypothesis]:
+    """Beam search for ONE input: keep the ``beam_width`` best partial outputs.
+
+    ``state`` has a leading axis of size 1 (the one input); it is copied for
+    each hypothesis. Returns the best id list (no BOS/EOS), or every
+    finished/kept hypothesis best first when ``return_all``. With
+    ``beam_width=1`` the result equals :func:`greedy_decode`.
+    """
+    if beam_width < 1:
+        raise ValueError(f"beam_width must be >= 1, got {beam_width}")
+    if max_len < 1:
+        raise ValueError(f"max_len must be >= 1, got {max_len}")
+    beams = [Hypothesis([], 0.0, False)]
+    last = np.array([bos_id], dtype=np.int64)
+    finished: list[Hypothesis] = []
+    for _ in range(max_len):
+        scores, new_state = step_fn(last, state)
+        logp = _to_log_probs(scores, scores_are)
+        if logp.shape[0] != len(beams):
+            raise ValueError(f"step_fn returned {logp.shape[0]} rows for {len(beams)} hypotheses")
+        vocab = logp.shape[1]
+        total = np.array([b.log_prob for b in beams])[:, None] + logp
+        flat = total.ravel()
+        order = np.argsort(-flat, kind="stable")[: 2 * beam_width]
+        keep_rows, keep_ids, next_beams = [], [], []
+        for rank, j in enumerate(order):
+            row, tok = divmod(int(j), vocab)
+            if not np.isfinite(flat[j]):
+                continue
+            if tok == eos_id:
+                # an ending counts only if it is among the k best continuations
+                if rank < beam_width:
+                    finished.append(Hypothesis(list(beams[row].ids), float(flat[j]), True))
+            elif len(next_beams) < beam_width:
+                next_beams.append(Hypothesis(beams[row].ids + [tok], float(flat[j]), False))
+                keep_rows.append(row)
+                keep_ids.append(tok)
+        if not next_beams:
+            break
+        if len(finished) >= beam_width:
+            # log-probabilities only fall as tokens are added: stop once no open
+            # hypothesis can still beat the k best finished ones
+            kth_best = sorted((h.log_prob for h in finished), reverse=True)[beam_width - 1]
+            if max(h.log_prob for h in next_beams) <= kth_best:
+                break
+        beams = next_beams
+        state = _take(new_state, np.asarray(keep_rows))
+        last = np.asarray(keep_ids, dtype=np.int64)
+    else:
+        finished.extend(beams)
+    if not finished:
+        finished = beams
+    ranked = sorted(finished, key=lambda h: h.score(length_penalty), reverse=True)
+    return ranked if return_all else ranked[0].ids

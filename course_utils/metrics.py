@@ -1,0 +1,181 @@
+"""Masked metrics and losses for padded sequence labelling, and per-class scores.
+
+Padding positions are recognised from **y_true** (the label equals
+``pad_id``), never from the prediction: that is the mistake of source lesson
+004, whose "masked accuracy" masked on the predicted class instead.
+
+Both :class:`MaskedAccuracy` and :func:`masked_sparse_categorical_crossentropy`
+work in ``model.compile(...)`` and in a hand-written training loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+
+
+def _check_shapes(y_true: Any, y_pred: Any) -> None:
+    t, p = tuple(y_true.shape), tuple(y_pred.shape)
+    if len(p) != len(t) + 1 and not (len(p) == len(t) and t[-1:] == (1,)):
+        raise ValueError(
+            f"y_true {t} and y_pred {p} do not fit: expected integer labels (batch, time) "
+            "and per-class scores (batch, time, classes)"
+        )
+
+
+@keras.saving.register_keras_serializable(package="course_utils")
+class MaskedAccuracy(keras.metrics.Metric):
+    """Token accuracy that ignores every position where ``y_true == pad_id``.
+
+    ``y_true``: integer labels ``(batch, time)``; ``y_pred``: scores or
+    probabilities ``(batch, time, classes)``. The result is
+    (correct non-padding tokens) / (non-padding tokens), accumulated over
+    batches; 0 when no token has been seen.
+    """
+
+    def __init__(self, pad_id: int = 0, name: str = "masked_accuracy", **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
+        self.pad_id = int(pad_id)
+        self.correct = self.add_variable(shape=(), initializer="zeros", name="correct", dtype="float32")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count", dtype="float32")
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        y_true = ops.convert_to_tensor(y_true)
+        y_pred = ops.convert_to_tensor(y_pred)
+        _check_shapes(y_true, y_pred)
+        if len(y_true.shape) == len(y_pred.shape):
+            y_true = ops.squeeze(y_true, -1)
+        y_true = ops.cast(y_true, "int32")
+        predicted = ops.cast(ops.argmax(y_pred, axis=-1), "int32")
+        keep = ops.cast(ops.not_equal(y_true, self.pad_id), "float32")
+        if sample_weight is not None:
+            keep = keep * ops.cast(ops.reshape(sample_weight, ops.shape(keep)), "float32")
+        hits = ops.cast(ops.equal(y_true, predicted), "float32") * keep
+        self.correct.assign_add(ops.sum(hits))
+        self.count.assign_add(ops.sum(keep))
+
+    def result(self) -> Any:
+        return ops.divide_no_nan(self.correct, self.count)
+
+    def reset_state(self) -> None:
+        self.correct.assign(0.0)
+        self.count.assign(0.0)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "pad_id": self.pad_id}
+
+
+@keras.saving.register_keras_serializable(package="course_utils")
+def masked_sparse_categorical_crossentropy(
+    y_true: Any, y_pred: Any, pad_id: int = 0, from_logits: bool = False
+) -> Any:
+    """Mean sparse cross-entropy over the non-padding positions of ``y_true``.
+
+    ``y_true``: integer labels ``(batch, time)``; ``y_pred``: probabilities
+    (or logits with ``from_logits=True``) ``(batch, time, classes)``.
+    Returns a scalar; a batch made only of padding gives 0 (not NaN).
+    """
+    y_true = ops.convert_to_tensor(y_true)
+    y_pred = ops.convert_to_tensor(y_pred)
+    _check_shapes(y_true, y_pred)
+    if len(y_true.shape) == len(y_pred.shape):
+        y_true = ops.squeeze(y_true, -1)
+    y_true = ops.cast(y_true, "int32")
+    per_token = keras.losses.sparse_categorical_crossentropy(
+        ops.maximum(y_true, 0), y_pred, from_logits=from_logits
+    )
+    keep = ops.cast(ops.not_equal(y_true, pad_id), per_token.dtype)
+    return ops.divide_no_nan(ops.sum(per_token * keep), ops.sum(keep))
+
+
+@keras.saving.register_keras_serializable(package="course_utils")
+class MaskedSparseCategoricalCrossentropy(keras.losses.Loss):
+    """Loss-object form of :func:`masked_sparse_categorical_crossentropy`.
+
+    Use it in ``model.compile(loss=...)`` when you want the settings saved
+    with the model (``pad_id``, ``from_logits``).
+    """
+
+    def __init__(self, pad_id: int = 0, from_logits: bool = False, name: str = "masked_sparse_cce", **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self.pad_id = int(pad_id)
+        self.from_logits = bool(from_logits)
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        return masked_sparse_categorical_crossentropy(y_true, y_pred, self.pad_id, self.from_logits)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"pad_id": self.pad_id, "from_logits": self.from_logits, "name": self.name}
+
+
+def masked_accuracy_numpy(y_true: Any, y_pred: Any, pad_id: int = 0) -> float:
+    """NumPy reference: accuracy over positions where ``y_true != pad_id``.
+
+    ``y_pred`` may be class scores ``(batch, time, classes)`` or predicted ids
+    ``(batch, time)``. Returns NaN when there is no non-padding token.
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_pred.ndim == y_true.ndim + 1:
+        y_pred = y_pred.argmax(-1)
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"shapes differ: y_true {y_true.shape}, predicted ids {y_pred.shape}")
+    keep = y_true != pad_id
+    n = int(keep.sum())
+    return float("nan") if n == 0 else float((y_true[keep] == y_pred[keep]).sum() / n)
+
+
+def per_class_accuracy(
+    y_true: Sequence[int] | np.ndarray,
+    y_pred: Sequence[int] | np.ndarray,
+    label_names: Sequence[str],
+    ignore: Sequence[int] = (),
+) -> Any:
+    """Accuracy (recall) per class as a pandas DataFrame, sorted by support.
+
+    ``y_true`` and ``y_pred`` are integer ids of any (matching) shape;
+    positions whose true id is in ``ignore`` (e.g. padding) are skipped.
+    Columns: ``label``, ``support``, ``correct``, ``accuracy``.
+    """
+    import pandas as pd
+
+    t = np.asarray(y_true).ravel()
+    p = np.asarray(y_pred).ravel()
+    if t.shape != p.shape:
+        raise ValueError(f"y_true has {t.size} items but y_pred has {p.size}")
+    if t.size and (t.max() >= len(label_names) or t.min() < 0):
+        raise ValueError(f"label ids must be in 0..{len(label_names) - 1}")
+    keep = ~np.isin(t, list(ignore))
+    t, p = t[keep], p[keep]
+    rows = []
+    for idx, name in enumerate(label_names):
+        if idx in ignore:
+            continue
+        sel = t == idx
+        n = int(sel.sum())
+        if n == 0:
+            continue
+        c = int((p[sel] == idx).sum())
+        rows.append({"label": name, "support": n, "correct": c, "accuracy": c / n})
+    df = pd.DataFrame(rows, columns=["label", "support", "correct", "accuracy"])
+    return df.sort_values("support", ascending=False, ignore_index=True)
+
+
+def flatten_unpadded(y_true: Any, y_pred: Any, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Drop padding positions (from ``y_true``) and flatten: for per-token reports.
+
+    ``y_pred`` may be ids ``(batch, time)`` or scores ``(batch, time, classes)``.
+    Returns ``(true_ids, predicted_ids)``, both 1-D.
+    """
+    t = np.asarray(y_true)
+    p = np.asarray(y_pred)
+    if p.ndim == t.ndim + 1:
+        p = p.argmax(-1)
+    if p.shape != t.shape:
+        raise ValueError(f"shapes differ: y_true {t.shape}, predicted ids {p.shape}")
+    keep = t != pad_id
+    return t[keep], p[keep]

@@ -1,0 +1,218 @@
+"""Plots the lessons share: training curves, confusion matrices, attention maps,
+positional encodings and pictures of padded batches.
+
+Every function draws on a new figure (or the ``ax`` given), returns the
+matplotlib ``Figure``, and, when ``COURSE_RESULTS_DIR`` is set, can save it
+there with :func:`save_figure` so the course report can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import settings
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    if matplotlib.get_backend().lower() == "agg" or not _in_notebook():
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        return get_ipython() is not None
+    except ImportError:
+        return False
+
+
+def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:
+    hist = getattr(history, "history", history)
+    if not isinstance(hist, Mapping) or not hist:
+        raise ValueError("plot_history() needs a keras History (model.fit's return value) or a non-empty dict")
+    return hist
+
+
+def plot_history(
+    history: Any,
+    metrics: Sequence[str] | None = None,
+    title: str | None = None,
+    save_as: str | None = None,
+) -> Any:
+    """Training (solid) and validation (dashed) curves, one panel per metric.
+
+    ``history`` is what ``model.fit`` returns (or its ``.history`` dict);
+    ``metrics`` defaults to every non-validation key. Returns the Figure.
+    """
+    hist = _history_dict(history)
+    if metrics is None:
+        metrics = [k for k in hist if not k.startswith("val_") and k not in ("learning_rate", "lr")]
+    unknown = [m for m in metrics if m not in hist]
+    if unknown:
+        raise ValueError(f"metrics {unknown} are not in the history; it has: {sorted(hist)}")
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    for ax, name in zip(axes[0], metrics):
+        values = hist[name]
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(epochs, values, "o-", label="train")
+        if f"val_{name}" in hist:
+            ax.plot(epochs, hist[f"val_{name}"], "s--", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+        if len(epochs) < 12:
+            ax.set_xticks(epochs)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if save_as:
+        save_figure(fig, save_as)
+    return fig
+
+
+def plot_confusion_matrix(
+    y_true: Sequence[int] | np.ndarray,
+    y_pred: Sequence[int] | np.ndarray,
+    label_names: Sequence[str],
+    normalize: bool = True,
+    title: str | None = None,
+    ax: Any = None,
+    save_as: str | None = None,
+) -> Any:
+    """A confusion matrix (rows: true class, columns: predicted); row-normalised by default."""
+    from sklearn.metrics import confusion_matrix
+
+    n = len(label_names)
+    cm = confusion_matrix(np.asarray(y_true).ravel(), np.asarray(y_pred).ravel(), labels=list(range(n)))
+    shown = cm.astype(float)
+    if normalize:
+        shown = shown / np.maximum(shown.sum(axis=1, keepdims=True), 1)
+    plt = _plt()
+    if ax is None:
+        size = max(3.5, 0.45 * n + 2)
+        fig, ax = plt.subplots(figsize=(size + 1, size))
+    else:
+        fig = ax.figure
+    im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    ax.set_xticks(range(n), label_names, rotation=60 if n > 4 else 0, ha="right" if n > 4 else "center")
+    ax.set_yticks(range(n), label_names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if n <= 15:
+        for i in range(n):
+            for j in range(n):
+                txt = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
+                        color="white" if shown[i, j] > 0.6 * (shown.max() or 1) else "black")
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    ax.set_title(title or ("confusion matrix (row-normalised)" if normalize else "confusion matrix"))
+    fig.tight_layout()
+    if save_as:
+        save_figure(fig, save_as)
+    return fig
+
+
+def plot_attention(
+    weights: Any,
+    source_tokens: Sequence[str],
+    target_tokens: Sequence[str],
+    title: str | None = None,
+    ax: Any = None,
+    save_as: str | None = None,
+) -> Any:
+    """Heatmap of attention ``weights`` ``(target_len, source_len)``: which source
+    token each output token looked at."""
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 2:
+        raise ValueError(f"attention weights must be 2-D (target, source), got shape {w.shape}")
+    w = w[: len(target_tokens), : len(source_tokens)]
+    if w.shape != (len(target_tokens), len(source_tokens)):
+        raise ValueError(
+            f"weights {np.shape(weights)} are smaller than the tokens given "
+            f"({len(target_tokens)} target x {len(source_tokens)} source)"
+        )
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(0.5 * len(source_tokens) + 2, 0.45 * len(target_tokens) + 1.5))
+    else:
+        fig = ax.figure
+    im = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(w.max(), 1e-9), aspect="auto")
+    ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
+    ax.set_yticks(range(len(target_tokens)), target_tokens)
+    ax.set_xlabel("source")
+    ax.set_ylabel("output")
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    if save_as:
+        save_figure(fig, save_as)
+    return fig
+
+
+def plot_positional_encoding(pe: Any, title: str = "positional encoding", ax: Any = None) -> Any:
+    """Image of a positional-encoding matrix ``(positions, depth)``."""
+    pe = np.asarray(pe)
+    if pe.ndim != 2:
+        raise ValueError(f"positional encoding must be 2-D (positions, depth), got shape {pe.shape}")
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+    else:
+        fig = ax.figure
+    im = ax.imshow(pe, cmap="RdBu", aspect="auto", vmin=-1, vmax=1)
+    ax.set_xlabel("depth (embedding dimension)")
+    ax.set_ylabel("position")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return fig
+
+
+def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any = None) -> Any:
+    """Picture of a padded batch ``(batch, time)``: tokens dark, padding light."""
+    arr = np.asarray(batch)
+    if arr.ndim != 2:
+        raise ValueError(f"plot_padding() needs a 2-D (batch, time) array, got shape {arr.shape}")
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(min(12, 0.25 * arr.shape[1] + 2), 0.3 * arr.shape[0] + 1.2))
+    else:
+        fig = ax.figure
+    ax.imshow(arr != pad_id, cmap="Greys", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
+    share = float(np.mean(arr == pad_id)) if arr.size else 0.0
+    ax.set_title(title or f"{share:.0%} of this batch is padding")
+    ax.set_xlabel("time step")
+    ax.set_ylabel("sequence")
+    fig.tight_layout()
+    return fig
+
+
+def save_figure(fig: Any, name: str) -> Path | None:
+    """Save ``fig`` as ``<COURSE_RESULTS_DIR>/figures/<name>.png`` (no-op when unset).
+
+    Returns the path written, or None.
+    """
+    out = settings.get().results_dir
+    if out is None:
+        return None
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "figure"
+    path = out / "figures" / f"{safe}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=90, bbox_inches="tight")
+    tmp.replace(path)
+    return path

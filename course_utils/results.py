@@ -1,0 +1,128 @@
+"""Headline results of a lesson: recorded once, shown as the closing table.
+
+A notebook calls :func:`record` for each number it wants to report (a test
+accuracy, a BLEU score, or a check such as "NumPy LSTM matches Keras").
+:func:`table` shows them as the notebook's "what we measured" table, and when
+``COURSE_RESULTS_DIR`` is set (the course runner sets it) every record is also
+appended as one JSON line to ``<COURSE_RESULTS_DIR>/<lesson>.jsonl``, so the
+course report can collect them without parsing notebook outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from . import settings
+
+SOURCES = ("cache", "mirror", "download", "synthetic", "generated", "none")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One headline number (or check) of one lesson."""
+
+    lesson: str
+    metric: str
+    value: float | str
+    split: str
+    profile: str
+    source: str
+    seconds: float | None = None
+    note: str = ""
+    recorded_at: float = 0.0
+
+
+_records: list[Result] = []
+
+
+def record(
+    lesson: str,
+    metric: str,
+    value: float | int | str,
+    *,
+    split: str = "test",
+    source: str = "none",
+    seconds: float | None = None,
+    note: str = "",
+) -> Result:
+    """Record one result of ``lesson`` (e.g. ``"05_imdb_sentiment"``).
+
+    ``value`` is a number or a short text for checks; ``source`` is where the
+    data came from (``data.load(...).source``; ``"none"`` if the lesson used
+    no dataset). Returns the stored :class:`Result`.
+    """
+    if not lesson or not metric:
+        raise ValueError("record(): lesson and metric must be non-empty strings")
+    if source not in SOURCES:
+        raise ValueError(f"record(): source {source!r} is not one of {', '.join(SOURCES)}")
+    if isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, (int, float)) or hasattr(value, "item"):
+        value = float(value)
+        if math.isnan(value):
+            raise ValueError(f"record(): {metric} is NaN; something went wrong upstream")
+    elif not isinstance(value, str):
+        raise TypeError(f"record(): value must be a number or a string, got {type(value).__name__}")
+    res = Result(
+        lesson=lesson,
+        metric=metric,
+        value=value,
+        split=split,
+        profile=settings.current_profile(),
+        source=source,
+        seconds=None if seconds is None else round(float(seconds), 2),
+        note=note,
+        recorded_at=time.time(),
+    )
+    _records.append(res)
+    out_dir = settings.get().results_dir
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with open(out_dir / f"{lesson}.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(asdict(res)) + "\n")
+    return res
+
+
+def recorded(lesson: str | None = None) -> list[Result]:
+    """The results recorded in this process (optionally for one lesson)."""
+    return [r for r in _records if lesson is None or r.lesson == lesson]
+
+
+def clear() -> None:
+    """Forget the in-memory records (files already written stay)."""
+    _records.clear()
+
+
+def table(lesson: str | None = None) -> Any:
+    """The recorded results as a pandas DataFrame: the closing table of a notebook."""
+    import pandas as pd
+
+    rows = [
+        {
+            "metric": r.metric,
+            "value": r.value,
+            "split": r.split,
+            "profile": r.profile,
+            "data source": r.source,
+            "seconds": r.seconds,
+            "note": r.note,
+        }
+        for r in recorded(lesson)
+    ]
+    return pd.DataFrame(rows, columns=["metric", "value", "split", "profile", "data source", "seconds", "note"])
+
+
+def load_dir(path: Any) -> list[Result]:
+    """Read every ``*.jsonl`` file written by :func:`record` in ``path``."""
+    from pathlib import Path
+
+    out: list[Result] = []
+    for f in sorted(Path(path).glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(Result(**json.loads(line)))
+    return out

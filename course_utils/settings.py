@@ -1,0 +1,174 @@
+"""Run profile, paths and seeding, read from environment variables.
+
+Environment variables (all optional):
+
+``COURSE_PROFILE``
+    ``quick`` (CI and a first look: small data, few epochs) or ``full``
+    (the real lesson). Default ``full``.
+``COURSE_DATA_DIR``
+    Cache folder for downloaded and extracted files. Default: the user's
+    cache directory (``~/.cache/rnn-course`` on Linux).
+``COURSE_DATA_MIRROR``
+    One or more folders, separated by the OS path separator (``:`` on
+    Linux/macOS, ``;`` on Windows), holding pre-fetched upstream files.
+``COURSE_OFFLINE``
+    ``1`` (or ``true``/``yes``): never touch the network.
+``COURSE_RESULTS_DIR``
+    Where notebooks record their headline results (see ``course_utils.results``).
+
+The values are read once, on first use, and cached; call :func:`reload`
+after changing the environment (tests do).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROFILES: tuple[str, ...] = ("quick", "full")
+DEFAULT_PROFILE = "full"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the course settings taken from the environment."""
+
+    profile: str
+    data_dir: Path
+    mirror_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    offline: bool = False
+    results_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Build settings from ``environ`` (default: ``os.environ``).
+
+        Raises ``ValueError`` for an unknown profile or offline value.
+        """
+        env = os.environ if environ is None else environ
+        profile = env.get("COURSE_PROFILE", DEFAULT_PROFILE).strip().lower() or DEFAULT_PROFILE
+        if profile not in PROFILES:
+            raise ValueError(
+                f"COURSE_PROFILE={env.get('COURSE_PROFILE')!r} is not a valid profile; "
+                f"use one of: {', '.join(PROFILES)}"
+            )
+        offline_raw = env.get("COURSE_OFFLINE", "").strip().lower()
+        if offline_raw not in _TRUE | _FALSE:
+            raise ValueError(
+                f"COURSE_OFFLINE={env.get('COURSE_OFFLINE')!r} is not understood; "
+                "use 1 (never touch the network) or 0"
+            )
+        data_dir = env.get("COURSE_DATA_DIR") or _default_cache_dir()
+        mirrors = tuple(
+            Path(p).expanduser()
+            for p in env.get("COURSE_DATA_MIRROR", "").split(os.pathsep)
+            if p.strip()
+        )
+        results = env.get("COURSE_RESULTS_DIR")
+        return cls(
+            profile=profile,
+            data_dir=Path(data_dir).expanduser(),
+            mirror_dirs=mirrors,
+            offline=offline_raw in _TRUE,
+            results_dir=Path(results).expanduser() if results else None,
+        )
+
+
+def _default_cache_dir() -> str:
+    import platformdirs
+
+    return platformdirs.user_cache_dir("rnn-course", appauthor=False)
+
+
+_current: Settings | None = None
+
+
+def get() -> Settings:
+    """The current settings (read from the environment on first call)."""
+    global _current
+    if _current is None:
+        _current = Settings.from_env()
+    return _current
+
+
+def reload() -> Settings:
+    """Forget the cached settings and read the environment again."""
+    global _current
+    _current = None
+    return get()
+
+
+def current_profile() -> str:
+    """``"quick"`` or ``"full"``."""
+    return get().profile
+
+
+def is_quick() -> bool:
+    """True in the quick (CI) profile."""
+    return get().profile == "quick"
+
+
+class ProfileConfig(dict):
+    """The sizes chosen for the current profile: a dict with attribute access."""
+
+    profile: str
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(
+                f"no setting {key!r} in this profile; defined: {', '.join(self)}"
+            ) from None
+
+    def __repr__(self) -> str:
+        items = ", ".join(f"{k}={v!r}" for k, v in self.items())
+        return f"profile {self.profile!r}: {items}"
+
+
+def profile(*, quick: dict[str, Any], full: dict[str, Any], show: bool = True) -> ProfileConfig:
+    """Pick this notebook's sizes for the current profile.
+
+    ``quick`` and ``full`` must define the same keys, so a notebook cannot
+    forget a size in one of them. Returns a dict with attribute access, e.g.
+    ``cfg = profile(quick=dict(epochs=1), full=dict(epochs=10)); cfg.epochs``.
+    """
+    if set(quick) != set(full):
+        missing_q = sorted(set(full) - set(quick))
+        missing_f = sorted(set(quick) - set(full))
+        raise ValueError(
+            "profile(): quick and full must define the same keys; "
+            f"missing in quick: {missing_q}, missing in full: {missing_f}"
+        )
+    name = current_profile()
+    cfg = ProfileConfig(quick if name == "quick" else full)
+    cfg.profile = name
+    if show:
+        print(f"Running the {cfg!r}")
+    return cfg
+
+
+def seed_everything(seed: int = 42) -> int:
+    """Seed Python, NumPy and TensorFlow/Keras for a reproducible run.
+
+    Returns the seed, so a notebook can print or record it.
+    """
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    import numpy as np
+
+    np.random.seed(seed)
+    try:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+    except ImportError:  # keras is a dependency, but keep settings usable without it
+        pass
+    return seed

@@ -1,0 +1,344 @@
+"""Tokens, vocabularies, padding and length bucketing.
+
+- :func:`tokenize`: a simple lower-casing word tokeniser for the lessons.
+- :class:`Vocabulary`: token <-> id with padding id 0 and out-of-vocabulary id 1.
+- :func:`pad`: pad or truncate id sequences to one length (pre or post).
+- :func:`padding_fraction`: the share of a padded batch that is padding.
+- :func:`bucketed_dataset`: a ``tf.data`` pipeline that batches sequences of
+  similar length together, so little of each batch is padding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+PAD = "<pad>"
+OOV = "<unk>"
+
+_TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+
+
+def tokenize(text: str, lower: bool = True, punctuation: bool = True) -> list[str]:
+    """Split ``text`` into word tokens (and punctuation tokens if ``punctuation``).
+
+    >>> tokenize("Don't panic, Alice!")
+    ["don't", 'panic', ',', 'alice', '!']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"tokenize() needs a str, got {type(text).__name__}")
+    if lower:
+        text = text.lower()
+    tokens = _TOKEN_RE.findall(text)
+    if not punctuation:
+        tokens = [t for t in tokens if re.match(r"[\w']", t)]
+    return tokens
+
+
+class Vocabulary:
+    """A mapping between tokens and integer ids.
+
+    Id 0 is always padding (``<pad>``) and id 1 out-of-vocabulary (``<unk>``);
+    optional ``specials`` (e.g. ``("<bos>", "<eos>")``) come next, then the
+    tokens from most to least frequent (ties broken alphabetically, so a
+    vocabulary built twice from the same data is identical).
+    """
+
+    pad_id = 0
+    oov_id = 1
+
+    def __init__(self, tokens: Sequence[str], specials: Sequence[str] = ()) -> None:
+        """Make a vocabulary from an ordered token list (without the reserved ones)."""
+        reserved = [PAD, OOV, *specials]
+        if len(set(reserved)) != len(reserved):
+            raise ValueError(f"duplicate special tokens: {list(specials)}")
+        clash = set(tokens) & set(reserved)
+        if clash:
+            raise ValueError(f"tokens clash with reserved ones: {sorted(clash)}")
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("tokens must be unique")
+        self.specials: tuple[str, ...] = tuple(specials)
+        self.id_to_token: list[str] = [*reserved, *tokens]
+        self.token_to_id: dict[str, int] = {t: i for i, t in enumerate(self.id_to_token)}
+
+    @classmethod
+    def build(
+        cls,
+        token_lists: Iterable[Sequence[str]],
+        max_size: int | None = None,
+        min_freq: int = 1,
+        specials: Sequence[str] = (),
+    ) -> "Vocabulary":
+        """Count tokens in ``token_lists`` and keep the most frequent.
+
+        ``max_size`` counts every id, reserved ones included (like Keras'
+        ``max_tokens``); ``min_freq`` drops rarer tokens.
+        """
+        if min_freq < 1:
+            raise ValueError(f"min_freq must be >= 1, got {min_freq}")
+        if isinstance(token_lists, str):
+            raise TypeError("build() needs a list of token lists, not one string")
+        counts: Counter[str] = Counter()
+        for tokens in token_lists:
+            if isinstance(tokens, str):
+                raise TypeError("build() needs token lists; tokenize the texts first")
+            counts.update(tokens)
+        reserved = 2 + len(specials)
+        if max_size is not None and max_size < reserved:
+            raise ValueError(f"max_size={max_size} leaves no room: {reserved} ids are reserved")
+        for special in (PAD, OOV, *specials):
+            counts.pop(special, None)
+        ranked = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+        if max_size is not None:
+            ranked = ranked[: max_size - reserved]
+        vocab = cls(ranked, specials=specials)
+        vocab.counts = {t: counts[t] for t in ranked}
+        return vocab
+
+    def __len__(self) -> int:
+        return len(self.id_to_token)
+
+    def __contains__(self, token: object) -> bool:
+        return token in self.token_to_id
+
+    def __repr__(self) -> str:
+        head = ", ".join(self.id_to_token[: min(8, len(self))])
+        return f"Vocabulary({len(self)} ids: {head}, ...)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vocabulary) and self.id_to_token == other.id_to_token
+
+    def id(self, token: str) -> int:
+        """The id of ``token`` (the OOV id if unknown)."""
+        return self.token_to_id.get(token, self.oov_id)
+
+    def encode(self, tokens: Sequence[str]) -> list[int]:
+        """Tokens -> ids; unknown tokens become the OOV id (1)."""
+        if isinstance(tokens, str):
+            raise TypeError("encode() needs a list of tokens, not a string; tokenize it first")
+        get = self.token_to_id.get
+        return [get(t, self.oov_id) for t in tokens]
+
+    def encode_many(self, token_lists: Iterable[Sequence[str]]) -> list[list[int]]:
+        """Encode several token lists."""
+        return [self.encode(t) for t in token_lists]
+
+    def decode(self, ids: Iterable[int], skip_pad: bool = True) -> list[str]:
+        """Ids -> tokens; padding ids are dropped unless ``skip_pad`` is False."""
+        out = []
+        n = len(self.id_to_token)
+        for i in ids:
+            i = int(i)
+            if not 0 <= i < n:
+                raise ValueError(f"id {i} is outside this vocabulary (0..{n - 1})")
+            if skip_pad and i == self.pad_id:
+                continue
+            out.append(self.id_to_token[i])
+        return out
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the vocabulary as JSON (atomically: no half-written file)."""
+        path = Path(path)
+        payload = {"format": "rnn-course-vocabulary/1", "specials": list(self.specials), "tokens": self.id_to_token}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "Vocabulary":
+        """Read a vocabulary written by :meth:`save`."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != "rnn-course-vocabulary/1":
+            raise ValueError(f"{path} is not a vocabulary saved by Vocabulary.save()")
+        tokens = data["tokens"]
+        specials = data.get("specials", [])
+        if tokens[:2] != [PAD, OOV]:
+            raise ValueError(f"{path}: the first two tokens must be {PAD!r} and {OOV!r}")
+        return cls(tokens[2 + len(specials):], specials=specials)
+
+
+def pad(
+    sequences: Sequence[Sequence[Any]],
+    maxlen: int | None = None,
+    padding: str = "post",
+    truncating: str = "post",
+    value: Any = 0,
+    dtype: str | np.dtype = "int32",
+) -> np.ndarray:
+    """Pad (or truncate) sequences to one length: ``(n,)`` lists -> ``(n, maxlen)`` array.
+
+    ``padding="post"`` adds ``value`` at the end, ``"pre"`` at the start.
+    ``truncating="post"`` keeps the beginning of long sequences, ``"pre"``
+    keeps the end. ``maxlen=None`` uses the longest sequence.
+    """
+    for name, arg in (("padding", padding), ("truncating", truncating)):
+        if arg not in ("pre", "post"):
+            raise ValueError(f"{name} must be 'pre' or 'post', got {arg!r}")
+    if isinstance(sequences, np.ndarray) and sequences.ndim == 1 and sequences.dtype != object:
+        raise ValueError("pad() needs a list of sequences, got a single 1-D array; wrap it in a list")
+    seqs = [list(s) for s in sequences]
+    if maxlen is None:
+        maxlen = max((len(s) for s in seqs), default=0)
+    if maxlen < 0:
+        raise ValueError(f"maxlen must be >= 0, got {maxlen}")
+    out = np.full((len(seqs), maxlen), value, dtype=dtype)
+    for i, s in enumerate(seqs):
+        if len(s) > maxlen:
+            s = s[len(s) - maxlen:] if truncating == "pre" else s[:maxlen]
+        if not s:
+            continue
+        if padding == "post":
+            out[i, : len(s)] = s
+        else:
+            out[i, maxlen - len(s):] = s
+    return out
+
+
+def padding_fraction(batch: Any, pad_id: int = 0) -> float:
+    """The share of positions in a padded batch ``(batch, time)`` equal to ``pad_id``."""
+    arr = np.asarray(batch)
+    if arr.ndim != 2:
+        raise ValueError(f"padding_fraction() needs a 2-D (batch, time) array, got shape {arr.shape}")
+    if arr.size == 0:
+        return 0.0
+    return float(np.mean(arr == pad_id))
+
+
+def length_boundaries(lengths: Sequence[int], n_buckets: int = 8) -> list[int]:
+    """Bucket boundaries at length quantiles, for :func:`bucketed_dataset`.
+
+    Returns up to ``n_buckets - 1`` increasing boundaries (a sequence of
+    length ``L`` goes to the first bucket whose boundary is ``> L``).
+    """
+    if n_buckets < 1:
+        raise ValueError(f"n_buckets must be >= 1, got {n_buckets}")
+    lengths = np.asarray(lengths)
+    if lengths.size == 0:
+        raise ValueError("length_boundaries() needs at least one length")
+    qs = np.quantile(lengths, np.linspace(0, 1, n_buckets + 1)[1:-1])
+    return sorted({int(q) + 1 for q in qs})
+
+
+def bucketed_dataset(
+    sequences: Sequence[Sequence[int]],
+    targets: Sequence[Any] | np.ndarray,
+    batch_size: int,
+    boundaries: Sequence[int] | None = None,
+    n_buckets: int = 8,
+    shuffle: bool = True,
+    seed: int = 0,
+    pad_id: int = 0,
+    target_pad: int = 0,
+) -> Any:
+    """A ``tf.data.Dataset`` of ``(x, y)`` batches grouped by sequence length.
+
+    ``sequences`` are id lists of varying length; ``targets`` is either one
+    label per sequence (``(n,)``) or one label per token (lists with the
+    same lengths as the sequences, padded with ``target_pad``). Each batch is
+    padded (post) only to its own longest sequence, so far less of it is
+    padding than with pad-to-longest. Boundaries default to
+    :func:`length_boundaries` with ``n_buckets``.
+    """
+    import tensorflow as tf
+
+    if len(sequences) != len(targets):
+        raise ValueError(f"{len(sequences)} sequences but {len(targets)} targets")
+    if len(sequences) == 0:
+        raise ValueError("bucketed_dataset() needs at least one sequence")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    lengths = [len(s) for s in sequences]
+    if min(lengths) == 0:
+        raise ValueError("empty sequences cannot be batched; drop them first")
+    per_token = not np.isscalar(targets[0]) and np.ndim(targets[0]) == 1
+    if per_token and any(len(t) != n for t, n in zip(targets, lengths)):
+        raise ValueError("per-token targets must have the same length as their sequences")
+    if boundaries is None:
+        boundaries = length_boundaries(lengths, n_buckets)
+    boundaries = list(boundaries)
+
+    seqs = [np.asarray(s, dtype=np.int32) for s in sequences]
+    if per_token:
+        tgts = [np.asarray(t, dtype=np.int32) for t in targets]
+        y_spec = tf.TensorSpec([None], tf.int32)
+        y_shape: Any = [None]
+        y_pad: Any = tf.constant(target_pad, tf.int32)
+    else:
+        tgts = list(np.asarray(targets))
+        y_spec = tf.TensorSpec([], tf.as_dtype(np.asarray(targets).dtype))
+        y_shape = []
+        y_pad = tf.constant(0, y_spec.dtype)
+
+    def generate() -> Any:
+        yield from zip(seqs, tgts)
+
+    ds = tf.data.Dataset.from_generator(
+        generate, output_signature=(tf.TensorSpec([None], tf.int32), y_spec)
+    )
+    if shuffle:
+        ds = ds.shuffle(len(seqs), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.bucket_by_sequence_length(
+        element_length_func=lambda a, b: tf.shape(a)[0],
+        bucket_boundaries=boundaries,
+        bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
+        padded_shapes=([None], y_shape),
+        padding_values=(tf.constant(pad_id, tf.int32), y_pad),
+        pad_to_bucket_boundary=False,
+    )
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def padded_dataset(
+    sequences: Sequence[Sequence[int]],
+    targets: Sequence[Any] | np.ndarray,
+    batch_size: int,
+    maxlen: int | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    pad_id: int = 0,
+    target_pad: int = 0,
+) -> Any:
+    """A ``tf.data.Dataset`` with every sequence padded to one length (the naive way).
+
+    The counterpart of :func:`bucketed_dataset` for comparisons: same
+    arguments, but every batch is ``(batch_size, maxlen)``.
+    """
+    import tensorflow as tf
+
+    if len(sequences) != len(targets):
+        raise ValueError(f"{len(sequences)} sequences but {len(targets)} targets")
+    x = pad(sequences, maxlen=maxlen, value=pad_id)
+    per_token = not np.isscalar(targets[0]) and np.ndim(targets[0]) == 1
+    y = pad(targets, maxlen=x.shape[1], value=target_pad) if per_token else np.asarray(targets)
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def dataset_padding_fraction(dataset: Any, pad_id: int = 0) -> float:
+    """The padded share of all timesteps over one pass of a batched ``(x, y)`` dataset."""
+    total = padded = 0
+    for batch in dataset:
+        x = batch[0] if isinstance(batch, tuple) else batch
+        arr = np.asarray(x)
+        total += arr.size
+        padded += int(np.sum(arr == pad_id))
+    if total == 0:
+        raise ValueError("the dataset yielded no batches")
+    return padded / total

@@ -1,0 +1,99 @@
+"""Small training helpers the lessons share: epoch timing and comparison tables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import keras
+import numpy as np
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall time of every epoch in ``self.seconds`` (a list of floats)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+    @property
+    def per_epoch(self) -> float:
+        """Mean seconds per epoch, leaving out the first (graph tracing) when there are more."""
+        if not self.seconds:
+            raise ValueError("no epoch has finished yet")
+        s = self.seconds[1:] if len(self.seconds) > 1 else self.seconds
+        return float(np.mean(s))
+
+
+class ComparisonTable:
+    """Collects one row per model and shows them as a DataFrame.
+
+    >>> table = ComparisonTable()
+    >>> table.add("LSTM", accuracy=0.85, params=12345, seconds_per_epoch=3.2)
+    >>> table.frame()   # sorted by the first metric, best first
+    """
+
+    def __init__(self, sort_by: str | None = None, ascending: bool = False) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.sort_by = sort_by
+        self.ascending = ascending
+
+    def add(self, model: str, **values: Any) -> dict[str, Any]:
+        """Add (or replace) the row of ``model``; values are numbers or short texts."""
+        if not values:
+            raise ValueError("add() needs at least one value, e.g. accuracy=0.85")
+        self.rows = [r for r in self.rows if r["model"] != model]
+        row = {"model": model, **{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}}
+        self.rows.append(row)
+        return row
+
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame, best first by ``sort_by`` (default: first metric)."""
+        import pandas as pd
+
+        df = pd.DataFrame(self.rows)
+        if df.empty:
+            return df
+        key = self.sort_by or next((c for c in df.columns if c != "model"), None)
+        if key not in df.columns:
+            raise ValueError(f"cannot sort by {key!r}; columns: {list(df.columns)}")
+        return df.sort_values(key, ascending=self.ascending, ignore_index=True)
+
+    def best(self) -> dict[str, Any]:
+        """The best row by the sort key."""
+        df = self.frame()
+        if df.empty:
+            raise ValueError("the table is empty")
+        return df.iloc[0].to_dict()
+
+    def plot(self, metric: str, title: str | None = None) -> Any:
+        """A horizontal bar chart of one metric per model."""
+        import matplotlib.pyplot as plt
+
+        df = self.frame()
+        if metric not in df.columns:
+            raise ValueError(f"no column {metric!r}; columns: {list(df.columns)}")
+        fig, ax = plt.subplots(figsize=(6, 0.4 * len(df) + 1.2))
+        ax.barh(df["model"], df[metric])
+        ax.invert_yaxis()
+        ax.set_xlabel(metric)
+        ax.grid(axis="x", alpha=0.3)
+        if title:
+            ax.set_title(title)
+        fig.tight_layout()
+        return fig
+
+
+def count_params(model: Any) -> int:
+    """Trainable + non-trainable parameters of a built Keras model."""
+    if not getattr(model, "built", False):
+        raise ValueError("the model is not built yet: call it on data or give it an Input first")
+    return int(model.count_params())
