@@ -15,7 +15,12 @@ The notebooks use::
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
+
+# Quieten TensorFlow's C++ start-up chatter (CUDA probes on CPU-only machines)
+# before any lesson imports it; set the variable yourself to see it again.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from .settings import current_profile, is_quick, profile, seed_everything
 
