@@ -1,0 +1,268 @@
+"""Getting a file: cache -> mirror folders -> download (the synthetic fallback is in ``loaders``).
+
+Layout of the cache (``settings.get().data_dir``)::
+
+    files/<filename>        downloaded upstream files (same relative names as in a mirror)
+    stamps/                 "this file passed its check at this size and mtime" records
+    extracted/<dataset>/    archives unpacked safely (see ``archives``)
+    processed/              parsed datasets, so a warm load skips parsing
+    tensorflow_datasets/    an optional prepared tfds copy (ag_news_subset)
+
+Mirror files are read where they are, never copied. A mirror folder may hold
+a ``SHA256SUMS`` file; files listed there are checked against it (rebuilt
+archives differ from upstream bytes), other files against the registry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import settings
+from . import verify
+from .errors import CorruptFileError, DataUnavailableError
+from .types import FileSpec
+
+DOWNLOAD_TIMEOUT_S = 60
+USER_AGENT = "Mozilla/5.0 (compatible; rnn-course data fetcher; +https://pypi.org/project/pooch/)"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """Where a verified file was found: ``source`` is ``cache``, ``mirror`` or ``download``."""
+
+    filename: str
+    path: Path
+    source: str
+    sha256: str
+    mirror: Path | None = None
+
+
+def data_dir() -> Path:
+    """The cache folder (``COURSE_DATA_DIR``)."""
+    return settings.get().data_dir
+
+
+def files_dir() -> Path:
+    return data_dir() / "files"
+
+
+def stamps_dir() -> Path:
+    return data_dir() / "stamps"
+
+
+def cached_path(spec: FileSpec) -> Path:
+    """Where ``spec`` lives in the cache (whether or not it is there)."""
+    return files_dir() / spec.filename
+
+
+def _sums_for(mirror: Path) -> dict[str, str] | None:
+    return verify.read_sums(mirror)
+
+
+def from_cache(spec: FileSpec) -> FileRecord | None:
+    """The cached copy of ``spec`` if present and valid; a corrupt copy is removed and reported."""
+    path = cached_path(spec)
+    if not path.is_file():
+        return None
+    try:
+        digest = verify.verify_with_stamp(stamps_dir(), path, spec)
+    except CorruptFileError as err:
+        path.unlink(missing_ok=True)
+        verify.drop_stamp(stamps_dir(), path)
+        print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
+        return None
+    return FileRecord(spec.filename, path, "cache", digest)
+
+
+def mirror_candidates(spec: FileSpec) -> Iterator[tuple[Path, Path]]:
+    """(mirror folder, file path) for every mirror folder that holds ``spec.filename``."""
+    for mirror in settings.get().mirror_dirs:
+        path = mirror / spec.filename
+        if path.is_file():
+            yield mirror, path
+
+
+def from_mirrors(spec: FileSpec) -> FileRecord | None:
+    """The first mirror copy of ``spec``, verified. A bad mirror copy raises ``CorruptFileError``."""
+    for mirror, path in mirror_candidates(spec):
+        sums = _sums_for(mirror)
+        listed = sums.get(spec.filename) if sums else None
+        fix = f"It is in the mirror folder {mirror} (COURSE_DATA_MIRROR): replace it with a good copy"
+        if listed:
+            fix += f", or correct its line in {mirror / verify.SUMS_NAME}."
+        else:
+            fix += f". If it is a deliberately rebuilt file, list its sha256 in {mirror / verify.SUMS_NAME}."
+        digest = verify.verify_with_stamp(stamps_dir(), path, spec, sums_digest=listed, where=fix)
+        return FileRecord(spec.filename, path, "mirror", digest, mirror)
+    return None
+
+
+def locate(spec: FileSpec) -> FileRecord | None:
+    """Cache, then mirrors; None if neither has a (valid) copy. Never downloads."""
+    return from_cache(spec) or from_mirrors(spec)
+
+
+@contextlib.contextmanager
+def _quiet_pooch() -> Iterator[None]:
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def download_to(spec: FileSpec, target: Path, *, progress: bool = True, timeout: float | None = None) -> str:
+    """Download ``spec.url`` to ``target`` and verify it; returns its sha256.
+
+    The file is written under a temporary name next to ``target`` and renamed
+    only after it passed its check, so a failed or interrupted download
+    leaves nothing at ``target``. Raises ``CorruptFileError`` (bad content)
+    or the network error (``requests`` exceptions, ``OSError``).
+    """
+    import pooch
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmpdir = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
+    try:
+        downloader = pooch.HTTPDownloader(
+            progressbar=progress,
+            timeout=timeout or DOWNLOAD_TIMEOUT_S,
+            headers={"User-Agent": USER_AGENT},
+        )
+        print(f"[data] downloading {spec.url}")
+        with _quiet_pooch():
+            fetched = pooch.retrieve(
+                spec.url, known_hash=None, fname=Path(spec.filename).name, path=tmpdir, downloader=downloader
+            )
+        digest = verify.verify_file(
+            Path(fetched),
+            spec,
+            where=f"The download from {spec.url} was discarded; try again later or fetch the file by hand into a mirror folder.",
+        )
+        os.replace(fetched, target)
+        return digest
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def download(spec: FileSpec, *, progress: bool = True) -> FileRecord:
+    """Download ``spec`` into the cache (see :func:`download_to`)."""
+    target = cached_path(spec)
+    digest = download_to(spec, target, progress=progress)
+    verify.write_stamp(stamps_dir(), target, verify.check_descriptor(spec), digest)
+    return FileRecord(spec.filename, target, "download", digest)
+
+
+def unavailable_message(dataset: str, spec: FileSpec, reason: str) -> str:
+    """The text of a :class:`DataUnavailableError`: the file, where we looked, the URL, what to do."""
+    s = settings.get()
+    mirrors = (
+        ", ".join(str(m) for m in s.mirror_dirs) if s.mirror_dirs else "none (COURSE_DATA_MIRROR is not set)"
+    )
+    return (
+        f"Dataset {dataset!r} needs the file {spec.filename!r}, which is not available.\n"
+        f"  cache:   not in {cached_path(spec)}\n"
+        f"  mirrors: {mirrors}\n"
+        f"  download: {reason}\n"
+        f"  upstream URL: {spec.url}\n"
+        f"What to do: copy {spec.filename!r} into a folder (keeping that relative path) and set "
+        f"COURSE_DATA_MIRROR to the folder, e.g. `export COURSE_DATA_MIRROR=/path/to/mirror`; or, online, "
+        f"run `python -m course_utils.data fetch {dataset}`; or run in the quick profile "
+        f"(COURSE_PROFILE=quick) to get a synthetic stand-in."
+    )
+
+
+def get_file(dataset: str, spec: FileSpec, *, allow_download: bool = True) -> FileRecord:
+    """Cache -> mirrors -> download. Raises ``DataUnavailableError`` when all fail.
+
+    A corrupt mirror copy or download raises ``CorruptFileError`` instead.
+    """
+    record = locate(spec)
+    if record is not None:
+        return record
+    s = settings.get()
+    if s.offline or not allow_download:
+        reason = "skipped: offline (COURSE_OFFLINE=1)" if s.offline else "not attempted"
+        raise DataUnavailableError(
+            unavailable_message(dataset, spec, reason), filename=spec.filename, url=spec.url
+        )
+    try:
+        return download(spec)
+    except CorruptFileError:
+        raise
+    except Exception as err:  # requests/urllib3/OS errors: report them as "unavailable"
+        raise DataUnavailableError(
+            unavailable_message(dataset, spec, f"failed: {type(err).__name__}: {err}"),
+            filename=spec.filename,
+            url=spec.url,
+        ) from err
+
+
+def _copy_verified(src: FileRecord, target: Path) -> str:
+    """Copy a verified file to ``target`` atomically; returns the sha256 of the copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src.path, tmp)
+        digest = verify.sha256_of(tmp)
+        if digest != src.sha256:
+            raise CorruptFileError(f"copying {src.path} to {target} changed its content; try again.")
+        os.replace(tmp, target)
+        return digest
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
+    """Make ``spec`` available: in the cache (``folder=None``) or in the mirror ``folder``.
+
+    For a mirror folder the file is copied from the cache or another mirror if
+    one has it, else downloaded, then recorded in ``folder/SHA256SUMS``.
+    Returns a one-line description of what happened; raises on failure.
+    """
+    if folder is None:
+        record = get_file(dataset, spec)
+        return f"{record.source}: {record.path}"
+    folder = Path(folder)
+    target = folder / spec.filename
+    listed = (verify.read_sums(folder) or {}).get(spec.filename)
+    if target.is_file():
+        try:
+            digest = verify.verify_file(target, spec, sums_digest=listed)
+            verify.write_sums(folder, {spec.filename: digest})
+            return f"already in {folder}: {target}"
+        except CorruptFileError as err:
+            print(f"[data] replacing a bad copy: {err}")
+    try:
+        source = from_cache(spec) or from_mirrors(spec)
+    except CorruptFileError:
+        source = None
+    if source is not None and source.path.resolve() == target.resolve():
+        source = None
+    if source is not None:
+        digest = _copy_verified(source, target)
+        how = f"copied from {source.source} {source.path}"
+    else:
+        if settings.get().offline:
+            raise DataUnavailableError(
+                unavailable_message(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)"),
+                filename=spec.filename,
+                url=spec.url,
+            )
+        digest = download_to(spec, target)
+        how = f"downloaded from {spec.url}"
+    verify.write_sums(folder, {spec.filename: digest})
+    return f"{how} -> {target}"

@@ -1,0 +1,321 @@
+"""Parsers: upstream file formats -> plain Python objects.
+
+Each parser accepts the editions that circulate (BOM or not, CRLF or LF,
+2- or 3-column manythings files, quoted or unquoted CSV fields) and raises
+``ValueError`` with the file and line when the format is not what it expects.
+Lines are split on ``"\\n"`` only: some files contain U+0085 (NEL) inside
+sentences, which ``str.splitlines`` would treat as a line break.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+# ----------------------------------------------------------------------------- Gutenberg
+
+_START = re.compile(
+    r"^[ \t]*\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_END = re.compile(
+    r"^[ \t]*\*{3}[ \t]*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_END_LINE = re.compile(r"\n[ \t]*End of (?:the )?Project Gutenberg(?:'s)?\b[^\n]*\Z", re.IGNORECASE)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 bytes (with or without BOM, CRLF or LF) -> str with ``\\n`` line ends."""
+    text = data.decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def strip_gutenberg(text: str) -> str:
+    """The book between the ``*** START OF ...`` and ``*** END OF ...`` markers.
+
+    Accepts both "THE PROJECT GUTENBERG EBOOK" (current) and "THIS PROJECT
+    GUTENBERG EBOOK" (pre-2016) forms. Raises ``ValueError`` if a marker is missing.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    start = _START.search(text)
+    if start is None:
+        raise ValueError("no '*** START OF THE/THIS PROJECT GUTENBERG EBOOK' marker found")
+    end = _END.search(text, start.end())
+    if end is None:
+        raise ValueError("no '*** END OF THE/THIS PROJECT GUTENBERG EBOOK' marker after the START marker")
+    body = text[start.end() : end.start()].strip()
+    # pre-2016 editions end the body with "End of (the) Project Gutenberg('s) EBook of ..."
+    return _END_LINE.sub("", body).rstrip()
+
+
+def read_gutenberg(path: str | os.PathLike) -> str:
+    """A Project Gutenberg plain-text file -> the book text without header and licence."""
+    try:
+        return strip_gutenberg(decode_text(Path(path).read_bytes()))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a Project Gutenberg text: {err}") from None
+
+
+# ----------------------------------------------------------------------------- manythings
+
+
+def parse_fra_lines(lines: Iterable[str], *, where: str = "fra.txt") -> list[tuple[str, str]]:
+    """Lines ``English<TAB>French[<TAB>attribution]`` -> list of (english, french).
+
+    Blank lines are skipped; a line with fewer than 2 columns raises ``ValueError``.
+    """
+    pairs: list[tuple[str, str]] = []
+    for lineno, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2:
+            raise ValueError(
+                f"{where} line {lineno}: expected 'English<TAB>French[<TAB>attribution]', got {line[:80]!r}"
+            )
+        pairs.append((cols[0].strip(), cols[1].strip()))
+    return pairs
+
+
+def read_fra_zip(path: str | os.PathLike, member: str = "fra.txt") -> list[tuple[str, str]]:
+    """manythings' ``fra-eng.zip`` -> list of (english, french) in file order."""
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if not n.startswith("__MACOSX/")]
+        hits = [n for n in names if n.rsplit("/", 1)[-1] == member]
+        if not hits:
+            raise ValueError(f"{path}: no {member} inside (found: {', '.join(names[:10])})")
+        text = decode_text(zf.read(hits[0]))
+    return parse_fra_lines(text.split("\n"), where=f"{Path(path).name}:{hits[0]}")
+
+
+# ----------------------------------------------------------------------------- CSV files
+
+
+def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
+    """``tweet_emotions.csv`` (header ``tweet_id,sentiment,content``) -> dict of parallel lists.
+
+    Returns ``{"ids": [...], "labels": [...], "texts": [...]}`` (label names as
+    strings). Quoted fields may hold commas, TABs or newlines; an unquoted
+    comma inside the content is kept (extra columns are joined back). Rows with
+    an empty label (junk rows in some copies) are skipped.
+    """
+    ids: list[str] = []
+    labels: list[str] = []
+    texts: list[str] = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower() for h in next(reader, [])]
+        if header[:3] != ["tweet_id", "sentiment", "content"]:
+            raise ValueError(f"{path}: expected the header 'tweet_id,sentiment,content', got {header}")
+        for row in reader:
+            if not row:
+                continue
+            if len(row) < 3:
+                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
+            if not row[1].strip():
+                continue
+            ids.append(row[0].strip())
+            labels.append(row[1].strip())
+            texts.append(",".join(row[2:]))
+    return {"ids": ids, "labels": labels, "texts": texts}
+
+
+def read_ag_news_csv(path: str | os.PathLike) -> dict[str, object]:
+    """An AG News CSV (``"class","title","description"``, no header, classes 1-4).
+
+    Returns ``{"labels": int64 array (n,) with values 0-3, "titles": [...],
+    "descriptions": [...]}`` with the raw upstream strings (see :func:`clean_ag_news`).
+    """
+    labels: list[int] = []
+    titles: list[str] = []
+    descriptions: list[str] = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != 3:
+                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
+            if not row[0].strip().isdigit():
+                if reader.line_num == 1:  # a header row, as in some re-uploads
+                    continue
+                raise ValueError(f"{path} line {reader.line_num}: class {row[0]!r} is not a number")
+            label = int(row[0])
+            if not 1 <= label <= 4:
+                raise ValueError(f"{path} line {reader.line_num}: class {label} is not in 1..4")
+            labels.append(label - 1)
+            titles.append(row[1])
+            descriptions.append(row[2])
+    return {"labels": np.asarray(labels, dtype=np.int64), "titles": titles, "descriptions": descriptions}
+
+
+# An entity whose "&" was lost, with the space that replaced it: " #36;", " quot;".
+_BARE_ENTITY = re.compile(r"(?<!&) ?(?:\b(quot|amp|lt|gt|nbsp)|(#\d{2,5}));")
+
+
+def clean_ag_news(text: str) -> str:
+    """Undo the AG News escapes: ``\\`` line breaks, ``\\$``, and HTML entities.
+
+    The release writes line breaks as ``\\`` (paragraphs as ``\\\\``), escapes
+    ``$`` as ``\\$`` and lost the ``&`` of many entities (`` #36;10`` is
+    ``$10``, `` quot;`` is ``"``). Breaks become spaces, entities characters,
+    runs of spaces one space.
+    """
+    if "\\" in text:
+        text = text.replace("\\$", "$").replace("\\", " ")
+    if ";" in text:
+        text = html.unescape(_BARE_ENTITY.sub(_restore_entity, text))
+    return " ".join(text.split())
+
+
+def _restore_entity(match: re.Match) -> str:
+    return f"&{match[1] or match[2]};"
+
+
+# ----------------------------------------------------------------------------- UCI zip
+
+
+def read_uci_sentences(path: str | os.PathLike) -> dict[str, list]:
+    """``sentiment labelled sentences.zip`` -> the three ``*_labelled.txt`` files combined.
+
+    Each line is ``sentence<TAB>label`` (label 0 or 1). Files are read in
+    sorted order (amazon, imdb, yelp). Returns ``{"texts": [...], "labels":
+    [int, ...], "sources": ["amazon_cells", ...]}``. Lines are parsed by hand,
+    not with pandas: quotes in imdb_labelled.txt make ``read_csv`` merge lines.
+    """
+    texts: list[str] = []
+    labels: list[int] = []
+    sources: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        members = sorted(
+            (n for n in zf.namelist() if n.endswith("_labelled.txt") and "__MACOSX" not in n),
+            key=lambda n: n.rsplit("/", 1)[-1],
+        )
+        if not members:
+            raise ValueError(f"{path}: no *_labelled.txt files inside")
+        for member in members:
+            source = member.rsplit("/", 1)[-1].removesuffix("_labelled.txt")
+            for lineno, line in enumerate(decode_text(zf.read(member)).split("\n"), 1):
+                if not line.strip():
+                    continue
+                sentence, sep, label = line.rpartition("\t")
+                if not sep or label.strip() not in ("0", "1"):
+                    raise ValueError(
+                        f"{path}:{member} line {lineno}: expected 'sentence<TAB>0|1', got {line[:80]!r}"
+                    )
+                texts.append(sentence.strip())
+                labels.append(int(label))
+                sources.append(source)
+    return {"texts": texts, "labels": labels, "sources": sources}
+
+
+# ----------------------------------------------------------------------------- treebank
+
+
+def read_treebank(root: str | os.PathLike) -> dict[str, list]:
+    """The NLTK treebank sample -> sentences, tags and file ids (one entry per sentence).
+
+    ``root`` is the folder holding ``treebank/combined/wsj_*.mrg`` (or that
+    ``combined`` folder itself). Read with nltk's ``BracketParseCorpusReader``,
+    which returns what ``nltk.corpus.treebank.tagged_sents()`` returns (``-NONE-``
+    trace tokens included). Returns ``{"sentences", "tags", "fileids"}``.
+    """
+    from nltk.corpus.reader import BracketParseCorpusReader
+
+    root = Path(root)
+    combined = next(
+        (p for p in (root / "treebank" / "combined", root / "combined", root) if any(p.glob("wsj_*.mrg"))),
+        None,
+    )
+    if combined is None:
+        raise ValueError(f"{root}: no treebank/combined/wsj_*.mrg files found")
+    sentences: list[list[str]] = []
+    tags: list[list[str]] = []
+    fileids: list[str] = []
+    with _nltk_may_read(combined):
+        reader = BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg")
+        for fileid in reader.fileids():
+            for sent in reader.tagged_sents(fileid):
+                sentences.append([w for w, _ in sent])
+                tags.append([t for _, t in sent])
+                fileids.append(fileid)
+    return {"sentences": sentences, "tags": tags, "fileids": fileids}
+
+
+@contextlib.contextmanager
+def _nltk_may_read(folder: Path) -> Iterator[None]:
+    """Let nltk's corpus readers open ``folder`` while the block runs.
+
+    NLTK >= 3.9.3 refuses paths outside ``nltk.data.path`` (its ``pathsec``
+    guard), so the folder is added there for the duration and removed after.
+    """
+    import nltk.data
+
+    entry = str(Path(folder).resolve())
+    added = entry not in nltk.data.path
+    if added:
+        nltk.data.path.append(entry)
+    try:
+        yield
+    finally:
+        if added and entry in nltk.data.path:
+            nltk.data.path.remove(entry)
+
+
+# ----------------------------------------------------------------------------- aclImdb
+
+_REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
+
+
+def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
+    """An extracted ``aclImdb`` folder -> ``{"train": {...}, "test": {...}}``.
+
+    Each split holds ``texts`` (raw reviews, ``<br />`` tags included),
+    ``labels`` (int64, 0 neg / 1 pos), ``ids`` and ``ratings`` (int64, from
+    the ``{id}_{rating}.txt`` names), ordered neg then pos, by id. ``unsup``
+    is ignored.
+    """
+    root = Path(root)
+    if (root / "aclImdb").is_dir():
+        root = root / "aclImdb"
+    out: dict[str, dict[str, object]] = {}
+    for split in ("train", "test"):
+        texts: list[str] = []
+        labels: list[int] = []
+        ids: list[int] = []
+        ratings: list[int] = []
+        for label, sub in ((0, "neg"), (1, "pos")):
+            folder = root / split / sub
+            if not folder.is_dir():
+                raise ValueError(f"{root}: missing folder {split}/{sub}")
+            entries = []
+            for entry in os.scandir(folder):
+                m = _REVIEW_NAME.match(entry.name)
+                if m:
+                    entries.append((int(m[1]), int(m[2]), entry.path))
+            entries.sort()
+            for review_id, rating, file_path in entries:
+                with open(file_path, encoding="utf-8") as fh:
+                    texts.append(fh.read())
+                labels.append(label)
+                ids.append(review_id)
+                ratings.append(rating)
+        out[split] = {
+            "texts": texts,
+            "labels": np.asarray(labels, dtype=np.int64),
+            "ids": np.asarray(ids, dtype=np.int64),
+            "ratings": np.asarray(ratings, dtype=np.int64),
+        }
+    return out

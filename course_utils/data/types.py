@@ -1,0 +1,288 @@
+"""The objects the data module hands out: registry entries and loaded datasets.
+
+Registry side: :class:`FileSpec` (one upstream file) and :class:`DatasetInfo`
+(one dataset). Loaded side: :class:`TextClassificationData`,
+:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData` and
+:class:`SeriesData`, all sharing the fields of :class:`Dataset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+SOURCES: tuple[str, ...] = ("cache", "mirror", "download", "synthetic", "generated")
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One upstream file of a dataset.
+
+    ``filename`` is the path relative to the cache's ``files/`` folder and to
+    every mirror folder (e.g. ``ag_news_csv/test.csv``). Exactly one of
+    ``checksum`` (pooch style ``"sha256:<hex>"`` or ``"md5:<hex>"``, for files
+    that never change upstream) and ``structure`` (the name of a structural
+    check in :mod:`course_utils.data.verify`, for files that change over time)
+    is set. ``expect`` holds the structural check's parameters (row counts,
+    markers). ``size`` is in bytes (exact for checksummed files, approximate
+    otherwise; None if unknown, then ``approx_size`` may give an estimate).
+    """
+
+    filename: str
+    url: str
+    size: int | None = None
+    checksum: str | None = None
+    structure: str | None = None
+    expect: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    note: str = ""
+    approx_size: int | None = None  # for tables only, when the exact size is unknown
+
+    def __post_init__(self) -> None:
+        if (self.checksum is None) == (self.structure is None):
+            raise ValueError(f"{self.filename}: give exactly one of checksum= or structure=")
+        if self.checksum is not None:
+            algo, _, digest = self.checksum.partition(":")
+            if algo not in ("sha256", "md5") or not digest:
+                raise ValueError(f"{self.filename}: checksum must look like 'sha256:<hex>' or 'md5:<hex>'")
+
+    @property
+    def check_kind(self) -> str:
+        """``"sha256"``, ``"md5"`` or ``"structure"``."""
+        return self.checksum.partition(":")[0] if self.checksum else "structure"
+
+    @property
+    def check_description(self) -> str:
+        """How the file is verified, in words (used in tables and messages)."""
+        if self.checksum:
+            return self.checksum
+        details = ", ".join(f"{k}={v}" for k, v in self.expect.items())
+        return f"structure: {self.structure}" + (f" ({details})" if details else "")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A registry entry: what a dataset is, where its files come from, how it is split.
+
+    ``kind`` is one of ``text_classification``, ``tagging``, ``corpus``,
+    ``pairs``, ``series``. ``files`` is empty for generated data (``sine``).
+    ``options`` maps each option of ``load(name, ...)`` to its default.
+    """
+
+    name: str
+    title: str
+    kind: str
+    description: str
+    files: tuple[FileSpec, ...]
+    licence: str
+    citation: str
+    homepage: str
+    split_policy: str
+    lessons: tuple[str, ...] = ()
+    synthetic_fallback: bool = True
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def file(self, filename: str) -> FileSpec:
+        """The :class:`FileSpec` called ``filename`` (``ValueError`` listing the valid ones)."""
+        for spec in self.files:
+            if spec.filename == filename:
+                return spec
+        valid = ", ".join(s.filename for s in self.files) or "(none)"
+        raise ValueError(f"dataset {self.name!r} has no file {filename!r}; its files: {valid}")
+
+    @property
+    def total_size(self) -> int:
+        """Sum of the file sizes in bytes (approximate where upstream changes)."""
+        return sum(s.size or 0 for s in self.files)
+
+
+# --------------------------------------------------------------------------- loaded data
+
+
+@dataclass(kw_only=True, repr=False)
+class Dataset:
+    """Fields shared by every loaded dataset.
+
+    ``source`` is where the data came from: ``cache``, ``mirror``,
+    ``download``, ``synthetic`` (a stand-in, not real data) or ``generated``
+    (computed here by design, e.g. ``sine``). ``files`` maps each upstream file
+    to the path it was read from. ``notes`` lists caveats (partial data, ...).
+    """
+
+    name: str
+    source: str
+    files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when this is a synthetic stand-in (its numbers mean nothing)."""
+        return self.source == "synthetic"
+
+    def _sizes(self) -> str:
+        return ""
+
+    def description(self) -> str:
+        """One line: name, source and sizes."""
+        flag = " SYNTHETIC" if self.synthetic else ""
+        return f"<{type(self).__name__} {self.name!r} source={self.source}{flag}: {self._sizes()}>"
+
+    def __repr__(self) -> str:
+        return self.description()
+
+
+@dataclass(repr=False)
+class TextSplit:
+    """One split of a text classification dataset.
+
+    ``texts``: list of n strings; ``labels``: int64 array of shape (n,), values
+    index into the dataset's ``label_names``.
+    """
+
+    texts: list[str]
+    labels: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.labels = np.asarray(self.labels, dtype=np.int64)
+        if len(self.texts) != len(self.labels):
+            raise ValueError(f"{len(self.texts)} texts but {len(self.labels)} labels")
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __repr__(self) -> str:
+        return f"<TextSplit: {len(self)} texts>"
+
+    def class_counts(self, n_classes: int | None = None) -> np.ndarray:
+        """Number of examples per label id, shape (n_classes,)."""
+        return np.bincount(self.labels, minlength=n_classes or 0)
+
+
+@dataclass(kw_only=True, repr=False)
+class TextClassificationData(Dataset):
+    """``train``/``test`` :class:`TextSplit` objects and the ``label_names``.
+
+    ``partial`` is True when the data is real but only part of the upstream
+    release (ag_news from test.csv alone).
+    """
+
+    train: TextSplit
+    test: TextSplit
+    label_names: list[str]
+    partial: bool = False
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.label_names)
+
+    def _sizes(self) -> str:
+        part = " PARTIAL" if self.partial else ""
+        return f"train={len(self.train)} test={len(self.test)} classes={self.num_classes}{part}"
+
+
+@dataclass(repr=False)
+class TaggedSplit:
+    """One split of a tagging dataset: ``sentences`` and ``tags``, parallel lists of token lists."""
+
+    sentences: list[list[str]]
+    tags: list[list[str]]
+
+    def __post_init__(self) -> None:
+        if len(self.sentences) != len(self.tags):
+            raise ValueError(f"{len(self.sentences)} sentences but {len(self.tags)} tag sequences")
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def __repr__(self) -> str:
+        return f"<TaggedSplit: {len(self)} sentences, {sum(map(len, self.sentences))} tokens>"
+
+    def tagged(self) -> list[list[tuple[str, str]]]:
+        """The sentences as lists of (word, tag) pairs, like nltk's ``tagged_sents()``."""
+        return [list(zip(s, t)) for s, t in zip(self.sentences, self.tags)]
+
+
+@dataclass(kw_only=True, repr=False)
+class TaggingData(Dataset):
+    """``train``/``test`` :class:`TaggedSplit` objects and the sorted ``tagset``."""
+
+    train: TaggedSplit
+    test: TaggedSplit
+    tagset: list[str]
+
+    def _sizes(self) -> str:
+        return f"train={len(self.train)} test={len(self.test)} sentences, tags={len(self.tagset)}"
+
+
+@dataclass(kw_only=True, repr=False)
+class CorpusData(Dataset):
+    """Running text: ``text`` (all books joined by a blank line) and ``books`` (title -> text)."""
+
+    text: str
+    books: dict[str, str]
+
+    def _sizes(self) -> str:
+        return f"{len(self.books)} books, {len(self.text):,} characters"
+
+
+@dataclass(kw_only=True, repr=False)
+class PairsData(Dataset):
+    """Sentence pairs ``(english, french)`` in file order (manythings files run short to long)."""
+
+    pairs: list[tuple[str, str]]
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def _sizes(self) -> str:
+        return f"{len(self.pairs):,} pairs"
+
+
+@dataclass(repr=False)
+class WindowSplit:
+    """Sliding windows over a series.
+
+    ``x``: float32 (n, window, 1) inputs; ``y``: float32 (n, horizon) targets
+    (the ``horizon`` values right after each window); ``start``: int64 (n,)
+    index in the full series where each window starts.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    start: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __repr__(self) -> str:
+        return f"<WindowSplit: x{tuple(self.x.shape)} y{tuple(self.y.shape)}>"
+
+
+@dataclass(kw_only=True, repr=False)
+class SeriesData(Dataset):
+    """A generated time series and its windows, split by time.
+
+    ``time`` and ``series``: float32 (n_steps,). Train windows (inputs and
+    targets) lie in ``series[:split_index]``; test windows in
+    ``series[split_index:]``, so nothing from the test part leaks into training.
+    """
+
+    time: np.ndarray
+    series: np.ndarray
+    train: WindowSplit
+    test: WindowSplit
+    window: int
+    horizon: int
+    split_index: int
+
+    def _sizes(self) -> str:
+        return (
+            f"{len(self.series)} steps, window={self.window} horizon={self.horizon}, "
+            f"train={len(self.train)} test={len(self.test)} windows"
+        )

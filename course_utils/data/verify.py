@@ -1,0 +1,254 @@
+"""Checking files: checksums, structural checks, ``SHA256SUMS`` files and stamps.
+
+A *stamp* records that a file passed a given check at a given size and
+modification time, so a 56 MB archive is not hashed again on every load. A
+file whose size or mtime changed (a truncated cache file, say) is checked
+again. Stamps live in ``<data_dir>/stamps/`` (never next to mirror files,
+which may be read-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import parsers
+from .errors import CorruptFileError
+from .types import FileSpec
+
+SUMS_NAME = "SHA256SUMS"
+_CHUNK = 1 << 20
+
+
+# ----------------------------------------------------------------------------- hashing
+
+
+def file_hashes(path: str | os.PathLike, algorithms: tuple[str, ...] = ("sha256",)) -> dict[str, str]:
+    """Hex digests of ``path`` for each algorithm, computed in one pass."""
+    hashers = {name: hashlib.new(name) for name in algorithms}
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            for h in hashers.values():
+                h.update(chunk)
+    return {name: h.hexdigest() for name, h in hashers.items()}
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """The sha256 hex digest of a file."""
+    return file_hashes(path)["sha256"]
+
+
+# ----------------------------------------------------------------------------- SHA256SUMS
+
+
+def read_sums(folder: str | os.PathLike) -> dict[str, str] | None:
+    """``folder/SHA256SUMS`` (``sha256sum`` format) -> {relative path: sha256}, or None if absent.
+
+    Lines look like ``<64 hex>  <path>`` (or ``<hex> *<path>`` in binary mode);
+    blank lines and ``#`` comments are ignored.
+    """
+    sums_file = Path(folder) / SUMS_NAME
+    if not sums_file.is_file():
+        return None
+    out: dict[str, str] = {}
+    for lineno, line in enumerate(sums_file.read_text(encoding="utf-8").split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        digest, sep, name = line.partition(" ")
+        if not sep or len(digest) != 64 or name[:1] not in (" ", "*"):
+            raise CorruptFileError(
+                f"{sums_file} line {lineno} is not in sha256sum format ('<sha256>  <path>'): {line[:80]!r}. "
+                "Fix or regenerate it with `python -m course_utils.data fetch --all --to <folder>`."
+            )
+        out[name[1:].replace("\\", "/")] = digest.lower()
+    return out
+
+
+def write_sums(folder: str | os.PathLike, entries: Mapping[str, str]) -> Path:
+    """Merge ``entries`` ({relative path: sha256}) into ``folder/SHA256SUMS``, atomically.
+
+    Returns the path of the SHA256SUMS file. Existing lines for other files are kept.
+    """
+    folder = Path(folder)
+    merged = dict(read_sums(folder) or {})
+    merged.update(entries)
+    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(merged.items()))
+    target = folder / SUMS_NAME
+    tmp = folder / f".{SUMS_NAME}.{os.getpid()}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+# ----------------------------------------------------------------------------- structural checks
+
+
+def _check_gutenberg(path: Path, expect: Mapping[str, Any]) -> None:
+    body = parsers.read_gutenberg(path)
+    if len(body) < expect.get("min_chars", 1):
+        raise ValueError(
+            f"only {len(body):,} characters between the markers, expected at least {expect['min_chars']:,}"
+        )
+
+
+def _check_manythings(path: Path, expect: Mapping[str, Any]) -> None:
+    try:
+        pairs = parsers.read_fra_zip(path)
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"not a readable zip file ({err})") from None
+    if len(pairs) < expect.get("min_pairs", 1):
+        raise ValueError(f"only {len(pairs):,} sentence pairs, expected at least {expect['min_pairs']:,}")
+
+
+def _check_tweets(path: Path, expect: Mapping[str, Any]) -> None:
+    rows = parsers.read_tweet_emotions(path)
+    n = len(rows["labels"])
+    if n < expect.get("min_rows", 1):
+        raise ValueError(f"only {n:,} rows, expected at least {expect['min_rows']:,}")
+    n_labels = len(set(rows["labels"]))
+    if "n_labels" in expect and n_labels != expect["n_labels"]:
+        raise ValueError(f"{n_labels} distinct labels, expected {expect['n_labels']}")
+
+
+def _check_uci(path: Path, expect: Mapping[str, Any]) -> None:
+    try:
+        rows = parsers.read_uci_sentences(path)
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"not a readable zip file ({err})") from None
+    counts: dict[str, int] = {}
+    for source in rows["sources"]:
+        counts[source] = counts.get(source, 0) + 1
+    want = expect.get("rows_per_file")
+    if len(counts) != 3 or (want and any(c != want for c in counts.values())):
+        raise ValueError(f"rows per file {counts}, expected 3 files with {want} rows each")
+
+
+STRUCTURE_CHECKS: dict[str, Callable[[Path, Mapping[str, Any]], None]] = {
+    "gutenberg_text": _check_gutenberg,
+    "manythings_zip": _check_manythings,
+    "tweet_emotions_csv": _check_tweets,
+    "uci_sentences_zip": _check_uci,
+}
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def check_descriptor(spec: FileSpec, sums_digest: str | None = None) -> str:
+    """A string naming the check a file must pass (stored in stamps)."""
+    if sums_digest:
+        return f"SHA256SUMS:{sums_digest}"
+    if spec.checksum:
+        return f"{spec.checksum}:size={spec.size}"
+    return f"structure:{spec.structure}:{json.dumps(dict(spec.expect), sort_keys=True)}"
+
+
+def verify_file(path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = "") -> str:
+    """Check ``path`` against ``sums_digest`` (a SHA256SUMS entry) or else the registry spec.
+
+    Returns the file's sha256. Raises :class:`CorruptFileError` naming the file
+    and the failed check; ``where`` is appended to say what to do next.
+    """
+    path = Path(path)
+    suffix = f" {where}" if where else ""
+    if sums_digest:
+        actual = sha256_of(path)
+        if actual != sums_digest:
+            raise CorruptFileError(
+                f"{path} does not match its SHA256SUMS entry (expected sha256 {sums_digest}, got {actual}).{suffix}"
+            )
+        return actual
+    if spec.checksum:
+        algo, _, expected = spec.checksum.partition(":")
+        size = path.stat().st_size
+        if spec.size is not None and size != spec.size:
+            raise CorruptFileError(
+                f"{path} has {size:,} bytes, expected {spec.size:,} (truncated or a different edition).{suffix}"
+            )
+        digests = file_hashes(path, tuple(dict.fromkeys(("sha256", algo))))
+        if digests[algo] != expected.lower():
+            raise CorruptFileError(
+                f"{path} fails its {algo} check (expected {expected}, got {digests[algo]}).{suffix}"
+            )
+        return digests["sha256"]
+    check = STRUCTURE_CHECKS[spec.structure]  # type: ignore[index]
+    try:
+        check(path, spec.expect)
+    except (ValueError, UnicodeDecodeError, OSError, EOFError) as err:
+        raise CorruptFileError(
+            f"{path} fails the structural check {spec.structure!r} ({err}). Upstream changes this file "
+            f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
+        ) from None
+    return sha256_of(path)
+
+
+# ----------------------------------------------------------------------------- stamps
+
+
+def _stamp_path(stamp_dir: Path, path: Path) -> Path:
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()
+    return stamp_dir / f"{key}.json"
+
+
+def read_stamp(stamp_dir: Path, path: Path, descriptor: str) -> str | None:
+    """The sha256 recorded for ``path`` if it passed ``descriptor`` at its current size and mtime."""
+    try:
+        stamp = json.loads(_stamp_path(stamp_dir, path).read_text(encoding="utf-8"))
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    if (
+        stamp.get("path") == str(path.resolve())
+        and stamp.get("size") == st.st_size
+        and stamp.get("mtime_ns") == st.st_mtime_ns
+        and stamp.get("check") == descriptor
+    ):
+        return stamp.get("sha256")
+    return None
+
+
+def write_stamp(stamp_dir: Path, path: Path, descriptor: str, sha256: str) -> None:
+    """Record that ``path`` passed ``descriptor`` (silently skipped if the cache is read-only)."""
+    try:
+        stamp_dir.mkdir(parents=True, exist_ok=True)
+        st = path.stat()
+        data = {
+            "path": str(path.resolve()),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "check": descriptor,
+            "sha256": sha256,
+        }
+        target = _stamp_path(stamp_dir, path)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+def drop_stamp(stamp_dir: Path, path: Path) -> None:
+    """Forget the stamp of ``path`` (after removing a corrupt file)."""
+    try:
+        _stamp_path(stamp_dir, path).unlink()
+    except OSError:
+        pass
+
+
+def verify_with_stamp(
+    stamp_dir: Path, path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = ""
+) -> str:
+    """:func:`verify_file`, skipped when a valid stamp says the file already passed. Returns sha256."""
+    descriptor = check_descriptor(spec, sums_digest)
+    digest = read_stamp(stamp_dir, path, descriptor)
+    if digest:
+        return digest
+    digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
+    write_stamp(stamp_dir, path, descriptor, digest)
+    return digest

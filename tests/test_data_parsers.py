@@ -1,0 +1,216 @@
+"""Parsers of the upstream formats, on tiny files written by the tests."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pytest
+
+from course_utils.data import archives, parsers
+
+try:
+    from data_fixtures import (
+        ALICE_BODY,
+        FRA_PAIRS,
+        ag_csv,
+        fra_txt,
+        fra_zip,
+        gutenberg,
+        imdb_tar,
+        treebank_zip,
+        tweet_csv,
+        uci_zip,
+        zip_bytes,
+    )
+except ImportError:  # tests/ imported as a package
+    from tests.data_fixtures import (
+        ALICE_BODY,
+        FRA_PAIRS,
+        ag_csv,
+        fra_txt,
+        fra_zip,
+        gutenberg,
+        imdb_tar,
+        treebank_zip,
+        tweet_csv,
+        uci_zip,
+        zip_bytes,
+    )
+
+
+# ----------------------------------------------------------------------------- Gutenberg
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["THE-markers", "THIS-markers"])
+@pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
+@pytest.mark.parametrize("crlf", [True, False], ids=["crlf", "lf"])
+def test_gutenberg_editions_give_the_same_body(tmp_path, old, bom, crlf):
+    path = tmp_path / "pg11.txt"
+    path.write_bytes(gutenberg("Alice's Adventures in Wonderland", ALICE_BODY, old=old, bom=bom, crlf=crlf))
+    body = parsers.read_gutenberg(path)
+    assert body == ALICE_BODY
+    assert "\r" not in body and "\ufeff" not in body
+    assert "PROJECT GUTENBERG" not in body.upper() and "LICENSE" not in body
+
+
+def test_gutenberg_without_markers_is_rejected(tmp_path):
+    path = tmp_path / "pg11.txt"
+    path.write_text("Just some text without the markers.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="START"):
+        parsers.read_gutenberg(path)
+    path.write_text(
+        "*** START OF THE PROJECT GUTENBERG EBOOK X ***\nbody, but the file was cut\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="END"):
+        parsers.read_gutenberg(path)
+
+
+# ----------------------------------------------------------------------------- manythings
+
+
+@pytest.mark.parametrize("columns", [2, 3])
+def test_fra_lines_two_and_three_columns(columns):
+    lines = fra_txt(FRA_PAIRS, columns=columns).decode("utf-8").split("\n")
+    assert parsers.parse_fra_lines(lines) == FRA_PAIRS
+
+
+def test_fra_bad_line_names_the_line():
+    with pytest.raises(ValueError, match="line 2"):
+        parsers.parse_fra_lines(["Go.\tVa !", "no tab here"])
+
+
+@pytest.mark.parametrize("folder", ["", "fra-eng/"], ids=["root", "repacked-in-folder"])
+def test_fra_zip(tmp_path, folder):
+    path = tmp_path / "fra-eng.zip"
+    path.write_bytes(fra_zip(FRA_PAIRS, columns=3, folder=folder))
+    assert parsers.read_fra_zip(path) == FRA_PAIRS
+
+
+def test_fra_zip_without_fra_txt(tmp_path):
+    path = tmp_path / "fra-eng.zip"
+    path.write_bytes(zip_bytes({"_about.txt": b"x"}))
+    with pytest.raises(ValueError, match="no fra.txt"):
+        parsers.read_fra_zip(path)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+@pytest.mark.parametrize("crlf,bom", [(False, False), (True, True)], ids=["lf", "crlf-bom"])
+def test_tweet_csv_quoted_commas_and_tabs(tmp_path, crlf, bom):
+    path = tmp_path / "tweet_emotions.csv"
+    path.write_bytes(tweet_csv(crlf=crlf, bom=bom))
+    rows = parsers.read_tweet_emotions(path)
+    assert len(rows["texts"]) == len(rows["labels"]) == len(rows["ids"]) == 11  # junk row skipped
+    assert rows["texts"][8] == "quoted, with a comma\tand a TAB"
+    assert rows["texts"][9] == "@someone\tunquoted TAB inside"
+    assert rows["texts"][10] == 'a "quoted" word'
+    assert rows["labels"][8] == "love" and rows["ids"][0] == "1000"
+
+
+def test_tweet_csv_wrong_header(tmp_path):
+    path = tmp_path / "tweet_emotions.csv"
+    path.write_text("id,label,text\n1,love,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="tweet_id,sentiment,content"):
+        parsers.read_tweet_emotions(path)
+
+
+def test_ag_news_csv(tmp_path):
+    path = tmp_path / "test.csv"
+    path.write_bytes(ag_csv(2))
+    rows = parsers.read_ag_news_csv(path)
+    assert rows["labels"].dtype == np.int64
+    assert rows["labels"].tolist() == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert rows["titles"][1] == "Title 0 of class 2 (AP)"
+    assert "\\" in rows["descriptions"][0]  # raw text is kept; cleaning is separate
+
+
+def test_ag_news_csv_rejects_bad_class(tmp_path):
+    path = tmp_path / "test.csv"
+    path.write_text('"7","t","d"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not in 1..4"):
+        parsers.read_ag_news_csv(path)
+
+
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("A second\\team of rocketeers", "A second team of rocketeers"),
+        ("the  #36;10 million prize", "the $10 million prize"),
+        ("In  quot;helping themselves, quot; Rick", 'In "helping themselves," Rick'),
+        ("Apple #39;s chips &lt;AAPL.O&gt;", "Apple's chips <AAPL.O>"),
+        ("para one.\\\\para two costs \\$5", "para one. para two costs $5"),
+        ("a volt; stays", "a volt; stays"),
+    ],
+)
+def test_clean_ag_news(raw, clean):
+    assert parsers.clean_ag_news(raw) == clean
+
+
+# ----------------------------------------------------------------------------- UCI
+
+
+def test_uci_zip_three_files_combined(tmp_path):
+    path = tmp_path / "uci.zip"
+    path.write_bytes(uci_zip(4))
+    rows = parsers.read_uci_sentences(path)
+    assert len(rows["texts"]) == 12
+    assert rows["sources"][:4] == ["amazon_cells"] * 4 and rows["sources"][-1] == "yelp"
+    assert rows["labels"][:4] == [0, 1, 0, 1]
+    nel = [t for t in rows["texts"] if "\x85" in t]
+    assert nel == ['A "quoted" start,   then a NEL\x85inside']  # NEL is not a line break
+
+
+def test_uci_bad_label(tmp_path):
+    path = tmp_path / "uci.zip"
+    path.write_bytes(zip_bytes({"x/amazon_cells_labelled.txt": b"fine\t1\nbroken line\n"}))
+    with pytest.raises(ValueError, match="line 2"):
+        parsers.read_uci_sentences(path)
+
+
+# ----------------------------------------------------------------------------- treebank and aclImdb
+
+
+def test_treebank_zip_read_with_nltk(tmp_path):
+    path = tmp_path / "treebank.zip"
+    path.write_bytes(treebank_zip())
+    folder = archives.extract(path, tmp_path / "extracted" / "treebank")
+    rows = parsers.read_treebank(folder)
+    assert len(rows["sentences"]) == 3
+    assert rows["sentences"][0] == ["Pierre", "Vinken", "will", "join", "the", "board", "."]
+    assert rows["tags"][0] == ["NNP", "NNP", "MD", "VB", "DT", "NN", "."]
+    assert rows["sentences"][1][-2:] == ["*-1", "."] and rows["tags"][1][-2] == "-NONE-"
+    assert rows["fileids"] == ["wsj_0001.mrg", "wsj_0001.mrg", "wsj_0002.mrg"]
+    import nltk.data
+
+    assert str(folder.resolve()) not in [str(p) for p in nltk.data.path]  # nltk's path is restored
+
+
+def test_imdb_tar_extract_without_unsup(tmp_path):
+    path = tmp_path / "aclImdb_v1.tar.gz"
+    path.write_bytes(imdb_tar(3))
+    from course_utils.data.loaders import _imdb_include
+
+    folder = archives.extract(path, tmp_path / "imdb", include=_imdb_include)
+    assert not (folder / "aclImdb" / "train" / "unsup").exists()
+    assert not list(folder.rglob("*.feat"))
+    data = parsers.read_imdb_folder(folder)
+    assert len(data["train"]["texts"]) == len(data["test"]["texts"]) == 6
+    assert data["train"]["labels"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert data["test"]["ratings"].tolist() == [1, 2, 3, 7, 8, 9]
+    assert data["train"]["texts"][0].startswith("train neg review 0.<br /><br />")
+
+
+def test_imdb_folder_missing_split(tmp_path):
+    (tmp_path / "aclImdb" / "train" / "neg").mkdir(parents=True)
+    with pytest.raises(ValueError, match="train/pos"):
+        parsers.read_imdb_folder(tmp_path)
+
+
+def test_zip_reader_ignores_macos_junk(tmp_path):
+    path = tmp_path / "x.zip"
+    path.write_bytes(uci_zip(2))
+    with zipfile.ZipFile(path) as zf:
+        assert any(n.startswith("__MACOSX/") for n in zf.namelist())
+    assert len(parsers.read_uci_sentences(path)["texts"]) == 6
