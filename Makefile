@@ -11,7 +11,7 @@ PROFILE ?= quick
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-unit test-notebooks lab strip images clean help
+.PHONY: setup data run test test-unit test-notebooks lab strip images clean help
 
 help:
 	@echo "make run [PROFILE=quick|full]  execute every lesson, write build/report.md"
@@ -27,20 +27,30 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -e '.[dev]'
 	@touch $@
 
-run: setup
+run: setup data
 	$(PY) -m course_utils.runner --profile $(PROFILE)
 
-test: setup
+test: setup data
 	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider tests notebooks $(PYTEST_ARGS)
 
 test-unit: setup
 	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests $(PYTEST_ARGS)
 
-test-notebooks: setup
+test-notebooks: setup data
 	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider notebooks $(PYTEST_ARGS)
+
+# Extract and parse every dataset once (from the cache or the mirror), so the
+# lessons start warm; without data, the quick profile falls back to synthetic.
+data: setup
+	COURSE_PROFILE=quick $(PY) -m course_utils.data prepare --all
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks
+
+# make bench [PROFILE=quick|full] [BENCH="padding_waste source_vs_ours course"]: tables in build/benchmarks/
+.PHONY: bench
+bench: setup
+	$(PY) benchmarks/run_all.py --profile $(PROFILE) $(BENCH)
 
 strip: setup
 	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
