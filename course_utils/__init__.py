@@ -30,14 +30,20 @@ _SUBMODULES = (
     "cells",
     "data",
     "decoding",
+    "embeddings",
     "exercises",
     "metrics",
+    "nlp",
     "plots",
+    "report",
     "results",
     "runner",
     "settings",
+    "splits",
+    "tagging",
     "text",
     "training",
+    "translation",
 )
 
 __all__ = ["current_profile", "is_quick", "profile", "seed_everything", *_SUBMODULES]
