@@ -1,0 +1,103 @@
+import math
+
+import pytest
+
+from course_utils.tagging import (
+    MostFrequentTagBaseline,
+    accuracy_by_word_type,
+    token_accuracy,
+    top_confusions,
+)
+
+TRAIN_WORDS = [
+    ["The", "dog", "runs", "."],
+    ["A", "run", "is", "fun", "."],
+    ["The", "runs", "were", "long", "."],
+    ["Dogs", "run", "."],
+    ["They", "run", "."],
+]
+TRAIN_TAGS = [
+    ["DT", "NN", "VBZ", "."],
+    ["DT", "NN", "VBZ", "JJ", "."],
+    ["DT", "NNS", "VBD", "JJ", "."],
+    ["NNS", "VBP", "."],
+    ["PRP", "VBP", "."],
+]
+
+
+def test_baseline_picks_the_most_frequent_tag_per_word_and_overall():
+    base = MostFrequentTagBaseline().fit(TRAIN_WORDS, TRAIN_TAGS)
+    # "run": VBP twice, NN once -> VBP; "runs": VBZ once, NNS once -> tie, alphabetical -> NNS
+    assert base.word_tag["run"] == "VBP"
+    assert base.word_tag["runs"] == "NNS"
+    # "." is the most frequent tag (5 times)
+    assert base.default_tag == "."
+    assert base.tag(["The", "run", "zebra"]) == ["DT", "VBP", "."]
+    assert base.known("dog") and not base.known("zebra")
+
+
+def test_baseline_predict_is_parallel_and_deterministic():
+    a = MostFrequentTagBaseline().fit(TRAIN_WORDS, TRAIN_TAGS)
+    b = MostFrequentTagBaseline().fit(list(reversed(TRAIN_WORDS)), list(reversed(TRAIN_TAGS)))
+    pred = a.predict(TRAIN_WORDS)
+    assert [len(p) for p in pred] == [len(s) for s in TRAIN_WORDS]
+    assert pred == b.predict(TRAIN_WORDS)
+    # on its own training data the baseline is good but not perfect ("runs", "run" are ambiguous)
+    acc = token_accuracy(TRAIN_TAGS, pred)
+    assert 0.7 < acc < 1.0
+
+
+def test_baseline_lowercase_option():
+    cased = MostFrequentTagBaseline().fit(TRAIN_WORDS, TRAIN_TAGS)
+    lower = MostFrequentTagBaseline(lowercase=True).fit(TRAIN_WORDS, TRAIN_TAGS)
+    assert not cased.known("the")
+    assert lower.known("the") and lower.tag(["the"]) == ["DT"]
+
+
+def test_baseline_errors_say_what_to_do():
+    with pytest.raises(RuntimeError, match="fit"):
+        MostFrequentTagBaseline().predict([["a"]])
+    with pytest.raises(ValueError, match="exactly one tag"):
+        MostFrequentTagBaseline().fit([["a", "b"]], [["DT"]])
+    with pytest.raises(ValueError, match="one list per sentence"):
+        MostFrequentTagBaseline().fit([["a"]], [["DT"], ["NN"]])
+    with pytest.raises(TypeError, match="split"):
+        MostFrequentTagBaseline().fit(TRAIN_WORDS, TRAIN_TAGS).tag("The dog")
+    with pytest.raises(ValueError, match="at least one"):
+        MostFrequentTagBaseline().fit([[]], [[]])
+
+
+def test_token_accuracy_counts_tokens_not_sentences():
+    true = [["A", "B", "C", "D"], ["A"]]
+    pred = [["A", "B", "C", "D"], ["X"]]
+    assert token_accuracy(true, pred) == pytest.approx(4 / 5)  # per-sentence mean would be 0.5
+    with pytest.raises(ValueError):
+        token_accuracy([["A"]], [["A", "B"]])
+    with pytest.raises(ValueError, match="no tokens"):
+        token_accuracy([[]], [[]])
+
+
+def test_accuracy_by_word_type_splits_known_and_unknown():
+    words = [["the", "zebra", "runs"], ["a", "yak"]]
+    true = [["DT", "NN", "VBZ"], ["DT", "NN"]]
+    pred = [["DT", "JJ", "VBZ"], ["DT", "NN"]]
+    table = accuracy_by_word_type(words, true, pred, known_words={"the", "runs", "a"})
+    assert table.loc["known", "tokens"] == 3 and table.loc["known", "accuracy"] == 1.0
+    assert table.loc["unknown", "tokens"] == 2 and table.loc["unknown", "accuracy"] == 0.5
+    assert table.loc["all", "accuracy"] == pytest.approx(4 / 5)
+    assert table.loc["unknown", "share"] == pytest.approx(2 / 5)
+    empty = accuracy_by_word_type([["a"]], [["DT"]], [["DT"]], known_words={"a"})
+    assert math.isnan(empty.loc["unknown", "accuracy"])
+
+
+def test_top_confusions_ranks_mistakes():
+    true = [["NN", "NN", "JJ", "VBD", "VBD"], ["NN"]]
+    pred = [["JJ", "JJ", "NN", "VBN", "VBD"], ["NN"]]
+    table = top_confusions(true, pred, n=2)
+    assert list(table["true"]) == ["NN", "JJ"]
+    assert list(table["predicted"]) == ["JJ", "NN"]
+    assert list(table["count"]) == [2, 1]
+    assert table["share_of_errors"].iloc[0] == pytest.approx(2 / 4)
+    assert top_confusions([["A"]], [["A"]]).empty
+    with pytest.raises(ValueError):
+        top_confusions(true, pred, n=0)
