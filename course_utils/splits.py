@@ -1,0 +1,401 @@
+"""Train/test splits that do not leak, and a way to measure the ones that do.
+
+- :func:`normalize_text`: the text key used to spot duplicates
+  ("Great phone!" and "great phone" are the same example).
+- :func:`overlap`: how many test examples also sit in the training split,
+  by index and by normalised text (an :class:`OverlapReport`).
+- :func:`deterministic_split`: split ``n`` examples once, reproducibly from a
+  seed, optionally keeping groups (e.g. identical texts) on one side.
+- :func:`flawed_shuffle_take_skip_split`: a NumPy simulation of the tf.data
+  pipeline ``dataset.shuffle(buffer).take(test) / .skip(test)`` with
+  ``reshuffle_each_iteration=True`` (the default): every pass over the data
+  draws a new order, so "test" examples are trained on in other epochs.
+- :func:`expected_leak_fraction`: the share of those "test" examples one
+  expects to have been trained on, in closed form.
+
+Pure NumPy: importing this module does not import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+_NON_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """The duplicate-detection key of ``text``.
+
+    Unicode NFKC, case-folded, punctuation replaced by spaces, runs of
+    whitespace collapsed: ``"Great  phone!"`` and ``"great phone"`` give the
+    same key ``"great phone"``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize_text() needs a str, got {type(text).__name__}")
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@dataclass(frozen=True, eq=False)
+class OverlapReport:
+    """What two splits share.
+
+    By index (when ids were given): ``shared_ids`` are the ids present in both
+    splits (sorted, int64) and ``test_in_train_by_id`` counts the test
+    examples whose id is in the training split. By text (when texts were
+    given): ``shared_texts`` are the normalised texts present in both splits
+    and ``test_in_train_by_text`` counts the test examples whose normalised
+    text occurs in the training split. ``duplicates_within_train`` /
+    ``duplicates_within_test`` count examples whose text already occurred
+    earlier in the same split (not a leak, but worth knowing).
+    """
+
+    n_train: int
+    n_test: int
+    checked_ids: bool
+    checked_texts: bool
+    shared_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    test_in_train_by_id: int = 0
+    shared_texts: tuple[str, ...] = ()
+    test_in_train_by_text: int = 0
+    duplicates_within_train: int = 0
+    duplicates_within_test: int = 0
+
+    @property
+    def fraction_by_id(self) -> float:
+        """Share of test examples whose id is also in the training split (0..1)."""
+        return self.test_in_train_by_id / self.n_test if self.n_test else 0.0
+
+    @property
+    def fraction_by_text(self) -> float:
+        """Share of test examples whose normalised text is also in the training split (0..1)."""
+        return self.test_in_train_by_text / self.n_test if self.n_test else 0.0
+
+    @property
+    def leak_free(self) -> bool:
+        """True when no test example is shared with training, by id or by text."""
+        return self.test_in_train_by_id == 0 and self.test_in_train_by_text == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts as a flat dict (handy for a pandas row)."""
+        return {
+            "train examples": self.n_train,
+            "test examples": self.n_test,
+            "test in train (by id)": self.test_in_train_by_id if self.checked_ids else None,
+            "share by id": round(self.fraction_by_id, 4) if self.checked_ids else None,
+            "test in train (by text)": self.test_in_train_by_text if self.checked_texts else None,
+            "share by text": round(self.fraction_by_text, 4) if self.checked_texts else None,
+            "leak-free": self.leak_free,
+        }
+
+    def summary(self) -> str:
+        """One human-readable line."""
+        parts = [f"{self.n_test} test vs {self.n_train} train examples"]
+        if self.checked_ids:
+            parts.append(f"{self.test_in_train_by_id} test examples share an id with train ({self.fraction_by_id:.1%})")
+        if self.checked_texts:
+            parts.append(
+                f"{self.test_in_train_by_text} share a normalised text with train ({self.fraction_by_text:.1%})"
+            )
+        parts.append("leak-free" if self.leak_free else "LEAK")
+        return "; ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<OverlapReport: {self.summary()}>"
+
+
+def _as_ids(ids: Any, name: str) -> np.ndarray:
+    arr = np.asarray(ids)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of integer ids, got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer ids (positions in the full dataset), got dtype {arr.dtype}")
+    return arr.astype(np.int64, copy=False)
+
+
+def _as_texts(texts: Any, name: str) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a list of strings, not one string")
+    out = list(texts)
+    bad = next((t for t in out if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(f"{name} must hold str items, found {type(bad).__name__}; decode bytes first")
+    return out
+
+
+def _within_duplicates(keys: Sequence[str]) -> int:
+    return sum(c - 1 for c in Counter(keys).values() if c > 1)
+
+
+def overlap(
+    train_texts: Sequence[str] | None,
+    test_texts: Sequence[str] | None,
+    *,
+    train_ids: Sequence[int] | np.ndarray | None = None,
+    test_ids: Sequence[int] | np.ndarray | None = None,
+    normalize: Callable[[str], str] = normalize_text,
+) -> OverlapReport:
+    """Count the examples two splits share, by normalised text and/or by index.
+
+    ``train_texts``/``test_texts``: lists of strings (or both None to check
+    ids only). ``train_ids``/``test_ids``: 1-D integer arrays giving each
+    example's position in the full dataset (optional; when given, their
+    lengths must match the texts). ``normalize`` maps a text to its
+    duplicate-detection key (default :func:`normalize_text`; pass
+    ``str`` for exact matching). Returns an :class:`OverlapReport`.
+    """
+    if (train_texts is None) != (test_texts is None):
+        raise ValueError("give both train_texts and test_texts, or neither (to compare ids only)")
+    if (train_ids is None) != (test_ids is None):
+        raise ValueError("give both train_ids and test_ids, or neither (to compare texts only)")
+    if train_texts is None and train_ids is None:
+        raise ValueError("nothing to compare: give the two splits' texts, their ids, or both")
+
+    tr_t = te_t = None
+    if train_texts is not None:
+        tr_t = _as_texts(train_texts, "train_texts")
+        te_t = _as_texts(test_texts, "test_texts")
+    tr_i = te_i = None
+    if train_ids is not None:
+        tr_i = _as_ids(train_ids, "train_ids")
+        te_i = _as_ids(test_ids, "test_ids")
+        if tr_t is not None and (len(tr_i) != len(tr_t) or len(te_i) != len(te_t)):
+            raise ValueError(
+                f"ids and texts disagree in length: train {len(tr_i)} ids vs {len(tr_t)} texts, "
+                f"test {len(te_i)} ids vs {len(te_t)} texts"
+            )
+    n_train = len(tr_t) if tr_t is not None else len(tr_i)
+    n_test = len(te_t) if te_t is not None else len(te_i)
+
+    kwargs: dict[str, Any] = {}
+    if tr_i is not None:
+        in_train = np.isin(te_i, tr_i)
+        kwargs["shared_ids"] = np.unique(te_i[in_train])
+        kwargs["test_in_train_by_id"] = int(in_train.sum())
+    if tr_t is not None:
+        tr_keys = [normalize(t) for t in tr_t]
+        te_keys = [normalize(t) for t in te_t]
+        train_set = set(tr_keys)
+        hits = [k for k in te_keys if k in train_set]
+        kwargs["shared_texts"] = tuple(sorted(set(hits)))
+        kwargs["test_in_train_by_text"] = len(hits)
+        kwargs["duplicates_within_train"] = _within_duplicates(tr_keys)
+        kwargs["duplicates_within_test"] = _within_duplicates(te_keys)
+    return OverlapReport(
+        n_train=n_train,
+        n_test=n_test,
+        checked_ids=tr_i is not None,
+        checked_texts=tr_t is not None,
+        **kwargs,
+    )
+
+
+def _n_test(n: int, test_fraction: float) -> int:
+    if not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an int >= 2 (one example on each side at least), got {n!r}")
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+    return int(min(max(round(n * test_fraction), 1), n - 1))
+
+
+def deterministic_split(
+    n: int,
+    test_fraction: float,
+    seed: int,
+    groups: Sequence[Any] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split ``range(n)`` into training and test indices, once and reproducibly.
+
+    The same ``(n, test_fraction, seed)`` always gives the same split, however
+    many times it is iterated: the split is made here, in NumPy, not by a
+    shuffling input pipeline. With ``groups`` (a length-``n`` sequence of
+    hashable keys, e.g. ``[normalize_text(t) for t in texts]``) every member
+    of a group lands on the same side, so duplicated texts cannot straddle
+    the split; the test side then holds about ``test_fraction`` of the
+    examples (whole groups are added in random order until it reaches that).
+
+    Returns ``(train_idx, test_idx)``: sorted int64 arrays, disjoint, whose
+    union is ``0..n-1``.
+    """
+    n_test = _n_test(n, test_fraction)
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        order = rng.permutation(n)
+        test_idx = np.sort(order[:n_test])
+        train_idx = np.sort(order[n_test:])
+        return train_idx.astype(np.int64), test_idx.astype(np.int64)
+
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} keys but n={n}; give one key per example")
+    members: dict[Any, list[int]] = {}
+    for i, key in enumerate(groups):
+        members.setdefault(key, []).append(i)
+    if len(members) < 2:
+        raise ValueError("all examples are in one group, so no split can keep groups apart")
+    keys = list(members)
+    chosen: list[int] = []
+    last_group: list[int] = []
+    for k in rng.permutation(len(keys)):
+        if len(chosen) >= n_test:
+            break
+        last_group = members[keys[k]]
+        chosen.extend(last_group)
+    test_mask = np.zeros(n, dtype=bool)
+    test_mask[chosen] = True
+    if test_mask.all():  # the last group added swallowed the rest: give it back to training
+        test_mask[last_group] = False
+    return np.flatnonzero(~test_mask).astype(np.int64), np.flatnonzero(test_mask).astype(np.int64)
+
+
+def _shuffle_buffer_order(n: int, buffer_size: int, rng: np.random.Generator) -> np.ndarray:
+    """The order in which a tf.data-style shuffle buffer of ``buffer_size`` emits ``range(n)``."""
+    if buffer_size >= n:
+        return rng.permutation(n)
+    buffer = list(range(buffer_size))
+    nxt = buffer_size
+    out = np.empty(n, dtype=np.int64)
+    for pos in range(n):
+        j = int(rng.integers(len(buffer)))
+        out[pos] = buffer[j]
+        if nxt < n:
+            buffer[j] = nxt
+            nxt += 1
+        else:
+            buffer[j] = buffer[-1]
+            buffer.pop()
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ShuffleTakeSkipResult:
+    """What a ``shuffle().take()/skip()`` split did over a training run.
+
+    ``train_per_epoch[e]`` / ``val_per_epoch[e]``: the example indices the
+    model trained / validated on in epoch ``e`` (int64 arrays).
+    ``test_idx``: the indices the final evaluation scored as "test".
+    """
+
+    n: int
+    epochs: int
+    train_per_epoch: tuple[np.ndarray, ...]
+    val_per_epoch: tuple[np.ndarray, ...]
+    test_idx: np.ndarray
+    reshuffle_each_iteration: bool
+
+    @property
+    def seen_in_training(self) -> np.ndarray:
+        """Sorted indices trained on in at least one epoch."""
+        return np.unique(np.concatenate(self.train_per_epoch))
+
+    @property
+    def test_seen_fraction(self) -> float:
+        """Share of the final "test" examples that were trained on in some epoch."""
+        return float(np.isin(self.test_idx, self.seen_in_training).mean())
+
+    def leak_by_epoch(self) -> np.ndarray:
+        """Cumulative share of the final "test" examples trained on after epochs 1..E, shape (epochs,)."""
+        seen = np.zeros(self.n, dtype=bool)
+        out = np.empty(self.epochs)
+        for e, idx in enumerate(self.train_per_epoch):
+            seen[idx] = True
+            out[e] = seen[self.test_idx].mean()
+        return out
+
+    def never_trained_on(self) -> np.ndarray:
+        """Sorted "test" indices that no epoch trained on (the only honest test examples)."""
+        return np.setdiff1d(self.test_idx, self.seen_in_training)
+
+    def overlap(self, texts: Sequence[str] | None = None) -> OverlapReport:
+        """An :class:`OverlapReport` of the "test" examples against everything trained on.
+
+        ``texts`` (the full dataset, length ``n``) adds the comparison by text.
+        """
+        seen = self.seen_in_training
+        if texts is None:
+            return overlap(None, None, train_ids=seen, test_ids=self.test_idx)
+        if len(texts) != self.n:
+            raise ValueError(f"texts has {len(texts)} items but the simulation covered n={self.n}")
+        return overlap(
+            [texts[i] for i in seen],
+            [texts[i] for i in self.test_idx],
+            train_ids=seen,
+            test_ids=self.test_idx,
+        )
+
+
+def flawed_shuffle_take_skip_split(
+    n: int,
+    test_size: int,
+    epochs: int,
+    *,
+    val_size: int = 0,
+    buffer_size: int = 10_000,
+    seed: int = 0,
+    reshuffle_each_iteration: bool = True,
+) -> ShuffleTakeSkipResult:
+    """Simulate the split ``ds = ds.shuffle(buffer_size)``, ``test = ds.take(test_size)``,
+    ``val = ds.skip(test_size).take(val_size)``, ``train = ds.skip(test_size + val_size)``
+    over a training run of ``epochs`` epochs followed by one evaluation on ``test``.
+
+    tf.data re-runs the shuffle each time any of the three datasets is
+    iterated (``reshuffle_each_iteration=True`` is the default), so each
+    epoch's training pass, each validation pass and the final test pass see
+    a different order of all ``n`` examples and take different ones.
+    Passing ``reshuffle_each_iteration=False`` simulates the fixed order
+    (every pass sees the same permutation), where the three parts stay
+    disjoint. The shuffle buffer is simulated like tf.data's: with
+    ``buffer_size >= n`` every order is a uniform random permutation.
+
+    Returns a :class:`ShuffleTakeSkipResult`.
+    """
+    if test_size < 1 or val_size < 0 or test_size + val_size >= n:
+        raise ValueError(
+            f"need 1 <= test_size and 0 <= val_size with test_size + val_size < n; "
+            f"got test_size={test_size}, val_size={val_size}, n={n}"
+        )
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if buffer_size < 1:
+        raise ValueError(f"buffer_size must be >= 1, got {buffer_size}")
+    rng = np.random.default_rng(seed)
+    fixed = None if reshuffle_each_iteration else _shuffle_buffer_order(n, buffer_size, rng)
+
+    def one_pass() -> np.ndarray:
+        return fixed if fixed is not None else _shuffle_buffer_order(n, buffer_size, rng)
+
+    train, val = [], []
+    for _ in range(epochs):
+        train.append(one_pass()[test_size + val_size :].copy())  # fit: one pass over train...
+        if val_size:
+            val.append(one_pass()[test_size : test_size + val_size].copy())  # ...then one over val
+        else:
+            val.append(np.zeros(0, dtype=np.int64))
+    test = one_pass()[:test_size].copy()  # evaluate(): one more pass, a new "test" set
+    return ShuffleTakeSkipResult(
+        n=n,
+        epochs=epochs,
+        train_per_epoch=tuple(train),
+        val_per_epoch=tuple(val),
+        test_idx=test,
+        reshuffle_each_iteration=reshuffle_each_iteration,
+    )
+
+
+def expected_leak_fraction(n: int, train_size: int, epochs: int) -> float:
+    """Expected share of "test" examples trained on at least once, for a uniform reshuffle.
+
+    Each epoch trains on ``train_size`` of the ``n`` examples, drawn afresh,
+    so a given example escapes one epoch with probability ``1 - train_size/n``
+    and all of them with ``(1 - train_size/n) ** epochs``; the answer is one
+    minus that.
+    """
+    if not 0 < train_size <= n or epochs < 1:
+        raise ValueError(f"need 0 < train_size <= n and epochs >= 1; got {train_size=}, {n=}, {epochs=}")
+    return 1.0 - (1.0 - train_size / n) ** epochs
