@@ -49,7 +49,7 @@ lab: setup
 
 # make bench [PROFILE=quick|full] [BENCH="padding_waste source_vs_ours course"]: tables in build/benchmarks/
 .PHONY: bench
-bench: setup
+bench: setup data
 	$(PY) benchmarks/run_all.py --profile $(PROFILE) $(BENCH)
 
 strip: setup

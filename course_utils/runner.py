@@ -3,7 +3,8 @@
 ``python -m course_utils.runner`` (what ``make run`` calls) executes
 ``notebooks/NN_*.ipynb`` in the chosen profile, writes the executed copies to
 ``build/executed/``, the lessons' recorded results to ``build/results/``,
-prints a per-notebook time table and writes ``build/report.md``. It exits
+prints a per-notebook time and peak-memory table and writes the course report
+(``build/report.md``, ``build/report.html``; see :mod:`course_utils.report`). It exits
 non-zero if any notebook failed, after running all the others.
 """
 
@@ -32,6 +33,64 @@ class NotebookRun:
     error: str = ""
     failing_cell: str = ""
     results: list = field(default_factory=list)
+    peak_rss_mb: float | None = None  # peak resident memory of the kernel's process tree
+
+
+class PeakMemory:
+    """Samples the resident memory of a process tree in a background thread; keeps the peak.
+
+    ``with PeakMemory() as mem: ...`` watches the children of this process
+    (the notebook kernel and anything it starts); ``PeakMemory(pid,
+    include_root=True)`` watches another process and its children.
+    ``mem.peak_mb`` is the largest sum of RSS seen (None if nothing ran).
+    """
+
+    def __init__(self, pid: int | None = None, include_root: bool = False, interval: float = 0.1) -> None:
+        self.pid = os.getpid() if pid is None else pid
+        self.include_root = include_root
+        self.interval = interval
+        self.peak_bytes = 0
+        self._stop = None
+        self._thread = None
+
+    def sample(self) -> int:
+        """The current RSS sum of the watched tree, in bytes (also updates the peak)."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+            procs = root.children(recursive=True) + ([root] if self.include_root else [])
+        except psutil.Error:
+            return 0
+        total = 0
+        for proc in procs:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                continue
+        self.peak_bytes = max(self.peak_bytes, total)
+        return total
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> "PeakMemory":
+        import threading
+
+        self._stop = threading.Event()
+        self.sample()
+        self._thread = threading.Thread(target=self._loop, name="peak-memory", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float | None:
+        return self.peak_bytes / 2**20 if self.peak_bytes else None
 
 
 def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
@@ -60,8 +119,10 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     )
     start = time.perf_counter()
     status, error, cell_src = "ok", "", ""
+    memory = PeakMemory()
     try:
-        client.execute()
+        with memory:
+            client.execute()
     except (CellExecutionError, CellTimeoutError) as exc:
         status = "failed"
         error = str(exc).strip().splitlines()[-1][:500] if str(exc).strip() else type(exc).__name__
@@ -77,45 +138,14 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     tmp = out_dir / f".{path.name}.tmp"
     nbformat.write(nb, tmp)
     tmp.replace(out_dir / path.name)
-    return NotebookRun(path.stem, status, seconds, error, cell_src)
+    return NotebookRun(path.stem, status, seconds, error, cell_src, peak_rss_mb=memory.peak_mb)
 
 
 def write_report(runs: list[NotebookRun], build: Path, profile: str) -> Path:
-    """Write ``build/report.md``: status, time and recorded results per lesson."""
-    from .results import load_dir
+    """Write ``build/report.md`` (and ``report.html``, ``report.json``): see :mod:`course_utils.report`."""
+    from .report import write_report as _write
 
-    results = load_dir(build / "results")
-    lines = [
-        f"# Course run ({profile} profile)",
-        "",
-        f"{sum(r.status == 'ok' for r in runs)} of {len(runs)} notebooks ran; "
-        f"total {sum(r.seconds for r in runs):.0f} s.",
-        "",
-        "| lesson | status | seconds | results |",
-        "|---|---|---:|---|",
-    ]
-    for run in runs:
-        mine = [r for r in results if r.lesson == run.name]
-        shown = "; ".join(
-            f"{r.metric} = {r.value:.4g}" if isinstance(r.value, float) else f"{r.metric}: {r.value}"
-            for r in mine
-        ) or "-"
-        src = sorted({r.source for r in mine if r.source != "none"})
-        if src:
-            shown += f" (data: {', '.join(src)})"
-        lines.append(f"| {run.name} | {run.status} | {run.seconds:.1f} | {shown} |")
-    failed = [r for r in runs if r.status != "ok"]
-    if failed:
-        lines += ["", "## Failures", ""]
-        for run in failed:
-            lines += [f"### {run.name}", "", f"Error: `{run.error}`", ""]
-            if run.failing_cell:
-                lines += ["```python", run.failing_cell, "```", ""]
-    path = build / "report.md"
-    tmp = build / ".report.md.tmp"
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return _write(runs, build, profile)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,13 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     build: Path = args.build
     results_dir = build / "results"
-    if results_dir.exists():
-        for old in results_dir.glob("*.jsonl"):
+    if results_dir.exists():  # the report shows this run's results and figures only
+        for old in [*results_dir.glob("*.jsonl"), *results_dir.glob("figures/*.png")]:
             old.unlink()
     os.environ["COURSE_PROFILE"] = args.profile
     os.environ["COURSE_RESULTS_DIR"] = str(results_dir.resolve())
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Kernels draw inline (headless), so the executed copies keep their figures and the report can
+    # show the training curves; "Agg" here would leave every plot out of the executed notebooks.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     settings.reload()
     timeout = args.timeout if args.timeout is not None else (600 if args.profile == "quick" else -1)
 
@@ -155,15 +187,17 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:
             run = NotebookRun(path.stem, "failed", 0.0, traceback.format_exc(limit=1).strip().splitlines()[-1])
         runs.append(run)
-        tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s  {run.name}" + (f"  ({run.error})" if run.error else ""))
+        mem = f"  {run.peak_rss_mb:6.0f} MB" if run.peak_rss_mb else ""
+        tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s{mem}  {run.name}" + (f"  ({run.error})" if run.error else ""))
     report = write_report(runs, build, args.profile)
 
     width = max(len(r.name) for r in runs)
-    print(f"\n{'notebook':<{width}}  status   seconds")
+    print(f"\n{'notebook':<{width}}  status   seconds  peak MB")
     for r in runs:
-        print(f"{r.name:<{width}}  {r.status:<7} {r.seconds:8.1f}")
+        mem = f"{r.peak_rss_mb:8.0f}" if r.peak_rss_mb else f"{'-':>8}"
+        print(f"{r.name:<{width}}  {r.status:<7} {r.seconds:8.1f} {mem}")
     print(f"{'total':<{width}}  {'':<7} {sum(r.seconds for r in runs):8.1f}")
-    print(f"\nExecuted notebooks: {build / 'executed'}\nReport: {report}")
+    print(f"\nExecuted notebooks: {build / 'executed'}\nReport: {report} and {report.with_suffix('.html')}")
     failed = [r.name for r in runs if r.status != "ok"]
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)

@@ -1,5 +1,10 @@
 """The course runner executes notebooks in order, reports each, and fails loudly."""
 
+import json
+import subprocess
+import sys
+import time
+
 import nbformat
 import pytest
 
@@ -18,6 +23,7 @@ def lessons(tmp_path, monkeypatch):
     # the runner sets these for its kernels; monkeypatch restores them afterwards
     monkeypatch.setenv("COURSE_PROFILE", "quick")
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "unused"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
     folder = tmp_path / "notebooks"
     folder.mkdir()
     _write(folder / "00_ok.ipynb", [
@@ -26,7 +32,10 @@ def lessons(tmp_path, monkeypatch):
         "cu.results.record('00_ok', 'answer', 42, split='check')",
     ])
     _write(folder / "01_broken.ipynb", ["x = 1", "raise RuntimeError('lesson is broken')"])
-    _write(folder / "02_after.ipynb", ["print('still runs')"])
+    _write(folder / "02_after.ipynb", [
+        "print('still runs')",
+        "import course_utils as cu\ncu.plots.plot_history({'loss': [1.0, 0.5]});",
+    ])
     (folder / "notes.ipynb").write_text("not a lesson")
     return folder
 
@@ -54,6 +63,27 @@ def test_run_reports_every_notebook_and_fails(lessons, tmp_path, capsys):
     assert sorted(p.name for p in (build / "executed").glob("*.ipynb")) == ["00_ok.ipynb", "01_broken.ipynb", "02_after.ipynb"]
     executed = nbformat.read(build / "executed" / "02_after.ipynb", as_version=4)
     assert executed.cells[0].outputs[0]["text"].strip() == "still runs"
+    # the same report as HTML and JSON, with each kernel's peak memory
+    html_text = (build / "report.html").read_text()
+    assert "00_ok" in html_text and "lesson is broken" in html_text
+    data = json.loads((build / "report.json").read_text())
+    assert [n["name"] for n in data["notebooks"]] == ["00_ok", "01_broken", "02_after"]
+    assert all(n["peak_rss_mb"] and 10 < n["peak_rss_mb"] < 10_000 for n in data["notebooks"])
+    assert "peak MB" in out.out
+    # figures are drawn inline in the executed copies, and the training curves reach the report
+    assert any("image/png" in o.get("data", {}) for o in executed.cells[1].outputs)
+    assert "![02_after: training curves 1](report_figures/02_after_curves_1.png)" in report
+    assert "data:image/png;base64," in html_text
+
+
+def test_peak_memory_sees_a_child_process():
+    script = "import time; block = bytearray(80 * 2**20); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.5)"
+    with runner.PeakMemory(interval=0.05) as mem:
+        subprocess.run([sys.executable, "-c", script], check=True)
+    assert mem.peak_mb is not None and mem.peak_mb > 70
+    with runner.PeakMemory(interval=0.05) as idle:  # no children: nothing to measure
+        time.sleep(0.1)
+    assert idle.peak_mb is None
 
 
 def test_bad_profile_is_rejected(lessons):

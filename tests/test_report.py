@@ -1,0 +1,195 @@
+"""The course report: every notebook with status and time, results beside the source lessons' numbers,
+figures, failures, and the same data in Markdown, HTML and JSON."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import report, runner
+from course_utils.results import Result
+
+# a 1x1 PNG
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@dataclass
+class FakeRun:
+    name: str
+    status: str
+    seconds: float
+    error: str = ""
+    failing_cell: str = ""
+    peak_rss_mb: float | None = None
+
+
+def _record(folder: Path, lesson: str, metric: str, value, split="test", source="mirror", profile="quick"):
+    folder.mkdir(parents=True, exist_ok=True)
+    res = Result(lesson, metric, value, split, profile, source, 1.5, "", time.time())
+    with open(folder / f"{lesson}.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(res.__dict__) + "\n")
+
+
+def test_every_notebook_appears_with_status_and_time(tmp_path):
+    books = runner.find_notebooks(runner.ROOT / "notebooks")
+    assert len(books) >= 2
+    runs = [
+        FakeRun(p.stem, "ok" if i % 3 else "failed", 10.0 + i, error="boom" if not i % 3 else "", peak_rss_mb=300.0 + i)
+        for i, p in enumerate(books)
+    ]
+    path = report.write_report(runs, tmp_path, "quick")
+    md = path.read_text()
+    html_text = (tmp_path / "report.html").read_text()
+    data = json.loads((tmp_path / "report.json").read_text())
+    for run in runs:
+        assert f"| {run.name} | {run.status} | {run.seconds:.1f} | {run.peak_rss_mb:,.0f} MB |" in md
+        assert f'<a href="#{run.name}">{run.name}</a></td><td class="{run.status}">{run.status}</td>' in html_text
+        assert f'<td class="num">{run.seconds:.1f}</td>' in html_text
+    assert [n["name"] for n in data["notebooks"]] == [r.name for r in runs]
+    assert all(n["status"] in ("ok", "failed") and n["seconds"] > 0 for n in data["notebooks"])
+    n_ok = sum(r.status == "ok" for r in runs)
+    assert f"{n_ok} of {len(runs)} notebooks ran" in md
+    assert html_text.startswith("<!DOCTYPE html>") and html_text.rstrip().endswith("</html>")
+
+
+def test_results_are_matched_to_the_source_numbers(tmp_path):
+    res = tmp_path / "results"
+    _record(res, "08_sentence_sentiment", "leak-free test accuracy (BiLSTM, best checkpoint)", 0.78)
+    _record(res, "08_sentence_sentiment", "source split 'test' accuracy (leaky)", 0.97, split="flawed test")
+    _record(res, "09_pos_tagging", "padded share of timesteps, length buckets", 0.1, split="train")
+    _record(res, "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.91, source="synthetic")
+    _record(res, "09_pos_tagging", "plain accuracy over all 271 padded positions, BiGRU", 0.99)
+    _record(res, "09_pos_tagging", "source's 'masked' accuracy (mask from the prediction), BiGRU", 0.95)
+    _record(res, "09_pos_tagging", "token accuracy, most-frequent-tag baseline", 0.85)
+    # metric names as lessons 05 and 07 record them
+    _record(res, "05_imdb_sentiment", "source set-up: BiLSTM test accuracy", 0.7, profile="full")
+    _record(res, "05_imdb_sentiment", "test accuracy: SimpleRNN + Dense", 0.55, profile="full")
+    _record(res, "05_imdb_sentiment", "test accuracy: BiLSTM", 0.8, profile="full")
+    _record(res, "05_imdb_sentiment", "test accuracy: bidirectional SimpleRNN", 0.6)
+    _record(res, "05_imdb_sentiment", "best test accuracy", 0.82, profile="full")
+    _record(res, "07_tweet_emotions", "majority class: accuracy", 0.22)
+    _record(res, "07_tweet_emotions", "bigru_2_layers: macro-F1", 0.1)
+    _record(res, "07_tweet_emotions", "bigru_2_layers: accuracy", 0.3)
+    _record(res, "07_tweet_emotions", "conv1d_class_weights: accuracy", 0.25)
+    runs = [FakeRun("05_imdb_sentiment", "ok", 3), FakeRun("08_sentence_sentiment", "ok", 5), FakeRun("09_pos_tagging", "ok", 7)]
+    rep = report.collect(runs, tmp_path, "quick")
+    by = {(c.reference.lesson, c.reference.value): c for c in rep.comparisons}
+
+    leak = by[("08_sentence_sentiment", 0.991)]
+    assert leak.ours.value == 0.78 and leak.rerun.value == 0.97
+    assert "leak" in leak.why and "quick profile" in leak.why
+    for value in (0.979, 0.776):
+        pos = by[("09_pos_tagging", value)]
+        assert pos.ours.metric == "masked token accuracy, BiGRU tagger"
+        assert "flawed metric" in pos.why and "synthetic" in pos.why
+    assert by[("09_pos_tagging", 0.979)].rerun.value == 0.99
+    assert by[("09_pos_tagging", 0.776)].rerun.value == 0.95
+    bilstm = by[("05_imdb_sentiment", 0.784)]
+    assert bilstm.ours.value == 0.8 and bilstm.rerun.value == 0.7 and "quick profile" not in bilstm.why
+    simple = by[("05_imdb_sentiment", 0.584)]
+    assert simple.ours is None and simple.why.startswith("no matching result recorded")  # bidirectional, + Dense excluded
+    tweets = by[("07_tweet_emotions", 0.332)]
+    assert tweets.lesson_status == "not run" and tweets.ours is None  # reference shown without a run
+    runs.append(FakeRun("07_tweet_emotions", "ok", 4))
+    tweets = next(c for c in report.collect(runs, tmp_path, "quick").comparisons if c.reference.value == 0.332)
+    assert tweets.ours.metric == "bigru_2_layers: accuracy" and "sigmoid" in tweets.why
+
+    md = report.render_markdown(rep)
+    assert "| 08_sentence_sentiment | 004 |" in md and "| 0.991 | 0.78 (test, mirror) | 0.97 |" in md
+    assert "| 07_tweet_emotions | 000 |" in md and "not run" in md
+    assert "**Synthetic data** (no mirror or network): 09_pos_tagging" in md
+    assert "004 test accuracy: 0.991 (ours 0.78)" in md  # beside the lesson's row
+    # the lesson's row leads with the result compared with the source, then other test numbers
+    assert "| 09_pos_tagging | ok | 7.0 | - | masked token accuracy, BiGRU tagger = 0.91; plain accuracy" in md
+
+
+def test_find_result_is_loose_and_prefers_the_test_split():
+    def r(metric, split="test", value=0.5):
+        return Result("x", metric, value, split, "quick", "mirror", None, "", 0.0)
+
+    results = [r("BiLSTM accuracy", split="validation"), r("Test Accuracy (Bi-LSTM)"), r("bilstm: uses mask", value="yes")]
+    hit = report.find_result(results, [(r"bi-?lstm", r"acc")])
+    assert hit.metric == "Test Accuracy (Bi-LSTM)"
+    assert report.find_result(results, [(r"gru",)]) is None
+    assert report.find_result(results, [(r"bi-?lstm",)], exclude=(r"acc",)).metric == "bilstm: uses mask"
+    # later patterns are fall-backs only
+    assert report.find_result(results, [(r"nothing",), (r"mask",)]).metric == "bilstm: uses mask"
+
+
+def test_failures_show_cell_and_error_escaped_in_html(tmp_path):
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("raise ValueError('<b>bad</b>')")
+    cell.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="<b>bad</b>",
+                                           traceback=["\x1b[31mValueError\x1b[39m: <b>bad</b>"])]
+    nb.cells = [cell]
+    nbformat.write(nb, executed / "01_broken.ipynb")
+    runs = [FakeRun("01_broken", "failed", 2.0, error="\x1b[31mValueError\x1b[39m: <b>bad</b>",
+                    failing_cell="raise ValueError('<b>bad</b>')"), FakeRun("02_fine", "ok", 1.0)]
+    report.write_report(runs, tmp_path, "full")
+    md = (tmp_path / "report.md").read_text()
+    html_text = (tmp_path / "report.html").read_text()
+    assert "## Failures" in md and "raise ValueError('<b>bad</b>')" in md
+    assert "ValueError: <b>bad</b>" in md and "\x1b" not in md  # colour codes stripped
+    assert "<b>bad</b>" not in html_text and "&lt;b&gt;bad&lt;/b&gt;" in html_text
+    assert "quick profile trains on small subsets" not in md  # full profile: no quick warning
+    assert "| 02_fine | ok | 1.0 | - |" in md
+
+
+def test_figures_saved_or_taken_from_the_executed_copy(tmp_path):
+    figs = tmp_path / "results" / "figures"
+    figs.mkdir(parents=True)
+    (figs / "03_text_history.png").write_bytes(PNG)
+    (figs / "03_text_history.tmp.png").write_bytes(PNG)  # an interrupted save: ignored
+    (figs / "unrelated.png").write_bytes(PNG)
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nb = nbformat.v4.new_notebook()
+    curve = nbformat.v4.new_code_cell("cu.plots.plot_history(history);")
+    curve.outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(PNG).decode()})]
+    other = nbformat.v4.new_code_cell("plt.plot([1, 2])")
+    other.outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(PNG).decode()})]
+    nb.cells = [curve, other]
+    nbformat.write(nb, executed / "04_curves.ipynb")
+    runs = [FakeRun("03_text", "ok", 1.0), FakeRun("04_curves", "ok", 1.0)]
+    report.write_report(runs, tmp_path, "quick")
+    md = (tmp_path / "report.md").read_text()
+    html_text = (tmp_path / "report.html").read_text()
+    assert "![03_text: history](results/figures/03_text_history.png)" in md
+    assert "tmp.png" not in md
+    assert "![04_curves: training curves 1](report_figures/04_curves_curves_1.png)" in md
+    assert "curves_2" not in md  # only plot_history outputs are taken
+    assert (tmp_path / "report_figures" / "04_curves_curves_1.png").read_bytes() == PNG
+    assert "## Other results" in md and "(results/figures/unrelated.png)" in md
+    embedded = base64.b64encode(PNG).decode()
+    assert html_text.count(f"data:image/png;base64,{embedded}") == 3
+    assert 'src="results/' not in html_text  # self-contained
+
+
+@pytest.mark.parametrize("value, shown", [(42.0, "42"), (0.123456, "0.1235"), ("yes", "yes"), (None, "-")])
+def test_format_value(value, shown):
+    assert report.format_value(value) == shown
+
+
+def test_references_are_well_formed():
+    import re
+
+    lessons = {p.stem for p in runner.find_notebooks(runner.ROOT / "notebooks")}
+    for ref in report.REFERENCES:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+", ref.lesson) and ref.source in {"000", "001", "002", "003", "004"}
+        assert ref.ours and ref.why and (ref.value is not None or ref.note)
+        for pattern in (*ref.ours, *ref.rerun):
+            for expr in pattern:
+                re.compile(expr)
+        # a lesson that exists must be the one the table names (no typo in the lesson name)
+        if ref.lesson[:2] in {name[:2] for name in lessons}:
+            assert ref.lesson in lessons, f"{ref.lesson} is not a notebook name"
