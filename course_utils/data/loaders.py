@@ -467,12 +467,26 @@ def load_tweet_emotions(
     names = sorted(set(rows["labels"]))
     index = {n: i for i, n in enumerate(names)}
     labels = np.asarray([index[x] for x in rows["labels"]], dtype=np.int64)
+    data = _split_text_data(
+        "tweet_emotions", record, names, rows["texts"], labels, fraction,
+        max_train=max_train, max_test=max_test, seed=seed,
+    )
+    _say(
+        verbose, f"tweet_emotions: {_counts(data)}, {len(names)} classes, from {record.source} {record.path}"
+    )
+    return data
+
+
+def _split_text_data(
+    name: str, record: Any, label_names: list[str], texts: list[str], labels: np.ndarray,
+    fraction: float, *, max_train: int | None, max_test: int | None, seed: int,
+) -> TextClassificationData:
+    """One class-stratified split of a dataset that has no upstream split."""
     tr, te = splits.stratified_split(labels, fraction, seed)
-    texts = rows["texts"]
-    data = _text_data(
-        "tweet_emotions",
+    return _text_data(
+        name,
         record.source,
-        names,
+        label_names,
         ([texts[i] for i in tr], labels[tr]),
         ([texts[i] for i in te], labels[te]),
         max_train=max_train,
@@ -480,10 +494,6 @@ def load_tweet_emotions(
         seed=seed,
         files={record.filename: str(record.path)},
     )
-    _say(
-        verbose, f"tweet_emotions: {_counts(data)}, {len(names)} classes, from {record.source} {record.path}"
-    )
-    return data
 
 
 # ----------------------------------------------------------------------------- uci_sentences
@@ -518,18 +528,9 @@ def load_uci_sentences(
     record = records["sentiment labelled sentences.zip"]
     rows = parsers.read_uci_sentences(record.path)
     labels = np.asarray(rows["labels"], dtype=np.int64)
-    tr, te = splits.stratified_split(labels, fraction, seed)
-    texts = rows["texts"]
-    data = _text_data(
-        "uci_sentences",
-        record.source,
-        UCI_LABELS,
-        ([texts[i] for i in tr], labels[tr]),
-        ([texts[i] for i in te], labels[te]),
-        max_train=max_train,
-        max_test=max_test,
-        seed=seed,
-        files={record.filename: str(record.path)},
+    data = _split_text_data(
+        "uci_sentences", record, UCI_LABELS, rows["texts"], labels, fraction,
+        max_train=max_train, max_test=max_test, seed=seed,
     )
     _say(verbose, f"uci_sentences: {_counts(data)} from {record.source} {record.path}")
     return data
