@@ -4,18 +4,21 @@
 ``notebooks/NN_*.ipynb`` in the chosen profile, writes the executed copies to
 ``build/executed/``, the lessons' recorded results to ``build/results/``,
 prints a per-notebook time and peak-memory table and writes the course report
-(``build/report.md``, ``build/report.html``; see :mod:`course_utils.report`). It exits
+(``build/report.md``, ``build/report.html``; see :mod:`course_utils.report`), refreshed
+after every lesson. ``--keep`` reruns some lessons and reports on every lesson
+run so far in that build folder (one profile per folder). It exits
 non-zero if any notebook failed, after running all the others.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import settings
@@ -141,6 +144,49 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     return NotebookRun(path.stem, status, seconds, error, cell_src, peak_rss_mb=memory.peak_mb)
 
 
+def clear_runs(build: Path, name: str | None = None) -> None:
+    """Delete the recorded results, figures and run records of lesson ``name`` (of every lesson if None)."""
+    stem = "*" if name is None else name
+    for old in [
+        *build.glob(f"results/{stem}.jsonl"),
+        *build.glob("results/figures/*.png" if name is None else f"results/figures/{name}*.png"),
+        *build.glob(f"runs/{stem}.json"),
+    ]:
+        old.unlink()
+
+
+def save_run(run: NotebookRun, build: Path, profile: str) -> Path:
+    """Write ``build/runs/<lesson>.json``: the run's status, time, memory and error, with its profile."""
+    folder = build / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run.name}.json"
+    tmp = folder / f".{run.name}.json.tmp"
+    tmp.write_text(json.dumps({"profile": profile, **asdict(run)}, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_runs(build: Path) -> list[NotebookRun]:
+    """Every run recorded in ``build/runs/``, in lesson order."""
+    runs = []
+    for path in sorted((build / "runs").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record.pop("profile", None)
+        runs.append(NotebookRun(**record))
+    return runs
+
+
+def check_profile(build: Path, profile: str) -> None:
+    """Refuse to mix profiles in one report: ``--keep`` on a build folder filled by another profile."""
+    for path in sorted((build / "runs").glob("*.json")):
+        other = json.loads(path.read_text(encoding="utf-8")).get("profile")
+        if other != profile:
+            raise SystemExit(
+                f"{build} holds a {other!r}-profile run of {path.stem}; --keep would mix it with "
+                f"this {profile!r} run. Use another --build folder, or run without --keep."
+            )
+
+
 def write_report(runs: list[NotebookRun], build: Path, profile: str) -> Path:
     """Write ``build/report.md`` (and ``report.html``, ``report.json``): see :mod:`course_utils.report`."""
     from .report import write_report as _write
@@ -156,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="output folder (default: build/)")
     parser.add_argument("--notebook-dir", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: 600 quick, none full)")
+    parser.add_argument(
+        "--keep", action="store_true",
+        help="keep the earlier runs' results in --build: rerun some lessons and report on all of them",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -164,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     build: Path = args.build
     results_dir = build / "results"
-    if results_dir.exists():  # the report shows this run's results and figures only
-        for old in [*results_dir.glob("*.jsonl"), *results_dir.glob("figures/*.png")]:
-            old.unlink()
+    if not args.keep:  # the report shows this run's results and figures only
+        clear_runs(build)
+    else:
+        check_profile(build, args.profile)
     os.environ["COURSE_PROFILE"] = args.profile
     os.environ["COURSE_RESULTS_DIR"] = str(results_dir.resolve())
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -182,14 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     bar = tqdm(books, desc=f"course ({args.profile})", unit="notebook")
     for path in bar:
         bar.set_postfix_str(path.stem)
+        clear_runs(build, path.stem)
         try:
             run = execute_notebook(path, build / "executed", timeout)
         except Exception:
             run = NotebookRun(path.stem, "failed", 0.0, traceback.format_exc(limit=1).strip().splitlines()[-1])
         runs.append(run)
+        save_run(run, build, args.profile)
         mem = f"  {run.peak_rss_mb:6.0f} MB" if run.peak_rss_mb else ""
         tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s{mem}  {run.name}" + (f"  ({run.error})" if run.error else ""))
-    report = write_report(runs, build, args.profile)
+        # refresh the report after every lesson: a long full-profile run shows its progress, and a
+        # crash or Ctrl-C later loses nothing that finished
+        report = write_report(load_runs(build) if args.keep else runs, build, args.profile)
+    if args.keep:
+        runs = load_runs(build)
 
     width = max(len(r.name) for r in runs)
     print(f"\n{'notebook':<{width}}  status   seconds  peak MB")

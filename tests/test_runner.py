@@ -89,3 +89,25 @@ def test_peak_memory_sees_a_child_process():
 def test_bad_profile_is_rejected(lessons):
     with pytest.raises(SystemExit):
         runner.main(["--profile", "fast", "--notebook-dir", str(lessons)])
+
+
+def test_keep_reruns_some_lessons_and_reports_all(lessons, tmp_path):
+    build = tmp_path / "build"
+    args = ["--notebook-dir", str(lessons), "--build", str(build), "--timeout", "120"]
+    assert runner.main(["--profile", "quick", *args, "00", "02"]) == 0
+    first = json.loads((build / "runs" / "00_ok.json").read_text())
+    assert first["status"] == "ok" and first["profile"] == "quick"
+    # rerun one lesson: the other's run record and results stay, and the report shows both
+    assert runner.main(["--profile", "quick", "--keep", *args, "02"]) == 0
+    data = json.loads((build / "report.json").read_text())
+    assert [n["name"] for n in data["notebooks"]] == ["00_ok", "02_after"]
+    assert "answer = 42" in (build / "report.md").read_text()
+    assert json.loads((build / "runs" / "00_ok.json").read_text()) == first
+    # without --keep, a run reports on its own lessons only
+    assert runner.main(["--profile", "quick", *args, "02"]) == 0
+    data = json.loads((build / "report.json").read_text())
+    assert [n["name"] for n in data["notebooks"]] == ["02_after"]
+    assert not (build / "runs" / "00_ok.json").exists()
+    # one report never mixes profiles
+    with pytest.raises(SystemExit, match="quick.*--keep would mix"):
+        runner.main(["--profile", "full", "--keep", *args, "00"])
