@@ -17,6 +17,7 @@ help:
 	@echo "make run [PROFILE=quick|full]  execute every lesson, write build/report.md"
 	@echo "make test                      unit tests + all notebooks under nbval (quick profile)"
 	@echo "make lab                       open JupyterLab on notebooks/"
+	@echo "make exercises                 student edition without solutions in build/student/"
 	@echo "make strip                     remove outputs from notebooks before committing"
 
 setup: $(VENV)/.installed
@@ -57,6 +58,11 @@ strip: setup
 
 images: setup
 	$(PY) images/draw_diagrams.py
+
+# The student edition: every notebook without its exercise solutions, in build/student/
+.PHONY: exercises
+exercises: setup
+	$(PY) -m course_utils.exercises student --out build/student
 
 clean:
 	rm -rf build

@@ -1,0 +1,42 @@
+"""Exercises with automatic checks, one module per lesson (``lesson01.py`` ...).
+
+Each exercise ``NN.k`` has a check ``check_NN_k(answer)``: it tests the
+student's function or value against a reference on fresh (but seeded)
+random inputs, prints what passed, what failed and a hint, never the
+solution, never raises, and returns a :class:`Verdict` (true when passed)::
+
+    import course_utils as cu
+    cu.exercises.check_01_1(gru_step)
+
+``python -m course_utils.exercises student`` (``make exercises``) writes the
+student edition of the notebooks, without the solution cells, to
+``build/student/``; see :mod:`course_utils.exercises.student`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from .core import REGISTRY, Check, Verdict, exercise
+
+__all__ = ["REGISTRY", "Check", "Verdict", "exercise", "lesson_of", "numbers"]
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name.startswith("lesson"):
+        _module = importlib.import_module(f".{_info.name}", __name__)
+        for _name in dir(_module):
+            if _name.startswith("check_"):
+                globals()[_name] = getattr(_module, _name)
+                __all__.append(_name)
+
+
+def numbers(lesson: int | None = None) -> list[str]:
+    """Registered exercise numbers ("01.1", ...), all or one lesson's, in order."""
+    keys = sorted(REGISTRY, key=lambda n: tuple(int(p) for p in n.split(".")))
+    return [k for k in keys if lesson is None or int(k.split(".")[0]) == lesson]
+
+
+def lesson_of(number: str) -> int:
+    """The lesson number of exercise ``"NN.k"``."""
+    return int(number.split(".")[0])

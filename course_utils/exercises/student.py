@@ -1,0 +1,116 @@
+"""Exercise cells in the notebooks, and the student edition without the solutions.
+
+In a lesson notebook every exercise is three cells (see :func:`exercise_cells`):
+
+1. a Markdown cell with the task, headed ``### Exercise NN.k · title``;
+2. a code cell with the stub the student fills in and the call to
+   ``cu.exercises.check_NN_k(...)``; with the stub it prints "NOT YET";
+3. the solution: a code cell tagged ``solution`` whose source is collapsed in
+   JupyterLab (``metadata.jupyter.source_hidden``), which defines the answer
+   again and ends with ``assert cu.exercises.check_NN_k(...)``, so running the
+   notebook top to bottom (CI, instructors) checks the checks.
+
+:func:`write_student_edition` copies every lesson notebook with the solution
+cells removed and outputs cleared, plus the images they embed, to
+``build/student/`` (``python -m course_utils.exercises student``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SOLUTION_TAG = "solution"
+CHECK_CALL = re.compile(r"cu\.exercises\.(check_(\d\d)_(\d+))\(")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def is_solution(cell: Any) -> bool:
+    """True for a solution cell (tagged ``solution``)."""
+    return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def exercise_cells(number: str, title: str, task: str, stub: str, solution: str) -> list[Any]:
+    """The three cells of exercise ``number`` (task, stub + check, hidden solution).
+
+    ``stub`` and ``solution`` must both call ``cu.exercises.check_NN_k``; the
+    solution must ``assert`` it.
+    """
+    import nbformat
+
+    name = "check_" + number.replace(".", "_")
+    if f"cu.exercises.{name}(" not in stub:
+        raise ValueError(f"the stub of exercise {number} must call cu.exercises.{name}(...)")
+    if f"assert cu.exercises.{name}(" not in solution:
+        raise ValueError(f"the solution of exercise {number} must `assert cu.exercises.{name}(...)`")
+    task_cell = nbformat.v4.new_markdown_cell(f"### Exercise {number} · {title}\n\n{task.strip()}")
+    stub_cell = nbformat.v4.new_code_cell(stub.strip())
+    solution_cell = nbformat.v4.new_code_cell(
+        "# Solution (hidden: click the ... to show it). Try the exercise first!\n" + solution.strip()
+    )
+    solution_cell.metadata["tags"] = [SOLUTION_TAG]
+    solution_cell.metadata["jupyter"] = {"source_hidden": True}
+    return [task_cell, stub_cell, solution_cell]
+
+
+def student_notebook(nb: Any) -> Any:
+    """A copy of ``nb`` without solution cells, outputs or execution counts."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    out.cells = [c for c in out.cells if not is_solution(c)]
+    for cell in out.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    return out
+
+
+def write_student_edition(
+    notebooks: Path = ROOT / "notebooks", out: Path = ROOT / "build" / "student", images: Path = ROOT / "images"
+) -> list[Path]:
+    """Write the student edition to ``out/notebooks`` (and the images to ``out/images``); return the notebooks.
+
+    The folder is built next to ``out`` and swapped in at the end, so an
+    interrupted run never leaves a half-written edition behind.
+    """
+    import nbformat
+
+    books = sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
+    if not books:
+        raise FileNotFoundError(f"no lesson notebooks (NN_*.ipynb) in {notebooks}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".student-", dir=out.parent))
+    try:
+        (staging / "notebooks").mkdir()
+        for book in books:
+            nb = nbformat.read(book, as_version=4)
+            nbformat.write(student_notebook(nb), staging / "notebooks" / book.name)
+        for extra in ("README.md",):
+            if (Path(notebooks) / extra).exists():
+                shutil.copy2(Path(notebooks) / extra, staging / "notebooks" / extra)
+        if Path(images).is_dir():
+            shutil.copytree(images, staging / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        (staging / "README.md").write_text(
+            "# rnn-course: student edition\n\n"
+            "The lesson notebooks with every exercise's solution removed. Fill in the stubs and run the\n"
+            "check cells: each prints what passed, what failed and a hint. Open them with\n"
+            "`jupyter lab notebooks` in the course environment.\n",
+            encoding="utf-8",
+        )
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted((out / "notebooks").glob("*.ipynb"))
