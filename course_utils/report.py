@@ -146,6 +146,50 @@ REFERENCES: tuple[Reference, ...] = (
     ),
 )
 
+@dataclass(frozen=True)
+class Aim:
+    """A target an issue set for the full profile, e.g. IMDB test accuracy of at least 0.85."""
+
+    lesson: str
+    what: str
+    ours: tuple[tuple[str, ...], ...]  # patterns, as in Reference.ours
+    target: float
+    exclude: tuple[str, ...] = ()
+
+
+AIMS: tuple[Aim, ...] = (
+    Aim("05_imdb_sentiment", "best IMDB test accuracy, full test set", ((r"^best test accuracy",),), 0.85),
+    Aim("09_pos_tagging", "POS masked token accuracy on held-out sentences", ((r"masked", r"token", r"acc"),),
+        0.93, exclude=(r"source", r"plain", r"baseline")),
+)
+
+
+@dataclass
+class AimCheck:
+    """One aim and how this run did: "met", "missed", "not run" or "quick profile"."""
+
+    aim: Aim
+    ours: Result | None
+    verdict: str
+
+
+def check_aims(lessons: Sequence["LessonEntry"], profile: str, aims: Sequence[Aim] = AIMS) -> list[AimCheck]:
+    """Compare each aim with the run's result (aims apply to the full profile on real data)."""
+    by_name = {e.name: e for e in lessons}
+    checks = []
+    for aim in aims:
+        entry = by_name.get(aim.lesson)
+        ours = find_result(entry.results, aim.ours, aim.exclude) if entry else None
+        if ours is None or not isinstance(ours.value, (int, float)):
+            verdict = "not run" if entry is None or entry.status != "ok" else "no result"
+        elif profile != "full" or ours.source == "synthetic":
+            verdict = "not applicable (quick profile or synthetic data)"
+        else:
+            verdict = "met" if float(ours.value) >= aim.target else "MISSED"
+        checks.append(AimCheck(aim, ours, verdict))
+    return checks
+
+
 # ----------------------------------------------------------------------------- the report's data
 
 
@@ -210,6 +254,7 @@ class CourseReport:
     comparisons: list[Comparison]
     other_results: list[Result] = field(default_factory=list)
     other_figures: list[Figure] = field(default_factory=list)
+    aims: list[AimCheck] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> float:
@@ -443,6 +488,7 @@ def collect(
         comparisons=comparisons,
         other_results=other_results,
         other_figures=other_figures,
+        aims=check_aims(lessons, profile),
     )
 
 
@@ -545,6 +591,12 @@ def render_markdown(report: CourseReport) -> str:
             f"{_md_cell(_headline(e))} | {_md_cell(_reference_cell(e))} |"
         )
 
+    if report.aims:
+        lines += ["", "## Aims (full profile, real data)", "", "| lesson | aim | target | ours | verdict |",
+                  "|---|---|---:|---:|---|"]
+        for a in report.aims:
+            ours = format_value(a.ours.value) if a.ours is not None else "-"
+            lines.append(f"| {a.aim.lesson} | {_md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
     lines += [
         "",
         "## Beside the source lessons",
@@ -689,6 +741,15 @@ def render_html(report: CourseReport, build: Path, embed_figures: bool = True) -
         )
     h.append("</table>")
 
+    if report.aims:
+        h += ["<h2>Aims (full profile, real data)</h2>",
+              "<table><tr><th>lesson</th><th>aim</th><th>target</th><th>ours</th><th>verdict</th></tr>"]
+        for a in report.aims:
+            ours = format_value(a.ours.value) if a.ours is not None else "-"
+            cls = {"met": "ok", "MISSED": "failed"}.get(a.verdict, "notrun")
+            h.append(f"<tr><td>{_e(a.aim.lesson)}</td><td>{_e(a.aim.what)}</td><td class=\"num\">&ge; {a.aim.target}</td>"
+                     f'<td class="num">{_e(ours)}</td><td class="{cls}">{_e(a.verdict)}</td></tr>')
+        h.append("</table>")
     h += [
         "<h2>Beside the source lessons</h2>",
         "<p>The numbers the source lessons printed, and ours for the same task. "
@@ -809,6 +870,11 @@ def to_json(report: CourseReport) -> dict[str, Any]:
                 "why": c.why,
             }
             for c in report.comparisons
+        ],
+        "aims": [
+            {"lesson": a.aim.lesson, "what": a.aim.what, "target": a.aim.target, "ours": result(a.ours),
+             "verdict": a.verdict}
+            for a in report.aims
         ],
     }
 

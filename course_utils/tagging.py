@@ -10,12 +10,21 @@ into tags) and the baseline.
 - :func:`token_accuracy`: the share of tokens tagged correctly.
 - :func:`accuracy_by_word_type`: accuracy on words seen in training vs unseen.
 - :func:`top_confusions`: the most frequent (true tag, predicted tag) mistakes.
+- :data:`PTB_TO_UD`, :func:`universal_tag`, :func:`to_universal`: Penn
+  Treebank tags to Universal Dependencies POS tags (to compare with spaCy).
+- :class:`SavedTagger`, :func:`lesson09_folder`, :func:`train_bigru_tagger`:
+  lesson 09's tagger saved for lesson 15 (or trained again when it is missing).
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 TokenLists = Sequence[Sequence[str]]
@@ -171,3 +180,193 @@ def top_confusions(true_tags: TokenLists, pred_tags: TokenLists, n: int = 10) ->
         for (a, b), c in ranked
     ]
     return pd.DataFrame(rows, columns=["true", "predicted", "count", "share_of_errors"])
+
+
+# ----------------------------------------------------------------------------- tag sets
+
+#: Penn Treebank (fine) tags -> Universal Dependencies (coarse) POS tags, the
+#: word-independent part of the mapping (spaCy's English attribute ruler and
+#: the UD conversion of the Penn Treebank agree on these). Tags spaCy adds to
+#: the Penn set (HYPH, NFP, ADD, XX, _SP, AFX) are included. See
+#: :func:`universal_tag` for the distinctions that need the word.
+PTB_TO_UD: dict[str, str] = {
+    "CC": "CCONJ", "CD": "NUM", "DT": "DET", "EX": "PRON", "FW": "X", "IN": "ADP",
+    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "LS": "X", "MD": "AUX",
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN",
+    "PDT": "DET", "POS": "PART", "PRP": "PRON", "PRP$": "PRON",
+    "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "RP": "ADP", "SYM": "SYM", "TO": "PART", "UH": "INTJ",
+    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+    "WDT": "PRON", "WP": "PRON", "WP$": "PRON", "WRB": "ADV",
+    ",": "PUNCT", ".": "PUNCT", ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT",
+    "-RRB-": "PUNCT", "#": "SYM", "$": "SYM", "HYPH": "PUNCT", "NFP": "PUNCT",
+    "ADD": "X", "XX": "X", "AFX": "ADJ", "_SP": "SPACE", "-NONE-": "X",
+}
+_AUXILIARY_VERBS = frozenset(
+    "be am is are was were been being 's 're 'm have has had having 've 'd do does did".split()
+)
+_SUBORDINATORS = frozenset(
+    "after although as because before if once since than that though till unless until whereas "
+    "whether while".split()
+)
+
+
+def universal_tag(word: str, ptb_tag: str) -> str:
+    """The Universal Dependencies POS of ``word`` tagged ``ptb_tag`` (Penn Treebank).
+
+    Mostly a table lookup (:data:`PTB_TO_UD`); two distinctions need the
+    word, as in spaCy's attribute ruler: forms of *be*, *have* and *do* tagged
+    as verbs become AUX, and subordinating conjunctions tagged IN (*because*,
+    *if*, *that*...) become SCONJ. The mapping is still an approximation: a
+    tag alone cannot tell an auxiliary *have* from a main-verb *have*.
+    Unknown tags map to ``"X"``.
+    """
+    coarse = PTB_TO_UD.get(ptb_tag, "X")
+    lower = word.lower()
+    if coarse == "VERB" and lower in _AUXILIARY_VERBS:
+        return "AUX"
+    if ptb_tag == "IN" and lower in _SUBORDINATORS:
+        return "SCONJ"
+    return coarse
+
+
+def to_universal(words: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """Map one sentence's Penn Treebank tags to Universal Dependencies POS tags."""
+    _check_parallel([words], [tags], "words", "tags")
+    return [universal_tag(w, t) for w, t in zip(words, tags)]
+
+
+# ----------------------------------------------------------------------------- a tagger for later lessons
+
+
+def digits_to_zero(words: Sequence[str]) -> list[str]:
+    """Replace every digit by 0 (``"1987" -> "0000"``): numbers share a few word ids."""
+    return [re.sub(r"\d", "0", w) for w in words]
+
+
+class SavedTagger:
+    """A trained word-level Keras tagger with its two vocabularies, to save and reuse.
+
+    Lesson 09 trains a BiGRU tagger and saves it with
+    ``SavedTagger(model, word_vocab, tag_vocab, info).save(lesson09_folder())``;
+    lesson 15 loads it to compare it with spaCy. ``info`` records where it
+    came from (profile, data source, accuracy). ``predict`` takes token lists
+    and returns tag lists; it never predicts the vocabulary's special tokens.
+    """
+
+    FORMAT = "rnn-course-tagger/1"
+
+    def __init__(self, model: Any, words: Any, tags: Any, info: dict[str, Any] | None = None) -> None:
+        self.model, self.words, self.tags = model, words, tags
+        self.info = dict(info or {})
+        self.info.setdefault("digits_to_zero", True)
+
+    def __repr__(self) -> str:
+        return f"SavedTagger({len(self.words)} words, {len(self.tags)} tags, {self.info})"
+
+    def predict(self, sentences: Iterable[Sequence[str]], batch_size: int = 128) -> list[list[str]]:
+        """One tag per token of every sentence."""
+        import numpy as np
+
+        from .text import pad
+
+        sentences = list(sentences)
+        if any(isinstance(s, str) for s in sentences):
+            raise TypeError("give token lists, not strings")
+        sentences = [list(s) for s in sentences]
+        prepare = digits_to_zero if self.info.get("digits_to_zero") else list
+        special = [self.tags.id(t) for t in self.tags.id_to_token if t.startswith("<") and t.endswith(">")]
+        out: list[list[str]] = []
+        for start in range(0, len(sentences), batch_size):
+            chunk = sentences[start:start + batch_size]
+            longest = max((len(s) for s in chunk), default=0)
+            if longest == 0:
+                out.extend([] for _ in chunk)
+                continue
+            ids = pad(self.words.encode_many(prepare(s) for s in chunk), maxlen=longest, padding="post")
+            probs = np.array(self.model(ids, training=False))   # a writable copy
+            probs[..., special] = -np.inf
+            best = probs.argmax(-1)
+            out.extend([self.tags.id_to_token[i] for i in best[k, : len(s)]] for k, s in enumerate(chunk))
+        return out
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``model.keras``, the vocabularies and ``info.json`` into ``folder`` (swapped in whole)."""
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            self.model.save(staging / "model.keras")
+            self.words.save(staging / "words.json")
+            self.tags.save(staging / "tags.json")
+            (staging / "info.json").write_text(json.dumps({"format": self.FORMAT, **self.info}, indent=1))
+            old = folder.with_name(f".{folder.name}.old")
+            if folder.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                folder.rename(old)
+            staging.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "SavedTagger":
+        """Read a tagger written by :meth:`save`; a clear error if the folder is not one."""
+        import keras
+
+        from .text import Vocabulary
+
+        folder = Path(folder)
+        info_path = folder / "info.json"
+        if not info_path.is_file():
+            raise FileNotFoundError(f"no saved tagger in {folder} (missing info.json)")
+        info = json.loads(info_path.read_text())
+        if info.pop("format", None) != cls.FORMAT:
+            raise ValueError(f"{folder} holds no {cls.FORMAT} tagger")
+        model = keras.models.load_model(folder / "model.keras", compile=False)
+        return cls(model, Vocabulary.load(folder / "words.json"), Vocabulary.load(folder / "tags.json"), info)
+
+
+def lesson09_folder(profile: str | None = None) -> Path:
+    """Where lesson 09 saves its tagger: ``<data dir>/models/<profile>/09_pos_tagger``."""
+    from . import settings
+
+    cfg = settings.get()
+    return cfg.data_dir / "models" / (profile or cfg.profile) / "09_pos_tagger"
+
+
+def train_bigru_tagger(
+    sentences: TokenLists,
+    tags: TokenLists,
+    embed_dim: int = 32,
+    units: int = 32,
+    epochs: int = 3,
+    batch_size: int = 32,
+    learning_rate: float = 1e-2,
+    info: dict[str, Any] | None = None,
+) -> SavedTagger:
+    """Train lesson 09's model (Embedding with mask -> BiGRU -> per-step softmax) on token lists.
+
+    For lessons that need a tagger when lesson 09's saved one is not there;
+    lesson 09 itself builds the same model in the open.
+    """
+    import keras
+    from keras import layers
+
+    from .metrics import MaskedAccuracy
+    from .text import Vocabulary, bucketed_dataset
+
+    _check_parallel(sentences, tags, "sentences", "tag lists")
+    tokens = [digits_to_zero(s) for s in sentences]
+    words, tagset = Vocabulary.build(tokens), Vocabulary.build(tags)
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(len(words), embed_dim, mask_zero=True)(inputs)
+    x = layers.Bidirectional(layers.GRU(units, return_sequences=True))(x)
+    model = keras.Model(inputs, layers.Dense(len(tagset), activation="softmax")(x), name="bigru_tagger")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=[MaskedAccuracy()], jit_compile=False)   # buckets: one XLA compile per shape otherwise
+    data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size, seed=0)
+    model.fit(data, epochs=epochs, verbose=0)
+    return SavedTagger(model, words, tagset, {"trained_by": "course_utils.tagging.train_bigru_tagger",
+                                              "sentences": len(tokens), "epochs": epochs, **(info or {})})

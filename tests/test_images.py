@@ -85,3 +85,33 @@ def test_only_and_bad_names(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.glob("*.png")] == ["topologies.png"]
     with pytest.raises(SystemExit):
         module.main(["--out", str(tmp_path), "--only", "no_such_diagram"])
+
+
+def _embedded_images() -> dict[str, set[str]]:
+    """Image file name -> the notebooks whose Markdown embeds it (``../images/NAME.png``)."""
+    import re
+
+    import nbformat
+
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                for name in re.findall(r"\]\(\.\./images/([\w.-]+\.png)\)", cell.source):
+                    found.setdefault(name, set()).add(path.stem)
+    return found
+
+
+def test_notebooks_embed_every_diagram_and_only_existing_files() -> None:
+    embedded = _embedded_images()
+    missing_files = sorted(n for n in embedded if not (ROOT / "images" / n).is_file())
+    assert not missing_files, f"notebooks embed images that do not exist: {missing_files}"
+    drawn = {f"{name}.png" for name in _load_script().DIAGRAMS}
+    unused = sorted(drawn - set(embedded))
+    assert not unused, f"diagrams no notebook shows: {unused}"
+    # the cells and the topologies belong to lesson 01, the seq2seq and attention pictures to 11 and 12
+    for name, lesson in [("unrolled_rnn.png", "01"), ("elman_cell.png", "01"), ("lstm_cell.png", "01"),
+                         ("gru_cell.png", "01"), ("topologies.png", "01"), ("seq2seq.png", "11"),
+                         ("attention.png", "12")]:
+        assert any(nb.startswith(lesson) for nb in embedded[name]), f"{name} should be shown in lesson {lesson}"

@@ -193,3 +193,20 @@ def test_references_are_well_formed():
         # a lesson that exists must be the one the table names (no typo in the lesson name)
         if ref.lesson[:2] in {name[:2] for name in lessons}:
             assert ref.lesson in lessons, f"{ref.lesson} is not a notebook name"
+
+
+def test_aims_met_missed_or_not_applicable(tmp_path):
+    runs = [FakeRun("05_imdb_sentiment", "ok", 100.0), FakeRun("09_pos_tagging", "ok", 50.0)]
+    _record(tmp_path / "results", "05_imdb_sentiment", "best test accuracy", 0.871, profile="full")
+    _record(tmp_path / "results", "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.912, profile="full")
+    _record(tmp_path / "results", "09_pos_tagging", "plain accuracy over all padded positions", 0.99, profile="full")
+    report.write_report(runs, tmp_path, "full")
+    data = json.loads((tmp_path / "report.json").read_text())
+    verdicts = {a["lesson"]: (a["ours"]["value"], a["verdict"]) for a in data["aims"]}
+    assert verdicts == {"05_imdb_sentiment": (0.871, "met"), "09_pos_tagging": (0.912, "MISSED")}
+    md = (tmp_path / "report.md").read_text()
+    assert "| 09_pos_tagging | POS masked token accuracy on held-out sentences | >= 0.93 | 0.912 | MISSED |" in md
+    assert "MISSED" in (tmp_path / "report.html").read_text()
+    # the quick profile does not judge aims, and a lesson that did not run says so
+    quick = report.collect(runs[:1], tmp_path, "quick")
+    assert [a.verdict for a in quick.aims] == ["not applicable (quick profile or synthetic data)", "not run"]

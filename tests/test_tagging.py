@@ -101,3 +101,58 @@ def test_top_confusions_ranks_mistakes():
     assert top_confusions([["A"]], [["A"]]).empty
     with pytest.raises(ValueError):
         top_confusions(true, pred, n=0)
+
+
+# ----------------------------------------------------------------------------- tag sets and the saved tagger
+
+def test_universal_tags_from_penn_treebank():
+    from course_utils.tagging import PTB_TO_UD, to_universal, universal_tag
+
+    words = ["The", "dog", "has", "eaten", "because", "it", "was", "hungry", "in", "1999", "."]
+    tags = ["DT", "NN", "VBZ", "VBN", "IN", "PRP", "VBD", "JJ", "IN", "CD", "."]
+    assert to_universal(words, tags) == ["DET", "NOUN", "AUX", "VERB", "SCONJ", "PRON", "AUX", "ADJ", "ADP",
+                                         "NUM", "PUNCT"]
+    assert universal_tag("Has", "VBZ") == "AUX" and universal_tag("runs", "VBZ") == "VERB"
+    assert universal_tag("x", "NOT-A-TAG") == "X"
+    # every target is a Universal Dependencies tag (or SPACE, spaCy's tag for white space)
+    ud = {"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
+          "PUNCT", "SCONJ", "SYM", "VERB", "X", "SPACE"}
+    assert set(PTB_TO_UD.values()) <= ud
+    with pytest.raises(ValueError, match="every token needs exactly one tag"):
+        to_universal(["a", "b"], ["DT"])
+
+
+def test_saved_tagger_round_trip(tmp_path):
+    import numpy as np
+
+    from course_utils.tagging import SavedTagger, token_accuracy, train_bigru_tagger
+
+    sentences = [["the", "dog", "runs"], ["a", "cat", "sleeps", "."], ["the", "cat", "runs", "."]] * 20
+    tags = [["DT", "NN", "VBZ"], ["DT", "NN", "VBZ", "."], ["DT", "NN", "VBZ", "."]] * 20
+    tagger = train_bigru_tagger(sentences, tags, embed_dim=8, units=8, epochs=20, learning_rate=0.05,
+                                info={"source": "toy"})
+    pred = tagger.predict(sentences[:3] + [["unknown", "words", "in", "1999"]])
+    assert [len(p) for p in pred] == [3, 4, 4, 4]
+    assert not {t for p in pred for t in p} & {"<pad>", "<unk>"}     # never a special token
+    assert token_accuracy(tags[:3], pred[:3]) == 1.0                   # learns a trivial pattern
+    folder = tagger.save(tmp_path / "models" / "tagger")
+    again = tagger.save(tmp_path / "models" / "tagger")                  # overwriting is fine
+    assert folder == again and sorted(p.name for p in (tmp_path / "models").iterdir()) == ["tagger"]
+    loaded = SavedTagger.load(folder)
+    assert loaded.info["source"] == "toy" and loaded.words == tagger.words and loaded.tags == tagger.tags
+    assert loaded.predict(sentences[:3]) == pred[:3]
+    x = np.array([[2, 3, 4]])
+    np.testing.assert_allclose(np.asarray(loaded.model(x)), np.asarray(tagger.model(x)), atol=1e-6)
+    with pytest.raises(FileNotFoundError, match="no saved tagger"):
+        SavedTagger.load(tmp_path / "nothing")
+    with pytest.raises(TypeError, match="token lists"):
+        tagger.predict(["a sentence as a string"])
+
+
+def test_lesson09_folder_depends_on_profile(monkeypatch, tmp_path):
+    from course_utils import settings, tagging
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    settings.reload()
+    assert tagging.lesson09_folder("full") == tmp_path / "models" / "full" / "09_pos_tagger"
+    assert tagging.lesson09_folder() == tmp_path / "models" / "quick" / "09_pos_tagger"
