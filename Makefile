@@ -18,6 +18,7 @@ help:
 	@echo "make test                      unit tests + all notebooks under nbval (quick profile)"
 	@echo "make lab                       open JupyterLab on notebooks/"
 	@echo "make exercises                 student edition without solutions in build/student/"
+	@echo "make results [LESSONS=\"05 09\"]   full profile on real data into build/full, then docs/results.md"
 	@echo "make strip                     remove outputs from notebooks before committing"
 
 setup: $(VENV)/.installed
@@ -58,6 +59,13 @@ strip: setup
 
 images: setup
 	$(PY) images/draw_diagrams.py
+
+# The full-profile reproduction: every lesson on the real data into build/full (lessons already
+# there are rerun), then docs/results.md from it. Takes a few hours on 2 CPU cores.
+.PHONY: results
+results: setup data
+	-$(PY) -m course_utils.runner --profile full --keep --build build/full $(LESSONS)
+	$(PY) -m course_utils.report results-doc --build build/full --out docs/results.md
 
 # The student edition: every notebook without its exercise solutions, in build/student/
 .PHONY: exercises

@@ -894,3 +894,118 @@ def write_report(runs: Sequence[Any], build: Path, profile: str) -> Path:
     _write_atomic(build / "report.html", render_html(report, build))
     _write_atomic(build / "report.json", json.dumps(to_json(report), indent=1))
     return build / "report.md"
+
+
+# ----------------------------------------------------------------------------- docs/results.md
+
+
+def _machine() -> dict[str, str]:
+    """What ran the course: CPU, cores, memory, OS, and the versions that matter."""
+    from importlib import metadata
+
+    info = {"os": platform.platform(terse=True), "python": platform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        info["cpu"] = platform.processor() or "unknown"
+    info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    try:
+        import psutil
+
+        info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except Exception:
+        pass
+    for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
+        try:
+            info[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            info[dist] = "not installed"
+    return info
+
+
+def _git_commit(root: Path) -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def write_results_doc(build: Path, out: Path, root: Path | None = None) -> Path:
+    """Write the reproduction record (``docs/results.md``) from a runner build folder.
+
+    The build folder must hold run records (``python -m course_utils.runner
+    --keep --build DIR``); the document states the date, the machine, the
+    versions and the commit, then the report without figures (they stay in
+    the build folder) or links into it.
+    """
+    from .runner import ROOT, load_runs
+
+    build, out = Path(build), Path(out)
+    runs = load_runs(build)
+    if not runs:
+        raise FileNotFoundError(f"no run records in {build / 'runs'}: run the course with --build {build} first")
+    profiles = {json.loads(p.read_text()).get("profile") for p in (build / "runs").glob("*.json")}
+    if len(profiles) != 1:
+        raise ValueError(f"{build} mixes profiles {sorted(map(str, profiles))}")
+    profile = profiles.pop()
+    rep = collect(runs, build, profile)
+    body = render_markdown(rep)
+    body = "\n".join(
+        re.sub(r" Executed copy: \[[^]]*\]\([^)]*\)\.", "", line)
+        for line in body.splitlines()
+        if not line.startswith("![")
+    )
+    body = body.replace("# Course run", "## Course run", 1)
+    machine = _machine()
+    stamps = [json.loads(p.read_text()) for p in (build / "runs").glob("*.json")]
+    header = [
+        f"# Results of a {profile}-profile run",
+        "",
+        "Produced by `make results` (the runner with `--profile full --keep`, then",
+        "`python -m course_utils.report results-doc`). Each lesson ran in a fresh kernel;",
+        "the numbers below are what the notebooks recorded.",
+        "",
+        f"- date: {time.strftime('%Y-%m-%d')} (report written {rep.generated})",
+        "- commit: " + "; ".join(
+            f"{c} ({', '.join(sorted(s['name'][:2] for s in stamps if s.get('commit', 'unknown') == c))})"
+            for c in sorted({s.get("commit", "unknown") for s in stamps})
+        ) + f" (lessons in brackets; the documentation's commit: {_git_commit(root or ROOT)})",
+        "- machine: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os") if k in machine),
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("cpu", "cores", "memory", "os")),
+        f"- lessons: {len(stamps)} run, {sum(s['status'] == 'ok' for s in stamps)} ok",
+        "",
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m course_utils.report results-doc --build DIR --out docs/results.md``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils.report")
+    sub = parser.add_subparsers(dest="command", required=True)
+    doc = sub.add_parser("results-doc", help="write docs/results.md from a runner build folder")
+    doc.add_argument("--build", type=Path, required=True)
+    doc.add_argument("--out", type=Path, default=Path("docs/results.md"))
+    args = parser.parse_args(argv)
+    try:
+        path = write_results_doc(args.build, args.out)
+    except (FileNotFoundError, ValueError) as exc:
+        parser.error(str(exc))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -156,12 +156,15 @@ def clear_runs(build: Path, name: str | None = None) -> None:
 
 
 def save_run(run: NotebookRun, build: Path, profile: str) -> Path:
-    """Write ``build/runs/<lesson>.json``: the run's status, time, memory and error, with its profile."""
+    """Write ``build/runs/<lesson>.json``: the run's status, time, memory and error, its profile and commit."""
     folder = build / "runs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{run.name}.json"
     tmp = folder / f".{run.name}.json.tmp"
-    tmp.write_text(json.dumps({"profile": profile, **asdict(run)}, indent=1), encoding="utf-8")
+    from .report import _git_commit
+
+    record = {"profile": profile, "commit": _git_commit(ROOT), **asdict(run)}
+    tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
 
@@ -172,6 +175,7 @@ def load_runs(build: Path) -> list[NotebookRun]:
     for path in sorted((build / "runs").glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         record.pop("profile", None)
+        record.pop("commit", None)
         runs.append(NotebookRun(**record))
     return runs
 

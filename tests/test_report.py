@@ -210,3 +210,29 @@ def test_aims_met_missed_or_not_applicable(tmp_path):
     # the quick profile does not judge aims, and a lesson that did not run says so
     quick = report.collect(runs[:1], tmp_path, "quick")
     assert [a.verdict for a in quick.aims] == ["not applicable (quick profile or synthetic data)", "not run"]
+
+
+def test_results_doc_from_a_build_folder(tmp_path):
+    build = tmp_path / "build"
+    for name, commit in (("05_imdb_sentiment", "abc1234"), ("09_pos_tagging", "def5678")):
+        run = runner.NotebookRun(name, "ok", 60.0, peak_rss_mb=900.0)
+        runner.save_run(run, build, "full")
+        record = json.loads((build / "runs" / f"{name}.json").read_text())
+        record["commit"] = commit
+        (build / "runs" / f"{name}.json").write_text(json.dumps(record))
+    _record(build / "results", "05_imdb_sentiment", "best test accuracy", 0.84, profile="full")
+    (build / "results" / "figures").mkdir()
+    (build / "results" / "figures" / "05_imdb_sentiment_curves.png").write_bytes(PNG)
+    out = report.write_results_doc(build, tmp_path / "docs" / "results.md")
+    text = out.read_text()
+    assert text.startswith("# Results of a full-profile run")
+    assert "abc1234 (05)" in text and "def5678 (09)" in text
+    assert "cores" in text and "tensorflow" in text and "lessons: 2 run, 2 ok" in text
+    assert "| 05_imdb_sentiment | best IMDB test accuracy, full test set | >= 0.85 | 0.84 | MISSED |" in text
+    assert "![" not in text and "executed/" not in text      # no links into the build folder
+    # a folder without run records, or with two profiles, is refused
+    with pytest.raises(FileNotFoundError, match="no run records"):
+        report.write_results_doc(tmp_path / "empty", tmp_path / "x.md")
+    runner.save_run(runner.NotebookRun("10_char_text_generation", "ok", 1.0), build, "quick")
+    with pytest.raises(ValueError, match="mixes profiles"):
+        report.write_results_doc(build, tmp_path / "x.md")
