@@ -365,7 +365,7 @@ def train_bigru_tagger(
     x = layers.Bidirectional(layers.GRU(units, return_sequences=True))(x)
     model = keras.Model(inputs, layers.Dense(len(tagset), activation="softmax")(x), name="bigru_tagger")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=[MaskedAccuracy()], jit_compile=False)   # buckets: one XLA compile per shape otherwise
+                  metrics=[MaskedAccuracy()], jit_compile=False)  # with a GPU, XLA would recompile per bucket shape
     data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size, seed=0)
     model.fit(data, epochs=epochs, verbose=0)
     return SavedTagger(model, words, tagset, {"trained_by": "course_utils.tagging.train_bigru_tagger",
