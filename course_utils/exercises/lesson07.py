@@ -1,0 +1,202 @@
+"""Lesson 07 (tweet emotions): macro-F1 by hand, balanced class weights, a stable softmax cross-entropy."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .core import Check, exercise
+
+
+# -- references (NumPy only: importing the exercises must stay light) ---------------------------------
+def _counts(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tp = np.array([np.sum((y_pred == c) & (y_true == c)) for c in range(k)], dtype=float)
+    fp = np.array([np.sum((y_pred == c) & (y_true != c)) for c in range(k)], dtype=float)
+    fn = np.array([np.sum((y_pred != c) & (y_true == c)) for c in range(k)], dtype=float)
+    return tp, fp, fn
+
+
+def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=float), where=b > 0)
+
+
+def _f1_per_class(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
+    tp, fp, fn = _counts(y_true, y_pred, k)
+    return _safe_div(2 * tp, 2 * tp + fp + fn)      # = 2PR / (P + R), and 0 when undefined
+
+
+def _imbalanced_labels(ck: Check, n: int, k: int) -> np.ndarray:
+    share = np.sort(ck.rng.dirichlet(np.full(k, 0.6)))[::-1]
+    return ck.rng.choice(k, size=n, p=share)
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def _number(ck: Check, value: Any, what: str) -> float:
+    arr = ck.array(value, what)
+    if arr.size != 1:
+        ck.fail(f"{what} should be one number, got an array of shape {arr.shape}",
+                "average the per-class scores into a single float")
+    return float(arr.reshape(-1)[0])
+
+
+@exercise("07.1", "macro-F1 by hand")
+def check_07_1(ck: Check, macro_f1: Callable[..., Any]) -> None:
+    """``macro_f1(y_true, y_pred, n_classes)``: unweighted mean of the per-class F1 over all classes."""
+    ck.is_callable(macro_f1, "macro_f1")
+
+    # 1. a tiny case where everything is right: every class present and predicted perfectly
+    y = np.array([0, 1, 2, 2, 1, 0, 2])
+    got = _number(ck, ck.call(macro_f1, y, y.copy(), 3), "macro_f1(y, y, 3)")
+    ck.require(np.isclose(got, 1.0), f"a perfect prediction scores {got:.4g}; expected 1.0",
+               "for each class, F1 = 2PR / (P + R) with P = TP / (TP + FP) and R = TP / (TP + FN)",
+               passed="a perfect prediction scores 1")
+
+    # 2. random imbalanced labels, including classes that are rare, never predicted or absent
+    for trial in range(6):
+        k = int(ck.rng.integers(4, 10))
+        n = int(ck.rng.integers(40, 120))
+        y_true = _imbalanced_labels(ck, n, k)
+        y_pred = np.where(ck.rng.random(n) < 0.5, y_true, _imbalanced_labels(ck, n, k))
+        if trial % 2 == 0:                            # a model that never predicts the last classes
+            y_pred = np.minimum(y_pred, k - 3)
+        got = _number(ck, ck.call(macro_f1, y_true.copy(), y_pred.copy(), k), "macro_f1(...)")
+        if not np.isfinite(got):
+            ck.fail(f"macro_f1 returned {got} for classes that are never predicted",
+                    "a class with TP + FP = 0 has an undefined precision: count it as 0 (as "
+                    "sklearn's zero_division=0 does), and its F1 as 0 too")
+        f1 = _f1_per_class(y_true, y_pred, k)
+        expected = float(f1.mean())
+        if np.isclose(got, expected, atol=1e-6):
+            continue
+        support = np.bincount(y_true, minlength=k)
+        tp, fp, fn = _counts(y_true, y_pred, k)
+        macro_p, macro_r = _safe_div(tp, tp + fp).mean(), _safe_div(tp, tp + fn).mean()
+        seen = np.union1d(y_true, y_pred)
+        guesses = [
+            (float(np.mean(y_true == y_pred)), "that is the accuracy (the micro average): macro-F1 computes an "
+             "F1 for every class on its own and then averages the K numbers with equal weight"),
+            (float(np.sum(f1 * support) / support.sum()), "that is the support-weighted average; macro-F1 gives "
+             "every class the same weight 1/K, however rare"),
+            (float(f1[seen].mean()), "you averaged only over the classes that occur; average over all n_classes "
+             "(a class that never occurs and is never predicted counts with F1 = 0, like sklearn's "
+             "labels=range(n_classes))"),
+            (float(_safe_div(np.array([2 * macro_p * macro_r]), np.array([macro_p + macro_r]))[0]),
+             "that is the F1 of the averaged precision and recall; take the F1 of each class first, then average"),
+            (float(np.mean((_safe_div(tp, tp + fp) + _safe_div(tp, tp + fn)) / 2)),
+             "F1 is the harmonic mean 2PR / (P + R), not the arithmetic mean (P + R) / 2"),
+        ]
+        for value, hint in guesses:
+            if np.isclose(got, value, atol=1e-9):
+                ck.fail(f"macro_f1 = {got:.4f} on random labels ({k} classes); that is not the macro-F1", hint)
+        ck.fail(f"macro_f1 = {got:.4f} on random labels ({k} classes); that is not the macro-F1",
+                "per class c: TP = predicted c and true c, FP = predicted c but not true c, FN = true c but "
+                "predicted something else; F1_c = 2 TP / (2 TP + FP + FN), 0 when that is 0/0")
+    ck.passed("matches the macro-F1 on 6 random imbalanced label sets")
+
+
+@exercise("07.2", "balanced class weights")
+def check_07_2(ck: Check, balanced_class_weights: Callable[..., Any]) -> None:
+    """``balanced_class_weights(labels)`` -> {class: N / (K * N_c)} for the K classes that occur."""
+    ck.is_callable(balanced_class_weights, "balanced_class_weights")
+
+    def as_dict(out: Any) -> dict[int, float]:
+        if not isinstance(out, dict):
+            ck.fail(f"expected a dict {{class id: weight}}, got a {type(out).__name__}",
+                    "Keras' fit(class_weight=...) takes a dict from class id to weight")
+        try:
+            return {int(c): float(w) for c, w in out.items()}
+        except (TypeError, ValueError):
+            ck.fail("the dict should map integer class ids to numbers", None)
+        return {}
+
+    for trial in range(5):
+        gaps = trial >= 2                              # later trials: some class ids never occur
+        k_all = int(ck.rng.integers(4, 9))
+        labels = _imbalanced_labels(ck, int(ck.rng.integers(60, 200)), k_all)
+        labels = np.concatenate([labels, np.arange(k_all)])   # every class at least once...
+        if gaps:                                       # ...then drop one or two ids from the middle
+            drop = ck.rng.choice(np.arange(1, k_all - 1), size=int(ck.rng.integers(1, 3)), replace=False)
+            labels = labels[~np.isin(labels, drop)]
+        labels = ck.rng.permutation(labels)
+        present, counts = np.unique(labels, return_counts=True)
+        n, k = len(labels), len(present)
+        expected = {int(c): n / (k * int(m)) for c, m in zip(present, counts)}
+        got = as_dict(ck.call(balanced_class_weights, labels.copy()))
+        if set(got) != set(expected):
+            extra, missing = sorted(set(got) - set(expected)), sorted(set(expected) - set(got))
+            ck.fail(f"the dict's classes are wrong (extra: {extra}, missing: {missing})",
+                    "one weight for every class id that occurs in the labels, and none for ids that do not occur")
+        values = np.array([got[c] for c in present])
+        want = np.array([expected[c] for c in present])
+        if np.allclose(values, want, rtol=1e-6):
+            continue
+        if np.allclose(values, counts / n, rtol=1e-6):
+            hint = "that is each class's share N_c / N: the weight must be large for rare classes, so invert it"
+        elif np.allclose(values, 1 / counts, rtol=1e-6):
+            hint = "1 / N_c has the right shape but the wrong scale: multiply by N / K so that the weights average 1"
+        elif np.allclose(values, want * k / (present.max() + 1), rtol=1e-6):
+            hint = "K is the number of classes that occur, not the largest class id + 1"
+        elif np.isclose(values.sum(), 1.0):
+            hint = "do not normalise the weights to sum to 1: 'balanced' weights make w_c * N_c = N / K for every class"
+        else:
+            hint = "w_c = N / (K * N_c): N labels in all, K classes that occur, N_c labels of class c"
+        ck.fail(f"the weights are not the 'balanced' ones (labels {'with' if gaps else 'without'} missing ids)", hint)
+    ck.passed("balanced weights on 5 random label sets, 3 of them with class ids that never occur")
+
+
+@exercise("07.3", "softmax cross-entropy from logits, without overflow")
+def check_07_3(ck: Check, ce_from_logits: Callable[..., Any]) -> None:
+    """``ce_from_logits(logits, labels)`` -> (batch,) losses -log softmax(logits)[label], stable for huge logits."""
+    ck.is_callable(ce_from_logits, "ce_from_logits")
+
+    def run(scale: float, what: str) -> None:
+        batch, k = int(ck.rng.integers(3, 9)), int(ck.rng.integers(3, 14))
+        z = ck.rng.normal(scale=scale, size=(batch, k))
+        y = ck.rng.integers(0, k, size=batch)
+        out = ck.call(ce_from_logits, z.copy(), y.copy())
+        arr = ck.array(out, "the losses")
+        if arr.shape == ():
+            ck.fail("ce_from_logits returned one number; expected one loss per example, shape (batch,)",
+                    "do not average: Keras' sparse_categorical_crossentropy(..., from_logits=True) "
+                    "also returns one loss per row")
+        expected = -_log_softmax(z)[np.arange(batch), y]
+        ck.shape(arr, expected.shape, "the losses", hint="one loss per example: shape (batch,)")
+        if not np.all(np.isfinite(arr)):
+            ck.fail(f"the losses contain NaN or infinity for {what}",
+                    "exp(1000) overflows: subtract each row's largest logit before exponentiating "
+                    "(softmax does not change when every logit moves by the same amount), "
+                    "and compute log p = z_y - logsumexp(z) rather than log(softmax)")
+        if not np.allclose(arr, expected, atol=1e-6, rtol=1e-6):
+            sig = 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+            rows = np.arange(batch)
+            wrong = {
+                "sigmoid": -np.log(np.maximum(sig[rows, y], 1e-300)),
+                "renorm": -np.log(np.maximum(sig[rows, y] / sig.sum(1), 1e-300)),
+                "no-log": -np.exp(_log_softmax(z))[rows, y],
+                "log-softmax": _log_softmax(z)[rows, y],
+            }
+            hints = {
+                "sigmoid": "that is -log sigmoid(z_y): independent yes/no scores; one label per example "
+                           "needs the softmax over the row",
+                "renorm": "that is the loss Keras computes on sigmoid outputs (section 6); use the softmax of the logits",
+                "no-log": "the loss is minus the LOG of the probability of the true class",
+                "log-softmax": "the sign: the loss is MINUS the log-probability (it is >= 0)",
+            }
+            for name, value in wrong.items():
+                if np.allclose(arr, value, atol=1e-6, rtol=1e-6):
+                    ck.fail(f"the losses for {what} are not the softmax cross-entropy", hints[name])
+            worst = float(np.max(np.abs(arr - expected)))
+            ck.fail(f"the losses for {what} differ from the reference (largest difference {worst:.3g})",
+                    "loss_i = logsumexp(z_i) - z_i[y_i], where logsumexp(z) = m + log(sum(exp(z - m))) and m = max(z)")
+
+    for trial in range(3):
+        run(2.0, f"ordinary logits (random input {trial + 1})")
+    ck.passed("matches -log softmax on ordinary logits")
+    for trial in range(2):
+        run(1000.0, f"logits of size ~1000 (random input {trial + 1})")
+    ck.passed("finite and right for huge logits (no overflow)")

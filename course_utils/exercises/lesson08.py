@@ -1,0 +1,181 @@
+"""Lesson 08 (sentence sentiment): how fast a reshuffled split leaks, a grouped split, early stopping by hand."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .core import Check, exercise
+
+
+# -- references -------------------------------------------------------------------------------------------
+def _epochs_until_leak(n: int, n_train: int, target: float) -> int:
+    epochs, clean = 1, 1.0 - n_train / n
+    while 1.0 - clean ** epochs < target:
+        epochs += 1
+    return epochs
+
+
+def _early_stopping(val_losses: Sequence[float], patience: int, tie_improves: bool = False,
+                    extra_wait: int = 0) -> tuple[int, int]:
+    """What Keras does with EarlyStopping(patience) and ModelCheckpoint(save_best_only=True) on val_loss.
+
+    ``tie_improves`` and ``extra_wait`` give two typical wrong versions (for the hints).
+    """
+    best, best_epoch, wait = math.inf, 0, 0
+    for epoch, loss in enumerate(val_losses):
+        wait += 1
+        if loss < best or (tie_improves and loss == best):   # Keras: strictly lower, a tie is no improvement
+            best, best_epoch, wait = loss, epoch, 0
+            continue
+        if wait >= patience + extra_wait:
+            return epoch + 1, best_epoch + 1
+    return len(val_losses), best_epoch + 1
+
+
+def _as_int(ck: Check, value: Any, what: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
+        ck.fail(f"{what} should be a whole number, got {type(value).__name__} {value!r}",
+                "return an int (a number of epochs)")
+    if float(value) != int(value):
+        ck.fail(f"{what} is {value}, not a whole number", "round up: a training run has a whole number of epochs")
+    return int(value)
+
+
+@exercise("08.1", "how many epochs until the test set has leaked")
+def check_08_1(ck: Check, epochs_until_leak: Callable[..., Any]) -> None:
+    """``epochs_until_leak(n, n_train, target)``: smallest E >= 1 with 1 - (1 - n_train / n) ** E >= target."""
+    ck.is_callable(epochs_until_leak, "epochs_until_leak")
+    cases = [(3000, 1800, 0.99), (3000, 1800, 0.5)]
+    for _ in range(8):
+        n = int(ck.rng.integers(100, 50_000))
+        cases.append((n, int(ck.rng.integers(1, n)), float(ck.rng.uniform(0.05, 0.999))))
+    for n, n_train, target in cases:
+        got = _as_int(ck, ck.call(epochs_until_leak, n, n_train, target), f"epochs_until_leak({n}, {n_train}, {target:.4g})")
+        expected = _epochs_until_leak(n, n_train, target)
+        if got == expected:
+            continue
+        if got < 1:
+            hint = "at least one epoch is needed before anything can leak"
+        elif got == expected - 1:
+            hint = ("one epoch short: after that many epochs the leaked share is still below the target; "
+                    "round the solution of (1 - f)^E = 1 - target UP, not down")
+        elif got == _epochs_until_leak(n, n - n_train, target):
+            hint = "an example leaks when it lands in the TRAINING part of a pass, with probability n_train / n"
+        else:
+            hint = "the share leaked after E epochs is 1 - (1 - n_train / n) ** E; find the first E where it reaches the target"
+        ck.fail(f"epochs_until_leak({n}, {n_train}, {target:.4g}) = {got}; that is not the smallest such E", hint)
+    ck.passed("the source's setting and 8 random ones")
+
+
+@exercise("08.2", "a split that keeps duplicates together")
+def check_08_2(ck: Check, grouped_split: Callable[..., Any]) -> None:
+    """``grouped_split(keys, test_fraction, seed)`` -> (train_idx, test_idx): a seeded partition by key."""
+    ck.is_callable(grouped_split, "grouped_split")
+
+    def make_keys(n_groups: int) -> list[str]:
+        sizes = ck.rng.choice([1, 1, 1, 1, 2, 2, 3, 5], size=n_groups)
+        words = ["great", "phone", "bad", "food", "works", "never", "again", "love", "it", "slow", "movie"]
+        keys: list[str] = []
+        for g, size in enumerate(sizes):
+            text = " ".join(ck.rng.choice(words, size=3)) + f" {g}"
+            keys += [text] * int(size)
+        return [keys[i] for i in ck.rng.permutation(len(keys))]
+
+    def run(keys: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        out = ck.call(grouped_split, list(keys), fraction, seed)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            ck.fail(f"expected a pair (train_idx, test_idx), got {type(out).__name__}",
+                    "return two arrays of example indices: return train_idx, test_idx")
+        parts = []
+        for name, part in zip(("train_idx", "test_idx"), out):
+            arr = ck.array(part, name)
+            if arr.ndim != 1 or not np.all(arr == np.round(arr)):
+                ck.fail(f"{name} should be a 1-D array of integer indices", None)
+            parts.append(arr.astype(int))
+        return parts[0], parts[1]
+
+    for trial in range(4):
+        keys = make_keys(int(ck.rng.integers(60, 160)))
+        n = len(keys)
+        fraction = float(ck.rng.choice([0.2, 1 / 3, 0.25]))
+        seed = int(ck.rng.integers(0, 1000))
+        train, test = run(keys, fraction, seed)
+        both = np.intersect1d(train, test)
+        ck.require(both.size == 0, f"{both.size} indices are both in train and in test",
+                   "each example goes to exactly one side: choose the test examples, the rest is train")
+        ck.require(len(train) == len(set(train.tolist())) and len(test) == len(set(test.tolist())),
+                   "an index appears twice on the same side", "every index once: no sampling with replacement")
+        ck.require(np.array_equal(np.sort(np.concatenate([train, test])), np.arange(n)),
+                   f"train and test together should be the indices 0..{n - 1}, each once",
+                   "no example may be lost or invented")
+        test_keys = {keys[i] for i in test}
+        straddle = test_keys & {keys[i] for i in train}
+        if straddle:
+            ck.fail(f"{len(straddle)} keys have copies on both sides, e.g. {sorted(straddle)[0]!r}",
+                    "decide per KEY, not per example: shuffle the distinct keys, send a share of them to test, "
+                    "and every example follows its key")
+        share = len(test) / n
+        ck.require(abs(share - fraction) < 0.12, f"the test part holds {share:.0%} of the examples; "
+                   f"asked for about {fraction:.0%}", "pick distinct keys for test until about "
+                   "test_fraction of the EXAMPLES (or of the keys) are in test")
+        again = run(keys, fraction, seed)
+        ck.require(np.array_equal(np.sort(again[1]), np.sort(test)), "the same seed gave a different split",
+                   "draw the randomness from np.random.default_rng(seed), not from a global generator")
+    ck.passed("a partition of the indices, every key on one side, about the asked share, 4 random key lists")
+    ck.passed("the same seed gives the same split")
+
+    keys = make_keys(80)
+    tests = {tuple(np.sort(run(keys, 1 / 3, seed)[1]).tolist()) for seed in (0, 1, 2)}
+    ck.require(len(tests) > 1, "seeds 0, 1 and 2 all give the same test set",
+               "the split should be random (but seeded): shuffle the distinct keys with the seed",
+               passed="different seeds give different splits")
+
+
+@exercise("08.3", "EarlyStopping and the best checkpoint by hand")
+def check_08_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
+    """``early_stopping(val_losses, patience)`` -> (epochs run, best epoch), both counted from 1."""
+    ck.is_callable(early_stopping, "early_stopping")
+
+    def run(losses: list[float], patience: int) -> tuple[int, int]:
+        out = ck.call(early_stopping, list(losses), patience)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            ck.fail(f"expected a pair (epochs_run, best_epoch), got {type(out).__name__} {out!r}",
+                    "return two whole numbers: return epochs_run, best_epoch")
+        return _as_int(ck, out[0], "epochs_run"), _as_int(ck, out[1], "best_epoch")
+
+    def judge(losses: list[float], patience: int, what: str) -> None:
+        got = run(losses, patience)
+        expected = _early_stopping(losses, patience)
+        if got == expected:
+            return
+        shown = f"{what}: val_losses={[round(x, 3) for x in losses]}, patience={patience}"
+        if got == (expected[0], expected[1] - 1):
+            hint = "count epochs from 1, as Keras prints them (epoch index + 1)"
+        elif got == _early_stopping(losses, patience, tie_improves=True):
+            hint = ("an epoch counts as an improvement only if its loss is strictly lower than the best so far; "
+                    "an equal loss is not an improvement (it neither saves a checkpoint nor resets the patience)")
+        elif got in (_early_stopping(losses, patience, extra_wait=1), _early_stopping(losses, patience, extra_wait=-1)):
+            hint = ("patience = the number of epochs WITHOUT improvement that Keras tolerates: with patience 2, "
+                    "a best epoch e is followed by epochs e+1 and e+2, and training stops after e+2")
+        elif got[1] == int(np.argmin(losses)) + 1:
+            hint = ("training stopped before the list ends: epochs after the stop never ran, so their losses "
+                    "cannot be the best")
+        else:
+            hint = ("walk through the epochs: a strictly lower loss is the new best and resets the wait, "
+                    "otherwise wait += 1; training stops at the end of the epoch where wait reaches patience")
+        ck.fail(f"got (epochs_run, best_epoch) = {got}; not what Keras does ({shown})", hint)
+
+    judge([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.6, 0.5], 2, "a dip after the best epoch")
+    judge([0.9, 0.8, 0.7, 0.6, 0.5], 2, "a loss that keeps falling")
+    judge([0.9, 0.7, 0.7, 0.8, 0.7, 0.65], 3, "an exact tie")
+    ck.passed("three hand-made loss curves")
+    for trial in range(12):
+        epochs = int(ck.rng.integers(5, 25))
+        trend = 1.2 * np.exp(-np.arange(epochs) / ck.rng.uniform(1.5, 6)) + 0.3
+        bump = np.maximum(0, np.arange(epochs) - ck.rng.integers(2, epochs)) * ck.rng.uniform(0, 0.08)
+        losses = np.round(trend + bump + ck.rng.normal(scale=0.04, size=epochs), 2).tolist()
+        judge(losses, int(ck.rng.integers(1, 5)), f"random curve {trial + 1}")
+    ck.passed("12 random loss curves (rounded to 2 decimals, so ties happen)")

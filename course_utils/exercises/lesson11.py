@@ -1,0 +1,192 @@
+"""Lesson 11 (seq2seq translation): teacher-forcing arrays, a loss that ignores padding, BLEU's n-gram precision."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .. import decoding, translation
+from .core import Check, exercise
+
+
+def _number(ck: Check, value: Any, what: str) -> float:
+    arr = ck.array(value, what)
+    if arr.size != 1:
+        ck.fail(f"{what} should be one number, got an array of shape {arr.shape}", "return a single float")
+    return float(arr.reshape(-1)[0])
+
+
+def _id_lists(ck: Check, n: int, vocab: int, longest: int) -> list[list[int]]:
+    lengths = ck.rng.integers(1, longest + 1, size=n)
+    lengths[int(ck.rng.integers(0, n))] = longest
+    return [[int(i) for i in ck.rng.integers(4, vocab, size=int(m))] for m in lengths]
+
+
+@exercise("11.1", "the two decoder arrays of teacher forcing")
+def check_11_1(ck: Check, teacher_forcing: Callable[..., Any]) -> None:
+    """``teacher_forcing(target_ids, bos_id, eos_id)`` -> (decoder_input, decoder_target), padded with 0 at the end."""
+    ck.is_callable(teacher_forcing, "teacher_forcing")
+    for trial in range(4):
+        n, longest = int(ck.rng.integers(2, 7)), int(ck.rng.integers(2, 9))
+        targets = _id_lists(ck, n, 30, longest)
+        bos, eos = [(2, 3), (2, 3), (3, 2), (5, 9)][trial]
+        if trial == 3:                                   # other marker ids: they must come from the arguments
+            targets = [[i if i not in (bos, eos) else 4 for i in t] for t in targets]
+        out = ck.call(teacher_forcing, [list(t) for t in targets], bos, eos)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            ck.fail(f"expected a pair (decoder_input, decoder_target), got {type(out).__name__}",
+                    "return decoder_input, decoder_target")
+        ref = translation.teacher_forcing_arrays(targets, targets, bos_id=bos, eos_id=eos)
+        want_in, want_out = ref.decoder_input, ref.decoder_target
+        got_in = ck.array(out[0], "decoder_input")
+        got_out = ck.array(out[1], "decoder_target")
+        shape = want_in.shape
+        for name, got in (("decoder_input", got_in), ("decoder_target", got_out)):
+            if got.shape != shape:
+                hint = ("one row per sentence, and one column more than the longest sentence: <bos> (or <eos>) "
+                        "adds a token" if got.ndim == 2 and got.shape[0] == n and got.shape[1] == shape[1] - 1
+                        else "one row per sentence, padded at the end to (longest sentence + 1) columns")
+                ck.fail(f"{name} has shape {got.shape}; expected {shape} for {n} sentences of at most {longest} ids", hint)
+        if np.array_equal(got_in, want_in) and np.array_equal(got_out, want_out):
+            continue
+        if (bos, eos) != (2, 3):
+            fixed = translation.teacher_forcing_arrays(targets, targets, bos_id=2, eos_id=3)
+            if np.array_equal(got_in, fixed.decoder_input) and np.array_equal(got_out, fixed.decoder_target):
+                ck.fail(f"with bos_id={bos} and eos_id={eos} the rows still use 2 and 3",
+                        "use the bos_id and eos_id arguments, not the lesson's numbers")
+        if np.array_equal(got_in, want_in) and np.array_equal(got_out, want_in):
+            ck.fail("decoder_target is the same as decoder_input",
+                    "the target at step t is the word the decoder must PREDICT: the input shifted left by one, "
+                    "ending with <eos>")
+        if np.array_equal(got_in[:, ::-1] != 0, want_in != 0) and not np.array_equal(got_in != 0, want_in != 0):
+            ck.fail("the padding is at the start of the rows", "pad at the END: the decoder reads <bos> first")
+        if not np.array_equal(got_in, want_in):
+            if np.any(got_in == eos):
+                ck.fail("decoder_input contains <eos>", "the decoder reads <bos> y_1 ... y_n; <eos> only appears in "
+                        "the target (nothing comes after it to be predicted)")
+            if not np.all(got_in[:, 0] == bos):
+                ck.fail("decoder_input does not start with <bos> in every row",
+                        "every decoder input starts with bos_id (use the argument, not a fixed number)")
+            ck.fail("decoder_input is not <bos> followed by the sentence, padded with 0",
+                    "row i: [bos_id, *target_ids[i]] then zeros")
+        if np.any(got_out == bos):
+            ck.fail("decoder_target contains <bos>", "the decoder never has to predict <bos>: the target is "
+                    "y_1 ... y_n <eos>")
+        ck.fail("decoder_target is not the sentence followed by <eos>, padded with 0",
+                "row i: [*target_ids[i], eos_id] then zeros; it pads exactly the positions decoder_input pads")
+    ck.passed("decoder input and target on 4 random batches (other <bos>/<eos> ids included)")
+
+
+@exercise("11.2", "a cross-entropy that ignores padding")
+def check_11_2(ck: Check, masked_loss: Callable[..., Any]) -> None:
+    """``masked_loss(y_true, logits)``: mean -log softmax(logits)[y] over the positions where ``y_true != 0``."""
+    ck.is_callable(masked_loss, "masked_loss")
+    for trial in range(5):
+        batch, time, v = int(ck.rng.integers(2, 7)), int(ck.rng.integers(3, 10)), int(ck.rng.integers(5, 20))
+        lengths = ck.rng.integers(1, time + 1, size=batch)
+        lengths[0] = max(1, time - 2)                            # every batch has some padding
+        real = np.arange(time)[None, :] < lengths[:, None]
+        y_true = np.where(real, ck.rng.integers(2, v, size=(batch, time)), 0)
+        logits = ck.rng.normal(scale=2.0, size=(batch, time, v))
+        got = _number(ck, ck.call(masked_loss, y_true.copy(), logits.copy()), "masked_loss(...)")
+        per_token = -decoding.log_softmax(logits)[np.arange(batch)[:, None], np.arange(time)[None, :], y_true]
+        expected = float(per_token[real].mean())
+        if np.isclose(got, expected, rtol=1e-5, atol=1e-7):
+            continue
+        pred_mask = logits.argmax(-1) != 0
+        guesses = [
+            (float(np.sum(per_token * real) / real.size), "that is the source's loss: the padding positions are "
+             "left out of the sum but still counted in the denominator; divide by the number of real tokens"),
+            (float(per_token.mean()), "the padding positions count: keep only the positions where y_true != 0"),
+            (float(np.mean(np.sum(per_token * real, 1) / real.sum(1))), "that is the mean of per-sentence means: "
+             "sum over all real tokens of the batch, then divide once by their number"),
+            (float(np.sum(per_token * pred_mask) / max(pred_mask.sum(), 1)), "the mask comes from the LABELS "
+             "(y_true != 0), not from the predictions"),
+            (float(per_token[real].mean() / np.log(2)), "use the natural logarithm (Keras' losses are in nats)"),
+        ]
+        for value, hint in guesses:
+            if np.isclose(got, value, rtol=1e-5, atol=1e-7):
+                ck.fail(f"masked_loss = {got:.4f} on a random batch {y_true.shape}; not the masked mean", hint)
+        ck.fail(f"masked_loss = {got:.4f} on a random batch {y_true.shape}; not the masked mean",
+                "per position: -log softmax(logits)[y_true]; keep the positions with y_true != 0; average those")
+    ck.passed("matches the masked mean cross-entropy on 5 random padded batches")
+
+    # the scores at padded positions must not matter at all
+    y_true = np.array([[5, 6, 7, 0, 0], [8, 0, 0, 0, 0]])
+    logits = ck.rng.normal(size=(2, 5, 10))
+    noisy = logits.copy()
+    noisy[y_true == 0] += ck.rng.normal(scale=50, size=noisy[y_true == 0].shape)
+    a = _number(ck, ck.call(masked_loss, y_true.copy(), logits), "masked_loss(...)")
+    b = _number(ck, ck.call(masked_loss, y_true.copy(), noisy), "masked_loss(...)")
+    ck.require(np.isclose(a, b, rtol=1e-6), "changing the logits at padded positions changed the loss",
+               "padded positions must not enter the loss at all", passed="scores at padded positions do not matter")
+
+
+def _clipped(hyp: Sequence[str], refs: Sequence[Sequence[str]], n: int, how: str = "max") -> tuple[int, int]:
+    def grams(tokens: Sequence[str]) -> Counter[tuple[str, ...]]:
+        return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+
+    h = grams(hyp)
+    ref_counts = [grams(r) for r in refs]
+    total = sum(h.values())
+    if how == "none":
+        matched = sum(c for g, c in h.items() if any(g in rc for rc in ref_counts))
+    elif how == "sum":
+        matched = sum(min(c, sum(rc[g] for rc in ref_counts)) for g, c in h.items())
+    else:
+        matched = sum(min(c, max(rc[g] for rc in ref_counts)) for g, c in h.items())
+    return matched, total
+
+
+def _precision(hyp: Sequence[str], refs: Sequence[Sequence[str]], n: int, how: str = "max") -> float:
+    matched, total = _clipped(hyp, refs, n, how)
+    return matched / total if total else 0.0
+
+
+@exercise("11.3", "BLEU's modified n-gram precision")
+def check_11_3(ck: Check, ngram_precision: Callable[..., Any]) -> None:
+    """``ngram_precision(hypothesis, references, n)``: clipped n-gram matches / n-grams of the hypothesis."""
+    ck.is_callable(ngram_precision, "ngram_precision")
+    words = ["le", "chat", "est", "sur", "la", "table", "un", "chien", "dort", "ici"]
+
+    def judge(hyp: list[str], refs: list[list[str]], n: int, what: str) -> None:
+        got = _number(ck, ck.call(ngram_precision, list(hyp), [list(r) for r in refs], n), f"ngram_precision ({what})")
+        expected = _precision(hyp, refs, n)
+        if np.isclose(got, expected, atol=1e-9):
+            return
+        shown = f"{what}: hypothesis {' '.join(hyp)!r}, {len(refs)} reference(s), n={n}"
+        guesses = [
+            (_precision(hyp, refs, n, "none"), "clip the counts: an n-gram that occurs k times in the hypothesis "
+             "matches at most as many times as it occurs in a reference"),
+            (_precision(hyp, refs, n, "sum"), "clip by the largest count in any ONE reference, not by the "
+             "sum over the references"),
+            (_precision(hyp, refs[:1], n), "use every reference: each n-gram is clipped by its largest count in "
+             "any of them"),
+        ]
+        total_ref = sum(max(len(r) - n + 1, 0) for r in refs[:1])
+        if total_ref:
+            guesses.append((_clipped(hyp, refs, n)[0] / total_ref, "divide by the number of n-grams of the "
+                            "HYPOTHESIS (this is a precision), not of the reference"))
+        for value, hint in guesses:
+            if np.isclose(got, value, atol=1e-9):
+                ck.fail(f"ngram_precision = {got:.4f} ({shown}); not the modified precision", hint)
+        if len(hyp) < n and not np.isclose(got, 0.0):
+            ck.fail(f"ngram_precision = {got} for a hypothesis shorter than n ({shown})",
+                    "a hypothesis with no n-gram at all has precision 0")
+        ck.fail(f"ngram_precision = {got:.4f} ({shown}); not the modified precision",
+                "n-grams are runs of n consecutive tokens; count each in the hypothesis, clip by its largest count "
+                "in a single reference, sum, and divide by the hypothesis' number of n-grams")
+
+    judge("le le le le le le le".split(), ["le chat est sur la table".split(), "la le chat dort sur la table".split()],
+          1, "the classic repeated word")
+    judge("le chat est ici".split(), ["le chat dort ici".split()], 2, "bigrams")
+    judge("chat".split(), ["le chat".split()], 2, "a hypothesis shorter than n")
+    ck.passed("three hand-made cases (clipping, bigrams, too short)")
+    for trial in range(10):
+        hyp = [str(w) for w in ck.rng.choice(words[:6], size=int(ck.rng.integers(3, 12)))]
+        refs = [[str(w) for w in ck.rng.choice(words, size=int(ck.rng.integers(3, 12)))]
+                for _ in range(int(ck.rng.integers(1, 4)))]
+        judge(hyp, refs, int(ck.rng.integers(1, 4)), f"random case {trial + 1}")
+    ck.passed("10 random cases, n from 1 to 3, 1 to 3 references")

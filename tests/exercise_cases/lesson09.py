@@ -1,0 +1,104 @@
+"""Answers for lesson 09's exercises: one right, and the plausible mistakes."""
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+
+def masked_accuracy(y_true, probs):
+    pred = probs.argmax(axis=-1)
+    real = y_true != 0
+    return float(np.sum((pred == y_true) & real) / np.sum(real))
+
+
+def plain_accuracy(y_true, probs):
+    return float(np.mean(probs.argmax(axis=-1) == y_true))
+
+
+def source_masked_accuracy(y_true, probs):
+    pred = probs.argmax(axis=-1)
+    mask = pred != 0                                    # the source's bug: mask from the prediction
+    return float(np.sum((pred == y_true) & mask) / max(np.sum(mask), 1))
+
+
+def mean_of_sentence_accuracies(y_true, probs):
+    pred = probs.argmax(axis=-1)
+    real = y_true != 0
+    return float(np.mean(np.sum((pred == y_true) & real, axis=1) / np.sum(real, axis=1)))
+
+
+def masked_numerator_only(y_true, probs):
+    pred = probs.argmax(axis=-1)
+    return float(np.sum((pred == y_true) & (y_true != 0)) / y_true.size)
+
+
+def most_frequent_tags(sentences, tags):
+    per_word, overall = defaultdict(Counter), Counter()
+    for words, word_tags in zip(sentences, tags):
+        for w, t in zip(words, word_tags):
+            per_word[w][t] += 1
+            overall[t] += 1
+
+    def best(counts):
+        return min(counts, key=lambda t: (-counts[t], t))      # most frequent, ties alphabetically
+
+    return {w: best(c) for w, c in per_word.items()}, best(overall)
+
+
+def most_common_ties_first_seen(sentences, tags):
+    per_word, overall = defaultdict(Counter), Counter()
+    for words, word_tags in zip(sentences, tags):
+        for w, t in zip(words, word_tags):
+            per_word[w][t] += 1
+            overall[t] += 1
+    return {w: c.most_common(1)[0][0] for w, c in per_word.items()}, overall.most_common(1)[0][0]
+
+
+def last_seen_tag(sentences, tags):
+    word_tag = {}
+    for words, word_tags in zip(sentences, tags):
+        word_tag.update(zip(words, word_tags))
+    return word_tag, most_frequent_tags(sentences, tags)[1]
+
+
+def default_always_nn(sentences, tags):
+    return most_frequent_tags(sentences, tags)[0], "NN"
+
+
+def lowercased_words(sentences, tags):
+    return most_frequent_tags([[w.lower() for w in s] for s in sentences], tags)
+
+
+def padding_share(lengths, batch_size):
+    real = padded = 0
+    for i in range(0, len(lengths), batch_size):
+        batch = lengths[i:i + batch_size]
+        real += sum(batch)
+        padded += len(batch) * max(batch)
+    return 1 - real / padded
+
+
+def padding_share_global_max(lengths, batch_size):
+    return 1 - sum(lengths) / (len(lengths) * max(lengths))
+
+
+def padding_share_over_real(lengths, batch_size):
+    share = padding_share(lengths, batch_size)
+    return share / (1 - share)                                   # padded / real
+
+
+def padding_share_full_last_batch(lengths, batch_size):
+    real = padded = 0
+    for i in range(0, len(lengths), batch_size):
+        batch = lengths[i:i + batch_size]
+        real += sum(batch)
+        padded += batch_size * max(batch)                        # as if the last batch were full
+    return 1 - real / padded
+
+
+CASES = {
+    "09.1": (masked_accuracy, [plain_accuracy, source_masked_accuracy, mean_of_sentence_accuracies,
+                               masked_numerator_only]),
+    "09.2": (most_frequent_tags, [most_common_ties_first_seen, last_seen_tag, default_always_nn, lowercased_words]),
+    "09.3": (padding_share, [padding_share_global_max, padding_share_over_real, padding_share_full_last_batch]),
+}
