@@ -1,0 +1,193 @@
+"""Lesson 06 (masking and bucketing): the padded share of bucketed batches, a masked SimpleRNN, both directions."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .core import Check, exercise
+
+
+def _bucketed_share(lengths: list[int], boundaries: list[int], batch_size: int, *, side: str = "right",
+                    to_boundary: bool = False, per_bucket: bool = False, drop_rest: bool = False) -> float:
+    """Padded share of bucket_by_sequence_length's batches; the keywords build the typical mistakes."""
+    buckets: dict[int, list[int]] = {}
+    batches: list[list[int]] = []
+    for n in lengths:
+        b = int(np.searchsorted(boundaries, n, side=side))
+        buckets.setdefault(b, []).append(n)
+        if len(buckets[b]) == batch_size:
+            batches.append(buckets.pop(b))
+    if not drop_rest:
+        batches += [rest for _, rest in sorted(buckets.items())]
+    if per_bucket:                           # every batch padded to its bucket's longest item
+        bucket_max: dict[int, int] = {}
+        for n in lengths:
+            b = int(np.searchsorted(boundaries, n, side=side))
+            bucket_max[b] = max(bucket_max.get(b, 0), n)
+        width = [bucket_max[int(np.searchsorted(boundaries, batch[0], side=side))] for batch in batches]
+    elif to_boundary:                        # pad_to_bucket_boundary=True: up to boundary - 1
+        width = [max(max(batch), boundaries[b] - 1) if b < len(boundaries) else max(batch)
+                 for batch in batches for b in [int(np.searchsorted(boundaries, batch[0], side=side))]]
+    else:
+        width = [max(batch) for batch in batches]
+    slots = sum(w * len(batch) for w, batch in zip(width, batches))
+    real = sum(sum(batch) for batch in batches)
+    return 1 - real / slots
+
+
+@exercise("06.1", "the padded share of bucketed batches")
+def check_06_1(ck: Check, bucketed_padding_share: Callable[..., Any]) -> None:
+    """``bucketed_padding_share(lengths, boundaries, batch_size)`` -> float, as bucket_by_sequence_length batches."""
+    ck.is_callable(bucketed_padding_share, "bucketed_padding_share")
+    mistakes = [
+        (dict(side="left"), "an item whose length equals a boundary goes to the lower bucket",
+         "an item of length L goes to the first bucket whose boundary is LARGER than L (section 5's toy run: "
+         "boundary 5 puts lengths 1-4 in the first bucket)"),
+        (dict(per_bucket=True), "every batch is padded to the longest item of its whole bucket",
+         "each batch is padded only to its own longest item"),
+        (dict(drop_rest=True), "the last, incomplete batch of each bucket is missing",
+         "when the data ends, every bucket emits what it still holds as a smaller batch"),
+        (dict(to_boundary=True), "batches are padded up to their bucket's boundary",
+         "that is pad_to_bucket_boundary=True; the default pads each batch only to its own longest item"),
+    ]
+    cases: list[tuple[list[int], list[int], int]] = [([2, 7, 3, 9, 1, 8, 4, 6], [5], 2)]   # section 5's toy run
+    for _ in range(5):
+        n = int(ck.rng.integers(15, 40))
+        lengths = [int(v) for v in np.clip(ck.rng.lognormal(2.2, 0.6, size=n).round(), 1, 60)]
+        qs = np.quantile(lengths, [0.3, 0.6, 0.85])
+        boundaries = sorted({int(q) for q in qs} | {lengths[0]})     # one item sits exactly on a boundary
+        cases.append((lengths, boundaries, int(ck.rng.integers(2, 6))))
+    for k, (lengths, boundaries, batch_size) in enumerate(cases):
+        what = f"bucketed_padding_share(lengths, boundaries={boundaries}, batch_size={batch_size})"
+        if k == 0:
+            what = "bucketed_padding_share([2, 7, 3, 9, 1, 8, 4, 6], [5], 2) (section 5's toy run)"
+        got = ck.call(bucketed_padding_share, list(lengths), list(boundaries), batch_size, what=what)
+        try:
+            share = float(got)
+        except (TypeError, ValueError):
+            ck.fail(f"{what} returned {type(got).__name__}, not a number", "return the share as a float")
+        expected = _bucketed_share(lengths, boundaries, batch_size)
+        if not np.isclose(share, expected, atol=1e-9):
+            if np.isclose(share, 100 * expected, atol=1e-7):
+                ck.fail(f"{what} = {share:.4g}: a percentage", "return a share between 0 and 1")
+            if np.isclose(share, 1 - expected, atol=1e-9):
+                ck.fail(f"{what} = {share:.4g}: the share of real tokens", "the padded share counts the zeros")
+            for kwargs, message, hint in mistakes:
+                if np.isclose(share, _bucketed_share(lengths, boundaries, batch_size, **kwargs), atol=1e-9):
+                    ck.fail(f"{what} = {share:.4g}: {message}", hint)
+            if np.isclose(share, 1 - sum(lengths) / (max(lengths) * len(lengths)), atol=1e-9):
+                ck.fail(f"{what} = {share:.4g}: that is padding everything to the longest item",
+                        "bucketing pads each batch only to the longest item of that batch")
+            ck.fail(f"{what} = {share:.4g}; that is not right",
+                    "items join their bucket in the order given; a bucket emits a batch as soon as it holds "
+                    "batch_size items; the padded share is over all positions of all batches")
+    ck.passed(f"section 5's toy run and {len(cases) - 1} random length lists")
+
+
+def _masked_rnn(x: np.ndarray, mask: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
+                mode: str = "keras") -> np.ndarray:
+    """Final state of a tanh SimpleRNN with a mask; ``mode`` builds the typical mistakes."""
+    h = np.zeros((x.shape[0], recurrent.shape[0]))
+    stopped = np.zeros(x.shape[0], dtype=bool)
+    for t in range(x.shape[1]):
+        new = np.tanh(x[:, t] @ kernel + h @ recurrent + bias)
+        m = mask[:, t:t + 1]
+        if mode == "keras":
+            h = np.where(m, new, h)
+        elif mode == "ignore":
+            h = new
+        elif mode == "zero":
+            h = new * m
+        elif mode == "zero_input":              # the padded step is run, with a zero input
+            h = np.where(m, new, np.tanh(h @ recurrent + bias))
+        elif mode == "stop":                    # stops at the first padded step
+            stopped |= ~mask[:, t]
+            h = np.where(stopped[:, None], h, new)
+    return h
+
+
+@exercise("06.2", "a masked SimpleRNN in NumPy")
+def check_06_2(ck: Check, masked_rnn: Callable[..., Any]) -> None:
+    """``masked_rnn(x, mask, kernel, recurrent_kernel, bias)`` -> the final state (batch, units)."""
+    ck.is_callable(masked_rnn, "masked_rnn")
+    hints = {
+        "ignore": "at a masked step the state must not change: keep h_(t-1) where the mask is False",
+        "zero": "a masked step keeps the previous state; it does not reset it to zero",
+        "zero_input": "a masked step is skipped altogether: nothing is computed from it, not even with a zero input",
+        "stop": "skip the masked steps but keep reading: with pre padding the words come AFTER the padding",
+    }
+    batch, steps, feats, units = 4, 7, 3, 5
+    names = {"post": "post-padded", "pre": "pre-padded", "none": "unpadded"}
+    for side in ("post", "pre", "none"):
+        for trial in range(2):
+            x = ck.rng.normal(size=(batch, steps, feats))          # padded steps hold some vector too
+            kernel = ck.rng.normal(scale=0.6, size=(feats, units))
+            recurrent = ck.rng.normal(scale=0.4, size=(units, units))
+            bias = ck.rng.normal(scale=0.3, size=units)
+            lengths = ck.rng.integers(1, steps, size=batch)
+            mask = np.arange(steps)[None, :] < lengths[:, None]
+            if side == "pre":
+                mask = mask[:, ::-1].copy()
+            elif side == "none":
+                mask = np.ones_like(mask)
+            out = ck.call(masked_rnn, x.copy(), mask.copy(), kernel.copy(), recurrent.copy(), bias.copy())
+            arr = ck.shape(out, (batch, units), "the final state", hint="one state per sequence: (batch, units)")
+            expected = _masked_rnn(x, mask, kernel, recurrent, bias)
+            if not np.allclose(arr, expected, atol=1e-6):
+                for mode, hint in hints.items():
+                    if np.allclose(arr, _masked_rnn(x, mask, kernel, recurrent, bias, mode), atol=1e-6):
+                        ck.fail(f"the final state is wrong for a {names[side]} batch", hint)
+            ck.close(arr, expected, f"the final state ({names[side]} batch {trial + 1})",
+                     hint="a real step is an ordinary SimpleRNN step from h_0 = 0; compare with "
+                          "keras.layers.SimpleRNN(...)(x, mask=mask) on a tiny example")
+        ck.passed(f"{names[side]} batches")
+
+
+@exercise("06.3", "a masked bidirectional SimpleRNN")
+def check_06_3(ck: Check, masked_birnn: Callable[..., Any]) -> None:
+    """``masked_birnn(x, mask, forward, backward)`` -> (batch, 2 * units), like Bidirectional(SimpleRNN) with a mask.
+
+    ``forward`` and ``backward`` are ``(kernel, recurrent_kernel, bias)`` tuples.
+    """
+    ck.is_callable(masked_birnn, "masked_birnn")
+    batch, steps, feats, units = 4, 6, 3, 4
+    names = {"post": "post-padded", "pre": "pre-padded"}
+    for side in ("post", "pre"):
+        for trial in range(2):
+            x = ck.rng.normal(size=(batch, steps, feats))
+            fw = (ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
+                  ck.rng.normal(scale=0.3, size=units))
+            bw = (ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
+                  ck.rng.normal(scale=0.3, size=units))
+            lengths = ck.rng.integers(2, steps, size=batch)
+            lengths[0] = steps
+            mask = np.arange(steps)[None, :] < lengths[:, None]
+            if side == "pre":
+                mask = mask[:, ::-1].copy()
+            out = ck.call(masked_birnn, x.copy(), mask.copy(), tuple(w.copy() for w in fw),
+                          tuple(w.copy() for w in bw))
+            arr = ck.shape(out, (batch, 2 * units), "the merged output",
+                           hint="merge_mode='concat': the forward and the backward final states side by side")
+            fwd = _masked_rnn(x, mask, *fw)
+            bwd = _masked_rnn(x[:, ::-1], mask[:, ::-1], *bw)
+            what = f"({names[side]} batch {trial + 1})"
+            if np.allclose(arr, np.concatenate([bwd, fwd], axis=-1), atol=1e-6):
+                ck.fail(f"the two halves are swapped {what}", "Keras puts the forward direction first")
+            ck.close(arr[:, :units], fwd, f"the forward half {what}",
+                     hint="the first half is the masked SimpleRNN of 06.2 with the forward weights")
+            if np.allclose(arr[:, units:], _masked_rnn(x[:, ::-1], mask, *bw), atol=1e-6):
+                ck.fail(f"the backward half reverses the inputs but not the mask {what}",
+                        "reverse the mask together with the inputs, or the wrong steps are skipped")
+            if np.allclose(arr[:, units:], _masked_rnn(x[:, ::-1], np.ones_like(mask), *bw), atol=1e-6):
+                ck.fail(f"the backward half reads the padding {what}",
+                        "the backward direction must skip the masked steps too; with post padding they are the "
+                        "FIRST steps it reads")
+            if np.allclose(arr[:, units:], _masked_rnn(x, mask, *bw), atol=1e-6):
+                ck.fail(f"the backward half reads the sequence forwards {what}",
+                        "the backward layer reads from the last step to the first")
+            ck.close(arr[:, units:], bwd, f"the backward half {what}",
+                     hint="the backward direction reads the time steps in reverse order, skipping the masked ones, "
+                          "with its own weights")
+        ck.passed(f"{names[side]} batches")
