@@ -252,7 +252,8 @@ def bucketed_dataset(
     same lengths as the sequences, padded with ``target_pad``). Each batch is
     padded (post) only to its own longest sequence, so far less of it is
     padding than with pad-to-longest. Boundaries default to
-    :func:`length_boundaries` with ``n_buckets``.
+    :func:`length_boundaries` with ``n_buckets``. The dataset declares its
+    number of batches per epoch (``len(ds)``), which is the same every epoch.
     """
     import tensorflow as tf
 
@@ -300,6 +301,12 @@ def bucketed_dataset(
         padding_values=(tf.constant(pad_id, tf.int32), y_pad),
         pad_to_bucket_boundary=False,
     )
+    # A generator has no known length, so Keras would count the batches of the first epoch and
+    # then warn "ran out of data" and cut or stretch later epochs. The count is fixed: each bucket
+    # (boundaries[i-1] <= length < boundaries[i]) gives ceil(items / batch_size) batches per epoch.
+    per_bucket = np.bincount(np.searchsorted(boundaries, lengths, side="right"), minlength=len(boundaries) + 1)
+    n_batches = int(sum(-(-n // batch_size) for n in per_bucket))
+    ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     return ds.prefetch(tf.data.AUTOTUNE)
 
 

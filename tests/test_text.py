@@ -129,3 +129,24 @@ def test_bucketing_bad_input():
         bucketed_dataset([[1], []], [0, 1], batch_size=2)
     with pytest.raises(ValueError, match="same length"):
         bucketed_dataset([[1, 2]], [[1]], batch_size=1)
+
+
+def test_bucketed_dataset_declares_its_length_and_keeps_it_every_epoch():
+    import warnings
+
+    import keras
+
+    rng = np.random.default_rng(3)
+    seqs = [list(rng.integers(1, 50, size=int(n))) for n in rng.integers(1, 40, size=203)]
+    labels = rng.integers(0, 2, size=len(seqs))
+    ds = bucketed_dataset(seqs, labels, batch_size=16, n_buckets=5, seed=1)
+    counted = [sum(1 for _ in ds) for _ in range(3)]            # three shuffled epochs
+    assert counted == [len(ds)] * 3 and len(ds) > len(seqs) // 16
+    # Keras knows the number of steps from the start: no "ran out of data" warning, every batch used
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(50, 4),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(ds, epochs=2, verbose=0)
+    assert not [w for w in caught if "ran out of data" in str(w.message)]

@@ -1,0 +1,224 @@
+"""Lesson 12 (attention): masked multiplicative attention, one beam-search step, a length penalty."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import decoding
+from .core import Check, exercise
+
+
+def _softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
+    e = np.exp(scores - scores.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis (source positions), padding (mask False) gets exactly 0."""
+    s = np.where(mask[:, None, :], scores, -np.inf)
+    e = np.exp(s - s.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    """The array shape of ``value``, or None if it is not an array of numbers."""
+    try:
+        return np.asarray(value, dtype="float64").shape
+    except Exception:
+        return None
+
+
+def _pair(out: Any, ck: Check, what: str) -> tuple[Any, Any]:
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        ck.fail(f"{what} should return two things, (context, weights); got {type(out).__name__}",
+                "end your function with `return context, weights`")
+    return out[0], out[1]
+
+
+@exercise("12.1", "masked multiplicative attention in NumPy")
+def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
+    """``luong_attention(query, values, values_mask, W)`` -> (context (b, T, d), weights (b, T, S))."""
+    ck.is_callable(luong_attention, "luong_attention")
+    b, t, s, d = 3, 4, 6, 5
+    query = ck.rng.normal(size=(b, t, d))
+    values = ck.rng.normal(size=(b, s, d))
+    w = ck.rng.normal(size=(d, d))                      # not symmetric: h W s != s W h
+    lengths = np.array([s, 3, 1])                       # a full row, a padded one, a single real word
+    mask = np.arange(s)[None, :] < lengths[:, None]
+
+    scores = np.einsum("btd,bsd->bts", query @ w, values)
+    weights = _masked_softmax(scores, mask)
+    context = weights @ values
+    out = ck.call(luong_attention, query, values, mask, w)
+    got_c, got_w = _pair(out, ck, "luong_attention")
+    if _shape_of(got_c) == (b, t, s) and _shape_of(got_w) == (b, t, d):
+        ck.fail("the two results come in the wrong order", "return (context, weights): the context first")
+    got_w = ck.shape(got_w, (b, t, s), "the weights",
+                     hint="one weight per (output step, source position): shape (batch, T, S)")
+    ck.shape(got_c, (b, t, d), "the context", hint="the context is a weighted average of the values: (batch, T, d)")
+    if np.allclose(got_w.sum(axis=1), 1.0, atol=1e-6) and not np.allclose(got_w.sum(axis=-1), 1.0, atol=1e-6):
+        ck.fail("the weights sum to 1 over the output steps, not over the source positions",
+                "the softmax runs over the source positions, the last axis of the scores (axis=-1)")
+    pad = np.broadcast_to(~mask[:, None, :], got_w.shape)
+    if np.any(np.abs(got_w[pad]) > 1e-7):
+        if np.allclose(got_w, _softmax(scores), atol=1e-6):
+            ck.fail("padded source positions get a non-zero weight: the mask is not used",
+                    "before the softmax, give masked scores -inf (or a huge negative number) so their weight is 0")
+        ck.fail("padded source positions get a non-zero weight",
+                "padding must get exactly zero weight; set masked scores to -inf before the softmax")
+    if not np.allclose(got_w.sum(-1), 1.0, atol=1e-5):
+        if np.allclose(got_w[0].sum(-1), 1.0, atol=1e-5):      # sentence 0 has no padding
+            ck.fail("the weights of a padded sentence do not sum to 1",
+                    "zeroing the padded weights after the softmax is not enough: mask first, then normalise")
+        ck.fail("the weights of a row do not sum to 1", "a softmax divides by the sum of the exponentials")
+    ck.passed("weights: softmax over the real source positions only")
+    swapped = _masked_softmax(np.einsum("btd,bsd->bts", query @ w.T, values), mask)
+    if np.allclose(got_w, swapped, atol=1e-6):
+        ck.fail("the weights come from h W^T s instead of h W s",
+                "project the query with W (query @ W), then take the dot product with every value")
+    unprojected = _masked_softmax(np.einsum("btd,bsd->bts", query, values), mask)
+    if np.allclose(got_w, unprojected, atol=1e-6):
+        ck.fail("the weights ignore W (that is the plain dot score)", "score(h, s) = h^T W s: use the matrix W")
+    ck.close(got_w, weights, "the weights",
+             hint="score(h_t, s_j) = h_t^T W s_j: the query projected by W, dotted with each value")
+    ck.passed("scores h^T W s")
+    ck.close(got_c, context, "the context",
+             hint="context_t = sum_j weight_tj * value_j, a weighted average of the values")
+    ck.passed("context = weights @ values")
+
+    for trial in range(2):                              # other shapes, other masks
+        b, t, s, d = (int(v) for v in ck.rng.integers(2, 7, size=4))
+        query, values = ck.rng.normal(size=(b, t, d)), ck.rng.normal(size=(b, s, d))
+        w = ck.rng.normal(size=(d, d))
+        mask = np.arange(s)[None, :] < ck.rng.integers(1, s + 1, size=b)[:, None]
+        weights = _masked_softmax(np.einsum("btd,bsd->bts", query @ w, values), mask)
+        got_c, got_w = _pair(ck.call(luong_attention, query, values, mask, w), ck, "luong_attention")
+        ck.close(got_w, weights, f"the weights (random shapes {trial + 1})")
+        ck.close(got_c, weights @ values, f"the context (random shapes {trial + 1})")
+    ck.passed("2 more random shapes and masks")
+
+
+def _beam_reference(beam_log_probs: np.ndarray, next_log_probs: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
+    total = beam_log_probs[:, None] + next_log_probs
+    order = np.argsort(-total.ravel(), kind="stable")[:width]
+    rows, tokens = np.divmod(order, total.shape[1])
+    return rows, tokens, total.ravel()[order]
+
+
+def _triple(out: Any, ck: Check) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        ck.fail(f"beam_step should return three arrays (rows, tokens, totals); got {type(out).__name__}",
+                "end with `return rows, tokens, totals`")
+    rows, tokens, totals = (ck.array(a, name).reshape(-1) for a, name in zip(out, ("rows", "tokens", "totals")))
+    return rows, tokens, totals
+
+
+def _best_word_per_row(beams: np.ndarray, nxt: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The typical mistake: the best word of every hypothesis, then the best ``width`` of those."""
+    best = nxt.argmax(-1)
+    totals = beams + nxt[np.arange(len(beams)), best]
+    order = np.argsort(-totals, kind="stable")[:width]
+    if len(order) < width:
+        return None
+    return order, best[order]
+
+
+@exercise("12.2", "one step of beam search")
+def check_12_2(ck: Check, beam_step: Callable[..., Any]) -> None:
+    """``beam_step(beam_log_probs (k,), next_log_probs (k, V), width)`` -> (rows, tokens, totals), best first."""
+    ck.is_callable(beam_step, "beam_step")
+    for trial in range(6):
+        k = 1 if trial == 0 else int(ck.rng.integers(2, 5))
+        vocab = int(ck.rng.integers(5, 9))
+        width = 2 if trial == 0 else int(ck.rng.integers(2, 5))
+        beams = np.sort(-ck.rng.gamma(2.0, 1.5, size=k))[::-1]           # log-probs so far, best first
+        logits = ck.rng.normal(scale=2.0, size=(k, vocab))
+        nxt = decoding.log_softmax(logits)
+        rows, tokens, totals = _beam_reference(beams, nxt, width)
+        got = _triple(ck.call(beam_step, beams.copy(), nxt.copy(), width), ck)
+        g_rows, g_tokens, g_totals = got
+        if k < width and g_rows.size == k:
+            ck.fail(f"with {k} hypothesis(es) and width {width} you returned {k} extension(s), one per hypothesis",
+                    "one hypothesis can give several of the best extensions: choose among all k * V "
+                    "(hypothesis, word) pairs, not the best word of each hypothesis")
+        if g_rows.shape != (width,) or g_tokens.shape != (width,) or g_totals.shape != (width,):
+            ck.fail(f"with {k} beams and width {width} you returned {g_rows.size} rows, {g_tokens.size} tokens "
+                    f"and {g_totals.size} totals; expected {width} of each",
+                    "keep exactly `width` extensions out of all k * V candidates")
+        if k > 1:
+            alone = _beam_reference(np.zeros(k), nxt, width)
+            if np.array_equal(g_rows, alone[0]) and np.array_equal(g_tokens, alone[1]) \
+                    and not (np.array_equal(alone[0], rows) and np.array_equal(alone[1], tokens)):
+                ck.fail("the extensions are ranked by the new word's log-probability alone",
+                        "rank by the TOTAL: the hypothesis' log-probability so far plus the new word's")
+            per_row = _best_word_per_row(beams, nxt, width)
+            if per_row is not None and np.array_equal(g_rows, per_row[0]) and np.array_equal(g_tokens, per_row[1]) \
+                    and not np.array_equal(g_rows, rows):
+                ck.fail("each hypothesis was extended by its own best word only",
+                        "compare all k * V (hypothesis, word) pairs together: two extensions of one "
+                        "hypothesis may both beat every extension of another")
+        if np.array_equal(g_rows, rows[::-1]) and np.array_equal(g_tokens, tokens[::-1]) and width > 1:
+            ck.fail("the extensions come worst first", "return them best first (highest total log-probability)")
+        if np.allclose(g_totals, np.exp(totals), atol=1e-6):
+            ck.fail("the totals are probabilities, not log-probabilities",
+                    "stay in log space: add log-probabilities instead of multiplying probabilities")
+        ck.require(np.array_equal(g_rows, rows) and np.array_equal(g_tokens, tokens),
+                   f"the kept (row, token) pairs are not the {width} best "
+                   f"(test {trial + 1}: {k} beams, vocabulary {vocab})",
+                   "score every (hypothesis, word) pair by its total log-probability and keep the `width` "
+                   "largest of all k * V pairs; if you flatten the (k, V) totals, remember which row and column "
+                   "each flat index came from")
+        if not np.allclose(g_totals, totals, atol=1e-6) and np.allclose(g_totals, nxt[rows, tokens], atol=1e-6):
+            ck.fail("the totals leave out the log-probability of the hypothesis so far",
+                    "total = beam_log_probs[row] + next_log_probs[row, token]")
+        ck.close(g_totals, totals, "your totals array", hint="total = beam_log_probs[row] + next_log_probs[row, token]")
+    ck.passed("the k best of all k * V extensions, best first, with their totals (6 random steps)")
+
+
+def _score(n_ids: int, log_prob: float, alpha: float) -> float:
+    return decoding.Hypothesis(list(range(n_ids)), log_prob, True).score(alpha)
+
+
+@exercise("12.3", "choosing the translation with a length penalty")
+def check_12_3(ck: Check, best_translation: Callable[..., Any]) -> None:
+    """``best_translation(finished, length_penalty)``: index of the best (ids, log_prob) pair."""
+    ck.is_callable(best_translation, "best_translation")
+
+    def case(n: int) -> list[tuple[list[int], float]]:
+        out = []
+        for _ in range(n):
+            length = int(ck.rng.integers(1, 9))
+            lp = float(-(length + 1) * ck.rng.uniform(0.3, 1.5))     # longer outputs: more negative sums
+            out.append(([int(v) for v in ck.rng.integers(4, 50, size=length)], round(lp, 4)))
+        return out
+
+    def pick(finished: list[tuple[list[int], float]], alpha: float, plus_one: bool = True) -> int:
+        scores = [lp / max(len(ids) + (1 if plus_one else 0), 1) ** alpha for ids, lp in finished]
+        return int(np.argmax(scores))
+
+    cases = [(case(int(ck.rng.integers(3, 7))), alpha) for alpha in (0.0, 1.0, 0.6, 1.0, 0.6, 1.0, 0.0, 0.8)
+             for _ in range(4)]
+    for finished, alpha in cases:
+        expected = int(np.argmax([_score(len(ids), lp, alpha) for ids, lp in finished]))
+        got = ck.call(best_translation, [(list(ids), lp) for ids, lp in finished], alpha)
+        if isinstance(got, (list, tuple)) and list(got) == finished[expected][0]:
+            ck.fail("you returned the ids of the best translation; the exercise asks for its position in the list",
+                    "return the index i of finished[i]")
+        if not isinstance(got, (int, np.integer)) or isinstance(got, bool):
+            ck.fail(f"best_translation returned {type(got).__name__}; expected an int (an index into the list)")
+        if int(got) == expected:
+            continue
+        if int(got) == pick(finished, 0.0) and alpha > 0:
+            ck.fail(f"with length_penalty={alpha} you chose the highest total log-probability",
+                    "divide the total by length ** length_penalty before comparing: long translations "
+                    "add more negative terms, and that is what the penalty corrects")
+        if int(got) == int(np.argmin([_score(len(ids), lp, alpha) for ids, lp in finished])):
+            ck.fail("you chose the worst translation", "log-probabilities are negative: the best is the LARGEST score")
+        if int(got) == pick(finished, alpha, plus_one=False):
+            ck.fail("the lengths are off by one", "the <eos> token the model produced counts: length = len(ids) + 1")
+        ck.fail(f"best_translation chose translation {int(got)}; the best is a different one "
+                f"(length_penalty={alpha})",
+                "compare the normalised scores described in the exercise, not the raw sums")
+    ck.passed(f"the right translation in {len(cases)} random sets, length_penalty 0, 0.6, 0.8 and 1")

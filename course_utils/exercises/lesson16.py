@@ -1,0 +1,200 @@
+"""Lesson 16 (Transformer basics): scaled dot-product attention, a local causal mask, an encoder block's parameters."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .core import Check, exercise
+
+
+def _sdpa(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None,
+          scale: float | None = None, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.sqrt(q.shape[-1]) if scale is None else scale
+    scores = q @ np.swapaxes(k, -1, -2) / scale
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)             # a row with no allowed key would be uniform, not NaN
+    scores = scores - np.max(scores, axis=axis, keepdims=True)
+    e = np.exp(scores)
+    w = e / e.sum(axis=axis, keepdims=True)
+    return w @ v, w
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    """The array shape of ``value``, or None if it is not an array of numbers."""
+    try:
+        return np.asarray(value, dtype="float64").shape
+    except Exception:
+        return None
+
+
+def _pair(out: Any, ck: Check) -> tuple[Any, Any]:
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        ck.fail(f"the function should return (output, weights); got {type(out).__name__}",
+                "end with `return output, weights`")
+    return out[0], out[1]
+
+
+@exercise("16.1", "scaled dot-product attention with a mask")
+def check_16_1(ck: Check, attention: Callable[..., Any]) -> None:
+    """``attention(q, k, v, mask=None)`` -> (output (b, Tq, dv), weights (b, Tq, Tk)); mask True = may attend."""
+    ck.is_callable(attention, "scaled_dot_product_attention")
+    b, tq, tk, dk, dv = 2, 3, 5, 16, 4            # d_k = 16: sqrt(d_k) = 4 and d_k = 16 give different answers
+    q, k, v = (ck.rng.normal(size=s) for s in ((b, tq, dk), (b, tk, dk), (b, tk, dv)))
+
+    # 1. no mask: the scaling and the softmax axis
+    out, w = _pair(ck.call(attention, q, k, v, None), ck)
+    if _shape_of(out) == (b, tq, tk) and _shape_of(w) == (b, tq, dv):
+        ck.fail("the two results come in the wrong order", "return (output, weights): the output first")
+    w = ck.shape(w, (b, tq, tk), "the weights", hint="one weight per (query, key) pair: (batch, T_query, T_key)")
+    ck.shape(out, (b, tq, dv), "the output", hint="one output per query, as wide as the values: (batch, T_query, d_v)")
+    if not np.allclose(w.sum(-1), 1.0, atol=1e-6):
+        hint = ("the softmax runs over the keys (the last axis)" if np.allclose(w.sum(axis=1), 1.0, atol=1e-6)
+                else "the weights of one query are a softmax over the keys")
+        ck.fail("the weights of a query do not sum to 1", hint)
+    expected_out, expected_w = _sdpa(q, k, v, None)
+    if np.allclose(w, _sdpa(q, k, v, None, scale=1.0)[1], atol=1e-6):
+        ck.fail("the scores are not scaled", "divide Q K^T by sqrt(d_k) before the softmax")
+    if np.allclose(w, _sdpa(q, k, v, None, scale=float(dk))[1], atol=1e-6):
+        ck.fail("the scores are divided by d_k", "the scale is the SQUARE ROOT of d_k")
+    ck.close(w, expected_w, "the weights (no mask)", hint="weights = softmax(Q K^T / sqrt(d_k)) over the keys")
+    ck.close(out, expected_out, "the output (no mask)", hint="output = weights @ V")
+    ck.passed("weights and output without a mask (scaled by sqrt(d_k), softmax over the keys)")
+
+    # 2. a boolean mask: True = may attend, every query keeps at least one key
+    mask = ck.rng.random((b, tq, tk)) < 0.5
+    mask[..., 0] = True
+    out, w = _pair(ck.call(attention, q, k, v, mask), ck)
+    w = ck.shape(w, (b, tq, tk), "the weights with a mask")
+    expected_out, expected_w = _sdpa(q, k, v, mask)
+    if np.allclose(w, _sdpa(q, k, v, None)[1], atol=1e-6):
+        ck.fail("the mask has no effect", "give the scores of masked pairs -inf (or -1e9) before the softmax")
+    some_blocked = np.broadcast_to((~mask).any(-1, keepdims=True), mask.shape)
+    if np.all(np.abs(w[mask & some_blocked]) < 1e-7) and np.any(np.abs(w[~mask]) > 1e-7):
+        ck.fail("the mask is read the wrong way round", "True means MAY attend (as in Keras' attention_mask); "
+                                                        "block the positions where the mask is False")
+    if np.any(np.abs(w[~mask]) > 1e-7):
+        ck.fail("masked (query, key) pairs get a non-zero weight", "mask the scores before the softmax")
+    if not np.allclose(w.sum(-1), 1.0, atol=1e-5):
+        ck.fail("with the mask, the weights of a query no longer sum to 1",
+                "mask before the softmax, so the remaining weights are renormalised")
+    ck.close(w, expected_w, "the weights with a mask")
+    ck.close(out, expected_out, "the output with a mask")
+    ck.passed("a random boolean mask: zero weight where it is False")
+
+    # 3. other shapes
+    for trial in range(2):
+        b, tq, tk, dk, dv = (int(x) for x in ck.rng.integers(1, 7, size=5))
+        q, k, v = (ck.rng.normal(size=s) for s in ((b, tq, dk), (b, tk, dk), (b, tk, dv)))
+        mask = ck.rng.random((b, tq, tk)) < 0.6
+        mask[..., -1] = True
+        expected_out, expected_w = _sdpa(q, k, v, mask)
+        out, w = _pair(ck.call(attention, q, k, v, mask), ck)
+        ck.close(w, expected_w, f"the weights (random shapes {trial + 1})")
+        ck.close(out, expected_out, f"the output (random shapes {trial + 1})")
+    ck.passed("2 more random shapes")
+
+
+def _local_mask(ids: np.ndarray, window: int, pad_id: int) -> np.ndarray:
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    band = (k <= q) & (k > q - window)
+    return band[None] & (ids != pad_id)[:, None, :]
+
+
+@exercise("16.2", "a local causal mask for padded batches")
+def check_16_2(ck: Check, local_causal_mask: Callable[..., Any]) -> None:
+    """``local_causal_mask(ids, window, pad_id=0)`` -> (b, T, T) bool: key real and q - window < key <= q."""
+    ck.is_callable(local_causal_mask, "local_causal_mask")
+    for trial, (batch, t, window) in enumerate([(3, 7, 3), (2, 6, 1), (4, 8, 8), (3, 9, 4)]):
+        pad_id = 0 if trial < 3 else 1
+        ids = ck.rng.integers(pad_id + 1, 30, size=(batch, t))
+        lengths = ck.rng.integers(2, t, size=batch)
+        lengths[0] = t
+        ids[np.arange(t)[None, :] >= lengths[:, None]] = pad_id
+        expected = _local_mask(ids, window, pad_id)
+        got = ck.call(local_causal_mask, ids.copy(), window, pad_id=pad_id)
+        arr = ck.shape(got, (batch, t, t), f"the mask (batch {batch}, T {t})",
+                       hint="one True/False per (sentence, query position, key position)")
+        if not np.all((arr == 0) | (arr == 1)):
+            ck.fail("the mask should hold True/False (or 1/0) only")
+        arr = arr.astype(bool)
+        if np.array_equal(arr, expected):
+            continue
+        what = f"the mask for window {window} (batch {batch}, T {t}, pad_id {pad_id}) is not right"
+        q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+        real = ids != pad_id
+        if np.any(arr & (k > q)[None]):
+            ck.fail(what, "some queries may see the future: a key after the query must be blocked (k <= q)")
+        if np.array_equal(arr, _local_mask(ids, window + 1, pad_id)):
+            ck.fail(what, f"each query sees {window + 1} positions; the window holds `window` positions, "
+                          "the query's own included")
+        if np.array_equal(arr, _local_mask(ids, window, pad_id) & (k != q)[None]) or np.array_equal(
+                arr, (k < q)[None] & (k >= q - window)[None] & real[:, None, :]):
+            ck.fail(what, "a query must be allowed to attend to its own position")
+        band = ((k <= q) & (k > q - window))[None]
+        if np.array_equal(arr, np.broadcast_to(band, arr.shape)):
+            ck.fail(what, "the padding is not masked: keys that are padding must be blocked")
+        if np.array_equal(arr, band & real[:, :, None]):
+            ck.fail(what, "the padding was applied to the queries (rows), not to the keys (columns)")
+        if pad_id != 0 and np.array_equal(arr, band & (ids != 0)[:, None, :]):
+            ck.fail(what, "use the pad_id argument, not 0")
+        if np.array_equal(arr, ((k <= q)[None] & real[:, None, :])) and window < t:
+            ck.fail(what, "that is the full causal mask: a query may see only the last `window` positions")
+        ck.fail(what, "mask[b, q, k] is True exactly when key k is a real token and one of the `window` "
+                      "positions that end at q")
+    ck.passed("4 padded batches, windows from 1 to T, pad_id 0 and 1")
+
+
+def _block_params(d: int, heads: int, key_dim: int, ff: int) -> int:
+    inner = heads * key_dim
+    attention = 3 * (d * inner + inner) + (inner * d + d)
+    norms = 2 * (2 * d)
+    feed_forward = (d * ff + ff) + (ff * d + d)
+    return attention + norms + feed_forward
+
+
+@exercise("16.3", "parameters of an encoder block")
+def check_16_3(ck: Check, encoder_block_params: Callable[..., Any]) -> None:
+    """``encoder_block_params(d_model, heads, key_dim, ff_dim)``: MHA + 2 LayerNorm + feed-forward, Keras defaults."""
+    ck.is_callable(encoder_block_params, "encoder_block_params")
+    cases = [(32, 2, 16, 64), (64, 4, 16, 128), (512, 8, 64, 2048), (30, 3, 7, 50)]
+    cases += [(int(ck.rng.integers(4, 100)), int(ck.rng.integers(1, 9)), int(ck.rng.integers(2, 40)),
+               int(ck.rng.integers(4, 300))) for _ in range(4)]
+    for d, h, kd, ff in cases:
+        got = ck.call(encoder_block_params, d, h, kd, ff)
+        expected = _block_params(d, h, kd, ff)
+        if isinstance(got, (int, np.integer)) and not isinstance(got, bool) and int(got) == expected:
+            continue
+        if isinstance(got, float) and got == expected:
+            ck.fail(f"encoder_block_params({d}, {h}, {kd}, {ff}) = {got!r}, a float", "count with integers")
+        what = f"encoder_block_params({d}, {h}, {kd}, {ff}) = {got!r}; that is not what Keras counts"
+        try:
+            got = int(got)
+        except Exception:
+            ck.fail(what, "return an int")
+        inner = h * kd
+        diff = expected - got
+        if diff == 3 * inner + d + 2 * 2 * d + ff + d:
+            ck.fail(what, "no biases at all? Dense and EinsumDense layers have a bias, and LayerNormalization "
+                          "a scale and a shift per feature")
+        if diff == d * inner + inner:
+            ck.fail(what, "multi-head attention has FOUR projections: queries, keys, values, and the output "
+                          "projection that brings the heads back to d_model")
+        if diff == inner * d + d:
+            ck.fail(what, "the output projection of the attention (heads * key_dim back to d_model) is missing")
+        if diff in (4 * d, 2 * d):
+            ck.fail(what, "the two LayerNormalization layers are missing (or counted half): each has a scale "
+                          "(gamma) and a shift (beta) per feature")
+        if diff == 3 * inner + d:
+            ck.fail(what, "the attention's biases are missing: each of its four projections has one")
+        if diff == ff + d:
+            ck.fail(what, "the feed-forward layers' biases are missing")
+        if diff == (d * ff + ff) or diff == (ff * d + d):
+            ck.fail(what, "the feed-forward network has TWO Dense layers: d_model -> ff_dim -> d_model")
+        if got == _block_params(d, 1, d, ff) and (h * kd != d):
+            ck.fail(what, "the projections go to heads * key_dim features, not d_model")
+        ck.fail(what, "attention: queries, keys, values (d_model -> heads * key_dim, with biases) and an output "
+                      "projection back to d_model; two LayerNormalization layers; two Dense layers")
+    ck.passed(f"{len(cases)} sizes (heads * key_dim = d_model or not)")

@@ -1,0 +1,66 @@
+"""Answers for lesson 14's exercises: one right, and the plausible mistakes."""
+
+import numpy as np
+
+
+def lm_targets(ids):
+    next_ids = np.zeros_like(ids)
+    prev_ids = np.zeros_like(ids)
+    next_ids[:, :-1] = ids[:, 1:]
+    prev_ids[:, 1:] = ids[:, :-1]
+    return next_ids, prev_ids
+
+
+def lm_targets_swapped(ids):
+    next_ids, prev_ids = lm_targets(ids)
+    return prev_ids, next_ids
+
+
+def lm_targets_rolled(ids):
+    return np.roll(ids, -1, axis=1), np.roll(ids, 1, axis=1)
+
+
+def lm_targets_unpadded(ids):
+    return ids[:, 1:], ids[:, :-1]
+
+
+def scalar_mix(layer_outputs, w, gamma):
+    s = np.exp(w - np.max(w))
+    s = s / s.sum()
+    return gamma * sum(sj * h for sj, h in zip(s, layer_outputs))
+
+
+def _unit(v):
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def centred_cosines(vectors, mean_vector):
+    u = _unit(vectors - mean_vector)
+    return u @ u.T
+
+
+def cosines_not_centred(vectors, mean_vector):
+    u = _unit(vectors)
+    return u @ u.T
+
+
+def cosines_own_mean(vectors, mean_vector):
+    u = _unit(vectors - vectors.mean(axis=0))
+    return u @ u.T
+
+
+def centred_dot_products(vectors, mean_vector):
+    c = vectors - mean_vector
+    return c @ c.T
+
+
+CASES = {
+    "14.1": (lm_targets, [lm_targets_swapped, lm_targets_rolled, lm_targets_unpadded]),
+    "14.2": (scalar_mix, [
+        lambda layers, w, gamma: gamma * sum(wj * h for wj, h in zip(w, layers)),             # no softmax
+        lambda layers, w, gamma: sum(sj * h for sj, h in zip(np.exp(w) / np.exp(w).sum(), layers)),  # no gamma
+        lambda layers, w, gamma: gamma * sum(wj / np.sum(w) * h for wj, h in zip(w, layers)),  # divided by the sum
+        lambda layers, w, gamma: gamma * np.mean(layers, axis=0),                              # equal weights
+    ]),
+    "14.3": (centred_cosines, [cosines_not_centred, cosines_own_mean, centred_dot_products]),
+}

@@ -1,0 +1,106 @@
+"""Answers for lesson 16's exercises: one right, and the plausible mistakes."""
+
+import numpy as np
+
+
+def _softmax(s, axis=-1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def attention(q, k, v, mask=None):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)
+    weights = _softmax(scores)
+    return weights @ v, weights
+
+
+def attention_unscaled(q, k, v, mask=None):
+    scores = q @ np.swapaxes(k, -1, -2)
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)
+    weights = _softmax(scores)
+    return weights @ v, weights
+
+
+def attention_divided_by_dk(q, k, v, mask=None):
+    scores = q @ np.swapaxes(k, -1, -2) / q.shape[-1]
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)
+    weights = _softmax(scores)
+    return weights @ v, weights
+
+
+def attention_mask_inverted(q, k, v, mask=None):
+    return attention(q, k, v, None if mask is None else ~mask)
+
+
+def attention_mask_ignored(q, k, v, mask=None):
+    return attention(q, k, v, None)
+
+
+def local_causal_mask(ids, window, pad_id=0):
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    band = (k <= q) & (q - k < window)
+    return band[None, :, :] & (ids != pad_id)[:, None, :]
+
+
+def local_mask_window_plus_one(ids, window, pad_id=0):
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    return ((k <= q) & (q - k <= window))[None] & (ids != pad_id)[:, None, :]
+
+
+def local_mask_no_padding(ids, window, pad_id=0):
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    return np.broadcast_to(((k <= q) & (q - k < window))[None], (ids.shape[0], t, t))
+
+
+def local_mask_padding_on_queries(ids, window, pad_id=0):
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    return ((k <= q) & (q - k < window))[None] & (ids != pad_id)[:, :, None]
+
+
+def local_mask_symmetric(ids, window, pad_id=0):
+    t = ids.shape[1]
+    q, k = np.arange(t)[:, None], np.arange(t)[None, :]
+    return (np.abs(q - k) < window)[None] & (ids != pad_id)[:, None, :]
+
+
+def encoder_block_params(d_model, heads, key_dim, ff_dim):
+    inner = heads * key_dim
+    attention = 3 * (d_model * inner + inner) + inner * d_model + d_model
+    layer_norms = 2 * 2 * d_model
+    feed_forward = d_model * ff_dim + ff_dim + ff_dim * d_model + d_model
+    return attention + layer_norms + feed_forward
+
+
+def block_params_three_projections(d_model, heads, key_dim, ff_dim):
+    inner = heads * key_dim
+    return 3 * (d_model * inner + inner) + 4 * d_model + d_model * ff_dim + ff_dim + ff_dim * d_model + d_model
+
+
+def block_params_no_layer_norm(d_model, heads, key_dim, ff_dim):
+    return encoder_block_params(d_model, heads, key_dim, ff_dim) - 4 * d_model
+
+
+def block_params_no_biases(d_model, heads, key_dim, ff_dim):
+    inner = heads * key_dim
+    return 4 * d_model * inner + 2 * d_model * ff_dim
+
+
+def block_params_d_model_projections(d_model, heads, key_dim, ff_dim):
+    return encoder_block_params(d_model, 1, d_model, ff_dim)       # ignores heads and key_dim
+
+
+CASES = {
+    "16.1": (attention, [attention_unscaled, attention_divided_by_dk, attention_mask_inverted, attention_mask_ignored]),
+    "16.2": (local_causal_mask, [local_mask_window_plus_one, local_mask_no_padding, local_mask_padding_on_queries,
+                                 local_mask_symmetric]),
+    "16.3": (encoder_block_params, [block_params_three_projections, block_params_no_layer_norm,
+                                    block_params_no_biases, block_params_d_model_projections]),
+}
