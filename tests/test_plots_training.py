@@ -68,3 +68,31 @@ def test_count_params_needs_built_model():
     with pytest.raises(ValueError, match="not built"):
         count_params(keras.Sequential([keras.layers.Dense(2)]))
     assert count_params(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])) == 8
+
+
+def test_predict_in_chunks_equals_one_call_for_ids_and_strings():
+    import keras
+    import numpy as np
+    import pytest
+    import tensorflow as tf
+
+    from course_utils.training import predict_in_chunks
+
+    inputs = keras.Input((None,), dtype="int32")
+    x = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 3)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(x))
+    ids = np.random.default_rng(0).integers(0, 20, size=(23, 5))
+    whole = np.asarray(model(ids))
+    got = predict_in_chunks(model, ids, chunk=4)            # 6 chunks, the last one shorter
+    assert got.shape == (23, 2)
+    np.testing.assert_allclose(got, whole, atol=1e-6)
+
+    vectorize = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=5)
+    texts = [f"word{i % 7} word{i % 3} other" for i in range(11)]
+    vectorize.adapt(tf.constant(texts))
+    text_in = keras.Input((), dtype="string")
+    text_model = keras.Model(text_in, model(vectorize(text_in)))
+    np.testing.assert_allclose(predict_in_chunks(text_model, texts, chunk=3),
+                               np.asarray(text_model(tf.constant(texts))), atol=1e-6)
+    with pytest.raises(ValueError, match="chunk"):
+        predict_in_chunks(model, ids, chunk=0)
