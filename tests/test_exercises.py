@@ -167,3 +167,39 @@ def test_student_edition_has_no_solutions(tmp_path):
         stub_calls = [m.group(1) for c in src.cells if not is_solution(c) for m in CHECK_CALL.finditer(c.source)]
         assert [m.group(1) for c in stu.cells for m in CHECK_CALL.finditer(c.source)] == stub_calls
         assert all(not c.get("outputs") for c in stu.cells if c.cell_type == "code")
+
+
+def _names(source: str) -> tuple[set, set]:
+    """(names a cell defines, names it reads), IPython magics ignored."""
+    import ast
+
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    tree = ast.parse(code)
+    defined, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return defined, read
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_student_edition_needs_nothing_from_the_solutions(lesson):
+    # A name only a solution cell defines must not be read by any later cell the student keeps.
+    nb = nbformat.read(_notebook(lesson), as_version=4)
+    kept_defined, only_in_solutions = set(), {}
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        defined, read = _names(cell.source)
+        if is_solution(cell):
+            for name in defined - kept_defined:
+                only_in_solutions.setdefault(name, i)
+            continue
+        # names defined in this kept cell before use are fine (stubs redefine what the solution defines)
+        missing = {n for n in read if n in only_in_solutions and n not in defined}
+        assert not missing, f"lesson {lesson:02d}: a kept cell reads {sorted(missing)}, defined only in a solution"
+        kept_defined |= defined
+        for name in defined:
+            only_in_solutions.pop(name, None)
