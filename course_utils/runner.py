@@ -123,9 +123,13 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     start = time.perf_counter()
     status, error, cell_src = "ok", "", ""
     memory = PeakMemory()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # The kernel's own chatter (TensorFlow's start-up lines, ZMQ warnings) goes to a log file beside
+    # the executed copy instead of the terminal; errors in cells are in the notebook itself.
+    kernel_log = open(out_dir / f"{path.stem}.kernel.log", "w", encoding="utf-8")
     try:
         with memory:
-            client.execute()
+            client.execute(stdout=kernel_log, stderr=kernel_log)
     except (CellExecutionError, CellTimeoutError) as exc:
         status = "failed"
         error = str(exc).strip().splitlines()[-1][:500] if str(exc).strip() else type(exc).__name__
@@ -135,9 +139,10 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
         )
         cell_src = failing.source if failing is not None else ""
     except Exception as exc:  # kernel died, etc.: report and go on with the next notebook
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500] + f" (kernel log: {kernel_log.name})"
+    finally:
+        kernel_log.close()
     seconds = time.perf_counter() - start
-    out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{path.name}.tmp"
     nbformat.write(nb, tmp)
     tmp.replace(out_dir / path.name)

@@ -63,6 +63,9 @@ def test_run_reports_every_notebook_and_fails(lessons, tmp_path, capsys):
     assert sorted(p.name for p in (build / "executed").glob("*.ipynb")) == ["00_ok.ipynb", "01_broken.ipynb", "02_after.ipynb"]
     executed = nbformat.read(build / "executed" / "02_after.ipynb", as_version=4)
     assert executed.cells[0].outputs[0]["text"].strip() == "still runs"
+    # the kernels' own stderr chatter goes to a log per notebook, not to the terminal
+    assert sorted(p.name for p in (build / "executed").glob("*.kernel.log")) == [
+        "00_ok.kernel.log", "01_broken.kernel.log", "02_after.kernel.log"]
     # the same report as HTML and JSON, with each kernel's peak memory
     html_text = (build / "report.html").read_text()
     assert "00_ok" in html_text and "lesson is broken" in html_text
