@@ -939,13 +939,14 @@ def _git_commit(root: Path) -> str:
         return "unknown"
 
 
-def write_results_doc(build: Path, out: Path, root: Path | None = None) -> Path:
+def write_results_doc(build: Path, out: Path, root: Path | None = None, note: str = "") -> Path:
     """Write the reproduction record (``docs/results.md``) from a runner build folder.
 
     The build folder must hold run records (``python -m course_utils.runner
     --keep --build DIR``); the document states the date, the machine, the
     versions and the commit, then the report without figures (they stay in
-    the build folder) or links into it.
+    the build folder) or links into it. ``note`` (Markdown) is added under the
+    header: how the run went, anything that affects the numbers.
     """
     from .runner import ROOT, load_runs
 
@@ -984,6 +985,8 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None) -> Path:
         f"- lessons: {len(stamps)} run, {sum(s['status'] == 'ok' for s in stamps)} ok",
         "",
     ]
+    if note.strip():
+        header += [note.strip(), ""]
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n")
     return out
@@ -998,9 +1001,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc = sub.add_parser("results-doc", help="write docs/results.md from a runner build folder")
     doc.add_argument("--build", type=Path, required=True)
     doc.add_argument("--out", type=Path, default=Path("docs/results.md"))
+    doc.add_argument("--note", default="", help="Markdown paragraph under the header (how the run went)")
     args = parser.parse_args(argv)
     try:
-        path = write_results_doc(args.build, args.out)
+        path = write_results_doc(args.build, args.out, note=args.note)
     except (FileNotFoundError, ValueError) as exc:
         parser.error(str(exc))
     print(f"wrote {path}")

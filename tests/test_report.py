@@ -223,8 +223,9 @@ def test_results_doc_from_a_build_folder(tmp_path):
     _record(build / "results", "05_imdb_sentiment", "best test accuracy", 0.84, profile="full")
     (build / "results" / "figures").mkdir()
     (build / "results" / "figures" / "05_imdb_sentiment_curves.png").write_bytes(PNG)
-    out = report.write_results_doc(build, tmp_path / "docs" / "results.md")
+    out = report.write_results_doc(build, tmp_path / "docs" / "results.md", note="Two lessons ran at once.")
     text = out.read_text()
+    assert "\nTwo lessons ran at once.\n" in text
     assert text.startswith("# Results of a full-profile run")
     assert "abc1234 (05)" in text and "def5678 (09)" in text
     assert "cores" in text and "tensorflow" in text and "lessons: 2 run, 2 ok" in text
