@@ -132,6 +132,27 @@ class Check:
         return answer
 
     # -- common tests ------------------------------------------------------------------------------
+    def number(self, value: Any, what: str, hint: str = "return a single number (a float)") -> float:
+        """The answer must be one number (a Python or NumPy scalar, or a size-1 array)."""
+        arr = self.array(value, what)
+        if arr.size != 1:
+            self.fail(f"{what} should be one number, got an array of shape {arr.shape}", hint)
+        return float(arr.reshape(-1)[0])
+
+    def diagnose(
+        self, got: float, guesses: list[tuple[float, str]], message: str, hint: str,
+        atol: float = 1e-9, rtol: float = 1e-5,
+    ) -> None:
+        """Fail with ``message``, and the hint of the first typical mistake ``got`` equals, else ``hint``.
+
+        ``guesses`` pairs the value a known wrong answer would give with the
+        hint that explains that mistake; call this once ``got`` is known wrong.
+        """
+        for value, specific in guesses:
+            if np.isclose(got, value, rtol=rtol, atol=atol):
+                self.fail(message, specific)
+        self.fail(message, hint)
+
     def array(self, value: Any, what: str) -> np.ndarray:
         """Convert to a float NumPy array (Keras tensors included) or fail."""
         try:

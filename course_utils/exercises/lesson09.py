@@ -14,13 +14,6 @@ WORDS = ["the", "a", "can", "run", "fast", "old", "man", "boat", "flies", "like"
          "Time", "The", "light", "well", "down", "round"]
 
 
-def _number(ck: Check, value: Any, what: str) -> float:
-    arr = ck.array(value, what)
-    if arr.size != 1:
-        ck.fail(f"{what} should be one number, got an array of shape {arr.shape}", "return a single float")
-    return float(arr.reshape(-1)[0])
-
-
 # -- 09.1 ---------------------------------------------------------------------------------------------------
 def _tagging_batch(ck: Check) -> tuple[np.ndarray, np.ndarray]:
     batch, time, n_tags = int(ck.rng.integers(3, 8)), int(ck.rng.integers(6, 15)), int(ck.rng.integers(5, 12))
@@ -47,7 +40,7 @@ def check_09_1(ck: Check, masked_accuracy: Callable[..., Any]) -> None:
     ck.is_callable(masked_accuracy, "masked_accuracy")
     for trial in range(5):
         y_true, probs = _tagging_batch(ck)
-        got = _number(ck, ck.call(masked_accuracy, y_true.copy(), probs.copy()), "masked_accuracy(...)")
+        got = ck.number(ck.call(masked_accuracy, y_true.copy(), probs.copy()), "masked_accuracy(...)")
         pred = probs.argmax(-1)
         real = y_true != 0
         expected = float(np.sum((pred == y_true) & real) / np.sum(real))
@@ -66,13 +59,10 @@ def check_09_1(ck: Check, masked_accuracy: Callable[..., Any]) -> None:
             (float(np.sum((pred == y_true) & real) / y_true.size), "divide by the number of REAL tokens, not by "
              "all positions"),
         ]
-        for value, hint in guesses:
-            if np.isclose(got, value, atol=1e-9):
-                ck.fail(f"masked_accuracy = {got:.4f} on a random batch {y_true.shape}; that is not the token accuracy",
-                        hint)
-        ck.fail(f"masked_accuracy = {got:.4f} on a random batch {y_true.shape}; that is not the token accuracy",
-                "predicted tag = argmax over the last axis; real token = y_true != 0; "
-                "accuracy = (correct real tokens) / (real tokens)")
+        ck.diagnose(got, guesses,
+                    f"masked_accuracy = {got:.4f} on a random batch {y_true.shape}; that is not the token accuracy",
+                    "predicted tag = argmax over the last axis; real token = y_true != 0; "
+                    "accuracy = (correct real tokens) / (real tokens)")
     ck.passed("matches the masked token accuracy on 5 random padded batches")
 
 
@@ -162,7 +152,7 @@ def check_09_3(ck: Check, padding_share: Callable[..., Any]) -> None:
         cases.append((ck.rng.integers(1, 60, size=n), int(ck.rng.integers(2, 9))))
     cases.append((np.sort(cases[-1][0]), cases[-1][1]))          # the same lengths, sorted: much less padding
     for lengths, batch_size in cases:
-        got = _number(ck, ck.call(padding_share, lengths.copy(), batch_size), "padding_share(...)")
+        got = ck.number(ck.call(padding_share, lengths.copy(), batch_size), "padding_share(...)")
         expected = _padding_share(lengths, batch_size)
         if np.isclose(got, expected, atol=1e-9):
             continue
@@ -181,10 +171,7 @@ def check_09_3(ck: Check, padding_share: Callable[..., Any]) -> None:
             kept = lengths[: (len(chunks) - 1) * batch_size]
             guesses.append((_padding_share(kept, batch_size), "the last, smaller batch counts too"))
         shown = f"lengths={lengths.tolist()}, batch_size={batch_size}"
-        for value, hint in guesses:
-            if np.isclose(got, value, atol=1e-9):
-                ck.fail(f"padding_share = {got:.4f} for {shown}; that is not the padded share", hint)
-        ck.fail(f"padding_share = {got:.4f} for {shown}; that is not the padded share",
-                "cut the lengths into consecutive batches; a batch of b sentences whose longest has L tokens "
-                "occupies b * L timesteps; share = 1 - (real tokens) / (all timesteps)")
+        ck.diagnose(got, guesses, f"padding_share = {got:.4f} for {shown}; that is not the padded share",
+                    "cut the lengths into consecutive batches; a batch of b sentences whose longest has L tokens "
+                    "occupies b * L timesteps; share = 1 - (real tokens) / (all timesteps)")
     ck.passed("2 hand-made and 7 random length lists, one of them sorted")

@@ -10,14 +10,6 @@ from .. import decoding
 from .core import Check, exercise
 
 
-def _number(ck: Check, value: Any, what: str) -> float:
-    arr = ck.array(value, what)
-    if arr.size != 1:
-        ck.fail(f"{what} should be one number, got an array of shape {arr.shape}",
-                "average over every position of every window: one float")
-    return float(arr.reshape(-1)[0])
-
-
 @exercise("10.1", "probabilities at a temperature")
 def check_10_1(ck: Check, temperature_probs: Callable[..., Any]) -> None:
     """``temperature_probs(logits, temperature)`` = softmax(logits / T) on the last axis; T = 0: one-hot argmax."""
@@ -67,7 +59,7 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
         if trial == 3:
             logits *= 200                                        # confident model: exp would overflow
         targets = ck.rng.integers(0, v, size=(batch, time))
-        got = _number(ck, ck.call(bits_per_char, logits.copy(), targets.copy()), "bits_per_char(...)")
+        got = ck.number(ck.call(bits_per_char, logits.copy(), targets.copy()), "bits_per_char(...)")
         log_p = decoding.log_softmax(logits)
         b, t = np.meshgrid(np.arange(batch), np.arange(time), indexing="ij")
         nats = -log_p[b, t, targets]
@@ -84,11 +76,9 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
             (float(-logits[b, t, targets].mean() / np.log(2)), "the logits are not log-probabilities: take the "
              "log-softmax over the characters first"),
         ]
-        for value, hint in guesses:
-            if np.isclose(got, value, rtol=1e-6, atol=1e-8):
-                ck.fail(f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character", hint)
-        ck.fail(f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character",
-                "bpc = mean over every (window, position) of -log2 p(target), p = softmax of the logits on the last axis")
+        ck.diagnose(got, guesses, f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character",
+                    "bpc = mean over every (window, position) of -log2 p(target), p = softmax of the logits on the "
+                    "last axis", atol=1e-8, rtol=1e-6)
     ck.passed("matches on 4 random batches, one of them with very confident logits")
 
 
