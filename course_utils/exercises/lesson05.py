@@ -7,6 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .core import Check, exercise
+from .references import early_stopping as keras_early_stopping
 
 
 def _masks(ck: Check, batch: int, steps: int, side: str) -> np.ndarray:
@@ -76,19 +77,6 @@ def check_05_2(ck: Check, last_real_state: Callable[..., Any]) -> None:
     ck.passed("post- and pre-padded batches, 4 random cases")
 
 
-def _early_stopping(losses: list[float], patience: int, ties_improve: bool = False) -> tuple[int, int]:
-    """Keras' EarlyStopping(patience, restore_best_weights=True) on val_loss: (epochs run, best epoch), from 1."""
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, loss in enumerate(losses):
-        wait += 1
-        if loss < best or (ties_improve and loss == best):
-            best, best_epoch, wait = loss, epoch, 0
-            continue
-        if wait >= patience and epoch > 0:
-            return epoch + 1, best_epoch + 1
-    return len(losses), best_epoch + 1
-
-
 @exercise("05.3", "when EarlyStopping stops, and which weights it keeps")
 def check_05_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
     """``early_stopping(val_losses, patience)`` -> (epochs trained, best epoch), epochs counted from 1."""
@@ -118,12 +106,12 @@ def check_05_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
         cases.append(([float(v) for v in losses], int(ck.rng.integers(1, 4))))
     for losses, patience in cases:
         ran, best = get(losses, patience)
-        exp_ran, exp_best = _early_stopping(losses, patience)
+        exp_ran, exp_best = keras_early_stopping(losses, patience)
         what = f"for val_loss = {losses} and patience = {patience}"
         if (ran, best) == (exp_ran - 1, exp_best - 1):
             ck.fail(f"{what} you return ({ran}, {best}): counted from 0",
                     "count epochs from 1, as Keras prints them ('Epoch 1/10', 'the best epoch: 3')")
-        if (ran, best) != (exp_ran, exp_best) and (ran, best) == _early_stopping(losses, patience, ties_improve=True):
+        if (ran, best) != (exp_ran, exp_best) and (ran, best) == keras_early_stopping(losses, patience, tie_improves=True):
             ck.fail(f"{what} you return ({ran}, {best}): an epoch that only equals the best loss "
                     "counted as an improvement",
                     "Keras compares strictly: an epoch improves only if its loss is below the best so far")

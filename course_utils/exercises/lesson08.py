@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from .core import Check, exercise
+from .references import early_stopping as keras_early_stopping
 
 
 # -- references -------------------------------------------------------------------------------------------
@@ -16,23 +16,6 @@ def _epochs_until_leak(n: int, n_train: int, target: float) -> int:
     while 1.0 - clean ** epochs < target:
         epochs += 1
     return epochs
-
-
-def _early_stopping(val_losses: Sequence[float], patience: int, tie_improves: bool = False,
-                    extra_wait: int = 0) -> tuple[int, int]:
-    """What Keras does with EarlyStopping(patience) and ModelCheckpoint(save_best_only=True) on val_loss.
-
-    ``tie_improves`` and ``extra_wait`` give two typical wrong versions (for the hints).
-    """
-    best, best_epoch, wait = math.inf, 0, 0
-    for epoch, loss in enumerate(val_losses):
-        wait += 1
-        if loss < best or (tie_improves and loss == best):   # Keras: strictly lower, a tie is no improvement
-            best, best_epoch, wait = loss, epoch, 0
-            continue
-        if wait >= patience + extra_wait:
-            return epoch + 1, best_epoch + 1
-    return len(val_losses), best_epoch + 1
 
 
 def _as_int(ck: Check, value: Any, what: str) -> int:
@@ -148,16 +131,16 @@ def check_08_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
 
     def judge(losses: list[float], patience: int, what: str) -> None:
         got = run(losses, patience)
-        expected = _early_stopping(losses, patience)
+        expected = keras_early_stopping(losses, patience)
         if got == expected:
             return
         shown = f"{what}: val_losses={[round(x, 3) for x in losses]}, patience={patience}"
         if got == (expected[0], expected[1] - 1):
             hint = "count epochs from 1, as Keras prints them (epoch index + 1)"
-        elif got == _early_stopping(losses, patience, tie_improves=True):
+        elif got == keras_early_stopping(losses, patience, tie_improves=True):
             hint = ("an epoch counts as an improvement only if its loss is strictly lower than the best so far; "
                     "an equal loss is not an improvement (it neither saves a checkpoint nor resets the patience)")
-        elif got in (_early_stopping(losses, patience, extra_wait=1), _early_stopping(losses, patience, extra_wait=-1)):
+        elif got in (keras_early_stopping(losses, patience, extra_wait=1), keras_early_stopping(losses, patience, extra_wait=-1)):
             hint = ("patience = the number of epochs WITHOUT improvement that Keras tolerates: with patience 2, "
                     "a best epoch e is followed by epochs e+1 and e+2, and training stops after e+2")
         elif got[1] == int(np.argmin(losses)) + 1:
