@@ -27,6 +27,8 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .files import swap_in
+
 TokenLists = Sequence[Sequence[str]]
 
 
@@ -299,12 +301,7 @@ class SavedTagger:
             self.words.save(staging / "words.json")
             self.tags.save(staging / "tags.json")
             (staging / "info.json").write_text(json.dumps({"format": self.FORMAT, **self.info}, indent=1))
-            old = folder.with_name(f".{folder.name}.old")
-            if folder.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                folder.rename(old)
-            staging.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
+            swap_in(staging, folder)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

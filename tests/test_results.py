@@ -50,3 +50,16 @@ def test_record_writes_jsonl_when_dir_set(monkeypatch, tmp_path):
 def test_bad_records_rejected(kwargs, err):
     with pytest.raises(err):
         results.record(**kwargs)
+
+
+def test_swap_in_replaces_a_folder_whole(tmp_path):
+    from course_utils.files import swap_in
+
+    dest = tmp_path / "out"
+    for content in ("first", "second"):
+        staging = tmp_path / f".staging-{content}"
+        staging.mkdir()
+        (staging / "file.txt").write_text(content)
+        assert swap_in(staging, dest) == dest
+        assert (dest / "file.txt").read_text() == content and not staging.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]      # no .old copy left behind

@@ -23,6 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..files import swap_in
+
 SOLUTION_TAG = "solution"
 CHECK_CALL = re.compile(r"cu\.exercises\.(check_(\d\d)_(\d+))\(")
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +104,7 @@ def write_student_edition(
             "`jupyter lab notebooks` in the course environment.\n",
             encoding="utf-8",
         )
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(out)
+        swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
