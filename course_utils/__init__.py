@@ -28,6 +28,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cells",
+    "claims",
     "data",
     "decoding",
     "embeddings",
@@ -40,6 +41,7 @@ _SUBMODULES = (
     "runner",
     "settings",
     "splits",
+    "stats",
     "tagging",
     "text",
     "training",

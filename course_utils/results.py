@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -34,6 +35,7 @@ class Result:
     seconds: float | None = None
     note: str = ""
     recorded_at: float = 0.0
+    key: str = ""  # stable name the report, aims and source comparisons look up (the metric is free text)
 
 
 _records: list[Result] = []
@@ -48,13 +50,19 @@ def record(
     source: str = "none",
     seconds: float | None = None,
     note: str = "",
+    key: str = "",
 ) -> Result:
     """Record one result of ``lesson`` (e.g. ``"05_imdb_sentiment"``).
 
     ``value`` is a number or a short text for checks; ``source`` is where the
     data came from (``data.load(...).source``; ``"none"`` if the lesson used
-    no dataset). Returns the stored :class:`Result`.
+    no dataset). ``key`` is a stable name (lower-case, digits, underscores)
+    for results that the course report, its aims or its source-lesson
+    comparisons look up; the metric label stays free text for people.
+    Returns the stored :class:`Result`.
     """
+    if key and not re.match(r"^[a-z0-9][a-z0-9_]*$", key):
+        raise ValueError(f"record(): key {key!r}: use lower-case letters, digits and underscores")
     if not lesson or not metric:
         raise ValueError("record(): lesson and metric must be non-empty strings")
     if source not in SOURCES:
@@ -77,6 +85,7 @@ def record(
         seconds=None if seconds is None else round(float(seconds), 2),
         note=note,
         recorded_at=time.time(),
+        key=key,
     )
     _records.append(res)
     out_dir = settings.get().results_dir

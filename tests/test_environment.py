@@ -48,7 +48,7 @@ def test_norm_catches_a_version_difference():
     ["README.md", "environment.yml", "pyproject.toml", "Makefile", ".ci/run", "notebooks", "course_utils", "data/README.md", "images", "tests"],
 )
 def test_layout(path):
-    assert (ROOT / path).exists(), f"{path} is part of the designed layout (DESIGN.md)"
+    assert (ROOT / path).exists(), f"{path} is part of the course layout (README.md)"
 
 
 def test_readme_shows_the_two_commands():

@@ -1,0 +1,258 @@
+"""Claims: a lesson's conclusions, each a sentence plus the check that makes it true.
+
+A lesson states every comparative or quantitative conclusion once, as a
+claim, in the cell that measured it::
+
+    cu.claims.claim(
+        LESSON, "gru_remembers_far_back",
+        "At T = {T}, the GRU recalls the early token ({gru:.2f}) while the SimpleRNN is near chance ({rnn:.2f}).",
+        holds=bool(gru_acc > 0.9 and rnn_acc < 0.6),
+        numbers=dict(T=100, gru=gru_acc, rnn=rnn_acc),
+        source=source,
+    )
+
+- ``key`` is a stable name (a string literal in the notebook, so tests can
+  read it statically); ``text`` is a ``str.format`` template filled from
+  ``numbers``, so the sentence quotes what this run measured;
+- ``holds`` is computed in every profile (a broken check fails the notebook
+  under nbval), but a claim is *judged* only in the full profile on data
+  that is not a synthetic stand-in; otherwise its verdict is "not judged";
+- the claim is shown in the notebook (held, FAILED or not judged, with its
+  numbers) and, when the course runner sets ``COURSE_RESULTS_DIR``, written
+  to ``<dir>/claims/<lesson>.jsonl`` for the report and ``docs/results.md``.
+
+:func:`say` renders prose that quotes numbers (a Markdown string formatted
+at run time), and :func:`fingerprint` hashes the claim calls of a notebook,
+so the record can tell when a lesson changed its claims after its run.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import settings
+
+HELD, FAILED, NOT_JUDGED = "held", "failed", "not judged"
+VERDICTS = (HELD, FAILED, NOT_JUDGED)
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One conclusion of one lesson, as judged on one run."""
+
+    lesson: str
+    key: str
+    text: str  # the sentence, numbers filled in
+    holds: bool  # what the check said on this run's numbers
+    verdict: str  # "held", "failed" or "not judged"
+    numbers: dict[str, Any] = field(default_factory=dict)
+    profile: str = ""
+    source: str = ""
+    why_not_judged: str = ""
+    recorded_at: float = 0.0
+
+
+_claims: list[Claim] = []
+
+
+def _number(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, bool) or isinstance(value, (int, float, str)):
+        return value
+    raise TypeError(f"claim numbers must be numbers or short strings, got {type(value).__name__}")
+
+
+def judged(source: str | Iterable[str], profile: str | None = None) -> tuple[bool, str]:
+    """Whether a claim on data from ``source`` is judged in ``profile``, and if not, why."""
+    profile = profile or settings.current_profile()
+    sources = [source] if isinstance(source, str) else list(source)
+    if profile != "full":
+        return False, f"{profile} profile"
+    if "synthetic" in sources:
+        return False, "synthetic stand-in data"
+    return True, ""
+
+
+def claim(
+    lesson: str,
+    key: str,
+    text: str,
+    *,
+    holds: bool,
+    numbers: Mapping[str, Any] | None = None,
+    source: str | Iterable[str],
+    show: bool = True,
+) -> Claim:
+    """State a conclusion of ``lesson``; judge it on this run's numbers; show and record it.
+
+    ``text`` is filled with ``text.format(**numbers)``; ``holds`` must be a
+    bool (``numpy.bool_`` is accepted); ``source`` is the data source (or
+    sources) the numbers came from (``ds.source``; ``"generated"`` for data a
+    lesson makes on purpose). Returns the :class:`Claim`.
+    """
+    if not _KEY.match(key or ""):
+        raise ValueError(f"claim key {key!r}: use lower-case letters, digits and underscores")
+    if type(holds).__name__ not in ("bool", "bool_"):
+        raise TypeError(f"claim {key!r}: holds must be True or False (a comparison), got {type(holds).__name__}")
+    nums = {k: _number(v) for k, v in (numbers or {}).items()}
+    try:
+        sentence = text.format(**nums)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"claim {key!r}: its text needs a number it was not given ({exc})") from None
+    is_judged, why = judged(source)
+    verdict = (HELD if holds else FAILED) if is_judged else NOT_JUDGED
+    src = source if isinstance(source, str) else ", ".join(sorted(set(source)))
+    result = Claim(lesson, key, sentence, bool(holds), verdict, nums, settings.current_profile(), src, why, time.time())
+    _claims[:] = [c for c in _claims if not (c.lesson == lesson and c.key == key)] + [result]
+    _write(result)
+    if show:
+        _display(result)
+    return result
+
+
+def _write(c: Claim) -> None:
+    out_dir = settings.get().results_dir
+    if out_dir is None:
+        return
+    folder = out_dir / "claims"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{c.lesson}.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(asdict(c)) + "\n")
+
+
+def badge(c: Claim) -> str:
+    """The claim's verdict as a short Markdown label."""
+    if c.verdict == HELD:
+        return "✅ **claim held**"
+    if c.verdict == FAILED:
+        return "❌ **CLAIM FAILED**"
+    return f"⏸️ **claim not judged** ({c.why_not_judged})"
+
+
+def as_markdown(c: Claim) -> str:
+    """One claim as a Markdown paragraph: badge, sentence, and the numbers it rests on."""
+    detail = [f"`{c.key}`"]
+    if c.numbers:
+        detail.append(", ".join(f"{k} = {_fmt(v)}" for k, v in c.numbers.items()))
+    if c.verdict == NOT_JUDGED:
+        detail.append(f"the check on these numbers: {'holds' if c.holds else 'does not hold'}")
+    return f"{badge(c)} · {c.text}  \n<small>{'; '.join(detail)}</small>"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def _display(c: Claim) -> None:
+    say(as_markdown(c))
+
+
+def say(text: str, **numbers: Any) -> None:
+    """Show Markdown prose built at run time: ``say("Accuracy rose to {acc:.1%}.", acc=acc)``."""
+    body = text.format(**numbers) if numbers else text
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+
+        if get_ipython() is not None:
+            display(Markdown(body))
+            return
+    except ImportError:  # pragma: no cover - IPython ships with the course environment
+        pass
+    print(body)
+
+
+def stated(lesson: str | None = None) -> list[Claim]:
+    """The claims stated in this process (optionally for one lesson), latest per key."""
+    return [c for c in _claims if lesson is None or c.lesson == lesson]
+
+
+def clear() -> None:
+    """Forget the in-memory claims (files already written stay)."""
+    _claims.clear()
+
+
+def table(lesson: str | None = None) -> Any:
+    """The stated claims as a pandas DataFrame (verdict, sentence, key)."""
+    import pandas as pd
+
+    rows = [{"verdict": c.verdict, "claim": c.text, "key": c.key} for c in stated(lesson)]
+    return pd.DataFrame(rows, columns=["verdict", "claim", "key"])
+
+
+def load_dir(folder: Path | str) -> dict[str, list[Claim]]:
+    """Claims written under ``<folder>/claims/``: lesson -> its claims (the last line per key wins)."""
+    out: dict[str, list[Claim]] = {}
+    for path in sorted(Path(folder, "claims").glob("*.jsonl")):
+        latest: dict[str, Claim] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                c = Claim(**json.loads(line))
+                latest[c.key] = c
+        out[path.stem] = list(latest.values())
+    return out
+
+
+# ----------------------------------------------------------------------------- reading a notebook's claims
+
+
+def _code_cells(notebook: Path) -> list[str]:
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        # IPython magics and shell lines are not Python
+        cells.append("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines()))
+    return cells
+
+
+def _claim_calls(notebook: Path) -> list[ast.Call]:
+    calls = []
+    for src in _code_cells(notebook):
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+                if name == "claim":
+                    calls.append(node)
+    return calls
+
+
+def keys_in(notebook: Path | str) -> list[str]:
+    """The claim keys a notebook states (its ``claim(...)`` calls with a literal key), in order.
+
+    Raises ``ValueError`` for a claim call whose key is not a string literal.
+    """
+    keys = []
+    for call in _claim_calls(Path(notebook)):
+        args = list(call.args)
+        key_node = args[1] if len(args) > 1 else next((k.value for k in call.keywords if k.arg == "key"), None)
+        if not (isinstance(key_node, ast.Constant) and isinstance(key_node.value, str)):
+            raise ValueError(f"{notebook}: a claim(...) call has no literal key (line {call.lineno} of its cell)")
+        keys.append(key_node.value)
+    return keys
+
+
+def fingerprint(notebook: Path | str) -> str:
+    """A short hash of the notebook's claim calls (their text, checks and numbers, not their layout)."""
+    dumps = [ast.dump(call) for call in _claim_calls(Path(notebook))]
+    return hashlib.sha256("\n".join(dumps).encode("utf-8")).hexdigest()[:16]
