@@ -60,12 +60,14 @@ strip: setup
 images: setup
 	$(PY) images/draw_diagrams.py
 
-# The full-profile reproduction: every lesson on the real data into build/full (lessons already
-# there are rerun), then docs/results.md from it. Takes a few hours on 2 CPU cores.
+# The full-profile reproduction: the committed record (docs/record) seeds build/full, the chosen
+# lessons (default: all) run again on the real data, then docs/results.md and docs/record are
+# written from it. All lessons take a few hours on 2 CPU cores. NOTE=file.md adds a paragraph.
 .PHONY: results
 results: setup data
+	$(PY) -m course_utils.record restore --record docs/record --build build/full
 	-$(PY) -m course_utils.runner --profile full --keep --build build/full $(LESSONS)
-	$(PY) -m course_utils.report results-doc --build build/full --out docs/results.md
+	$(PY) -m course_utils.report results-doc --build build/full --out docs/results.md --record docs/record $(if $(NOTE),--note-file $(NOTE))
 
 # The student edition: every notebook without its exercise solutions, in build/student/
 .PHONY: exercises

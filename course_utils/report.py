@@ -34,6 +34,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import claims as claims_mod
+from .claims import Claim
+from .record import ROOT, git_commit, load_stamps
 from .results import Result, load_dir
 
 # ----------------------------------------------------------------------------- the source lessons' numbers
@@ -41,14 +44,12 @@ from .results import Result, load_dir
 
 @dataclass(frozen=True)
 class Reference:
-    """A number printed by a source lesson, and how to find our counterpart.
+    """A number printed by a source lesson, and the stable key of our counterpart.
 
-    ``ours`` and ``rerun`` are lists of patterns tried in order; a pattern is
-    a tuple of regular expressions that must *all* occur in our metric name
-    (case-insensitive), so matching is loose: ``(r"bi-?lstm", r"acc")``
-    matches "test accuracy, BiLSTM" and "BiLSTM accuracy". ``exclude``
-    rejects metric names containing any of its expressions. ``rerun`` finds
-    our model scored the source's own (flawed) way, when the lesson does that.
+    ``ours`` is the ``key`` our lesson records its number under
+    (``cu.results.record(..., key=...)``); ``rerun``, when the lesson does
+    that, the key of our model scored the source's own (flawed) way. A test
+    checks that each lesson's notebook records the keys named here.
     """
 
     lesson: str
@@ -57,9 +58,8 @@ class Reference:
     metric: str
     value: float | None
     why: str
-    ours: tuple[tuple[str, ...], ...]
-    exclude: tuple[str, ...] = ()
-    rerun: tuple[tuple[str, ...], ...] = ()
+    ours: str
+    rerun: str = ""
     note: str = ""
 
 
@@ -72,9 +72,8 @@ REFERENCES: tuple[Reference, ...] = (
         value=0.784,
         why="different split and sizes: the source took the first 3000/500 reviews of Keras' copy, "
         "cut to their last 400 tokens, 3 epochs without validation",
-        ours=((r"bi-?lstm|bidirectional lstm", r"acc"),),
-        exclude=(r"train", r"source"),
-        rerun=((r"source", r"bi-?lstm", r"acc"),),
+        ours="bilstm_test_accuracy",
+        rerun="source_setup_bilstm_test_accuracy",
     ),
     Reference(
         lesson="05_imdb_sentiment",
@@ -83,8 +82,7 @@ REFERENCES: tuple[Reference, ...] = (
         metric="test accuracy",
         value=0.584,
         why="different split and sizes (see the BiLSTM row); a plain SimpleRNN over 400 steps barely learns",
-        ours=((r"simple ?rnn", r"acc"),),
-        exclude=(r"\bbi", r"bidirectional", r"dense", r"\+", r"train"),
+        ours="simplernn_test_accuracy",
     ),
     Reference(
         lesson="07_tweet_emotions",
@@ -94,8 +92,7 @@ REFERENCES: tuple[Reference, ...] = (
         value=0.332,
         why="flawed output: the source used sigmoid with sparse cross-entropy over 13 classes (ours softmax) "
         "and a different split; on 13 imbalanced classes accuracy mostly tracks the majority class (see macro-F1)",
-        ours=((r"bi-?gru", r"acc"), (r"gru", r"acc")),
-        exclude=(r"train", r"baseline", r"majority"),
+        ours="bigru_2_layers_test_accuracy",
     ),
     Reference(
         lesson="08_sentence_sentiment",
@@ -105,9 +102,8 @@ REFERENCES: tuple[Reference, ...] = (
         value=0.991,
         why="leak: the source's shuffle(10000) + take/skip reshuffles every epoch, so its 'test' sentences "
         "were trained on; ours is split once, grouped by text",
-        ours=((r"leak.?free", r"acc"), (r"test", r"acc")),
-        exclude=(r"leaky", r"source"),
-        rerun=((r"source|leaky", r"acc"),),
+        ours="leak_free_test_accuracy",
+        rerun="leaky_split_test_accuracy",
     ),
     Reference(
         lesson="09_pos_tagging",
@@ -117,9 +113,8 @@ REFERENCES: tuple[Reference, ...] = (
         value=0.979,
         why="flawed metric: the source's accuracy counts the padding positions (most of every 271-step row), "
         "which are trivially right; ours counts real tokens only",
-        ours=((r"masked", r"token", r"acc"), (r"masked", r"acc"), (r"token", r"acc")),
-        exclude=(r"source", r"plain", r"baseline", r"padded position"),
-        rerun=((r"plain", r"acc"),),
+        ours="masked_token_accuracy",
+        rerun="source_way_plain_accuracy",
     ),
     Reference(
         lesson="09_pos_tagging",
@@ -129,9 +124,8 @@ REFERENCES: tuple[Reference, ...] = (
         value=0.776,
         why="flawed metric: the source's mask comes from the prediction (pred != 0), not from the label, "
         "so it is not a masked accuracy",
-        ours=((r"masked", r"token", r"acc"), (r"masked", r"acc"), (r"token", r"acc")),
-        exclude=(r"source", r"plain", r"baseline", r"padded position"),
-        rerun=((r"source", r"masked"),),
+        ours="masked_token_accuracy",
+        rerun="source_way_pred_masked_accuracy",
     ),
     Reference(
         lesson="11_seq2seq_translation",
@@ -141,7 +135,7 @@ REFERENCES: tuple[Reference, ...] = (
         value=None,
         why="nothing to compare: the source printed BLEU for single sentences only; ours is corpus BLEU "
         "on a held-out set",
-        ours=((r"corpus", r"bleu"), (r"bleu",)),
+        ours="bleu_greedy",
         note="BLEU reported per sentence only",
     ),
 )
@@ -152,16 +146,25 @@ class Aim:
 
     lesson: str
     what: str
-    ours: tuple[tuple[str, ...], ...]  # patterns, as in Reference.ours
+    ours: str  # the key of the result, as in Reference.ours
     target: float
-    exclude: tuple[str, ...] = ()
 
 
 AIMS: tuple[Aim, ...] = (
-    Aim("05_imdb_sentiment", "best IMDB test accuracy, full test set", ((r"^best test accuracy",),), 0.85),
-    Aim("09_pos_tagging", "POS masked token accuracy on held-out sentences", ((r"masked", r"token", r"acc"),),
-        0.93, exclude=(r"source", r"plain", r"baseline")),
+    Aim("05_imdb_sentiment", "best IMDB test accuracy, full test set", "best_test_accuracy", 0.85),
+    Aim("09_pos_tagging", "POS masked token accuracy on held-out sentences, trace tokens excluded",
+        "masked_token_accuracy", 0.93),
 )
+
+
+def expected_keys() -> dict[str, set[str]]:
+    """Lesson -> the result keys the report's source comparisons and aims look up."""
+    out: dict[str, set[str]] = {}
+    for ref in REFERENCES:
+        out.setdefault(ref.lesson, set()).update(k for k in (ref.ours, ref.rerun) if k)
+    for aim in AIMS:
+        out.setdefault(aim.lesson, set()).add(aim.ours)
+    return out
 
 
 @dataclass
@@ -179,7 +182,7 @@ def check_aims(lessons: Sequence["LessonEntry"], profile: str, aims: Sequence[Ai
     checks = []
     for aim in aims:
         entry = by_name.get(aim.lesson)
-        ours = find_result(entry.results, aim.ours, aim.exclude) if entry else None
+        ours = find_result(entry.results, aim.ours) if entry else None
         if ours is None or not isinstance(ours.value, (int, float)):
             verdict = "not run" if entry is None or entry.status != "ok" else "no result"
         elif profile != "full" or ours.source == "synthetic":
@@ -236,11 +239,18 @@ class LessonEntry:
     results: list[Result] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
         """The data sources the lesson's results came from (``none`` left out)."""
         return sorted({r.source for r in self.results if r.source != "none"})
+
+    @property
+    def data_used(self) -> str:
+        """What data the lesson says it used (its ``data_used`` result), e.g. a PARTIAL dataset; else ''."""
+        found = find_result(self.results, "data_used")
+        return str(found.value) if found is not None else ""
 
 
 @dataclass
@@ -273,34 +283,22 @@ class CourseReport:
     def synthetic_lessons(self) -> list[str]:
         return [e.name for e in self.lessons if "synthetic" in e.sources]
 
+    @property
+    def claims(self) -> list[Claim]:
+        return [c for e in self.lessons for c in e.claims]
+
+    def claim_counts(self) -> dict[str, int]:
+        """How many claims held, failed and were not judged."""
+        return {v: sum(c.verdict == v for c in self.claims) for v in claims_mod.VERDICTS}
+
 
 # ----------------------------------------------------------------------------- matching
 
 
-def _matches(metric: str, pattern: Sequence[str], exclude: Sequence[str]) -> bool:
-    if any(re.search(x, metric, re.IGNORECASE) for x in exclude):
-        return False
-    return all(re.search(p, metric, re.IGNORECASE) for p in pattern)
-
-
-def find_result(
-    results: Iterable[Result],
-    patterns: Sequence[Sequence[str]],
-    exclude: Sequence[str] = (),
-) -> Result | None:
-    """The first result matching the first pattern that matches anything (test split preferred).
-
-    Patterns are tried in order; within one, a numeric result on the
-    ``test`` split wins over others, then the first recorded (a lesson's
-    main model usually comes before its variants).
-    """
-    results = list(results)
-    for pattern in patterns:
-        hits = [r for r in results if _matches(r.metric, pattern, exclude)]
-        if hits:
-            hits.sort(key=lambda r: (r.split != "test", not isinstance(r.value, float), r.recorded_at))
-            return hits[0]
-    return None
+def find_result(results: Iterable[Result], key: str) -> Result | None:
+    """The result recorded under ``key`` (the last one, if a lesson recorded it twice), or None."""
+    hits = [r for r in results if key and r.key == key]
+    return hits[-1] if hits else None
 
 
 def _dynamic_reasons(ours: Result | None) -> list[str]:
@@ -323,10 +321,8 @@ def compare(references: Sequence[Reference], lessons: Sequence[LessonEntry]) -> 
         if entry is None:
             out.append(Comparison(ref, None, None, "not run", f"lesson not run in this build; {ref.why}"))
             continue
-        ours = find_result(entry.results, ref.ours, ref.exclude)
+        ours = find_result(entry.results, ref.ours)
         rerun = find_result(entry.results, ref.rerun) if ref.rerun else None
-        if rerun is not None and ours is not None and rerun == ours:
-            rerun = None
         reasons = [ref.why, *_dynamic_reasons(ours)]
         if ours is None:
             reasons.insert(0, "the lesson failed" if entry.status != "ok" else "no matching result recorded")
@@ -434,6 +430,7 @@ def collect(
     build = Path(build)
     results_dir = build / "results"
     results = load_dir(results_dir) if results_dir.is_dir() else []
+    stated = claims_mod.load_dir(results_dir) if results_dir.is_dir() else {}
     names = [r.name for r in runs]
     lessons: list[LessonEntry] = []
     for run in runs:
@@ -447,6 +444,7 @@ def collect(
             failing_cell=getattr(run, "failing_cell", "") or "",
             executed=f"executed/{executed.name}" if executed.exists() else None,
             results=[r for r in results if r.lesson == run.name],
+            claims=stated.get(run.name, []),
         )
         if entry.status != "ok" and executed.exists():
             entry.traceback = _error_output(executed)
@@ -528,8 +526,20 @@ def _headline(entry: LessonEntry, limit: int = 4) -> str:
     if len(entry.results) > limit:
         text += f" (+{len(entry.results) - limit} more)"
     if entry.sources:
-        text += f" (data: {', '.join(entry.sources)})"
+        text += f" (data: {', '.join(entry.sources)}" + (f"; {entry.data_used}" if entry.data_used else "") + ")"
     return text
+
+
+def _claim_numbers(c: Claim) -> str:
+    return ", ".join(f"{k} = {format_value(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
+                     for k, v in c.numbers.items())
+
+
+def _claims_intro(report: "CourseReport") -> str:
+    counts = report.claim_counts()
+    return (f"Each lesson states its conclusions as claims, checked against the numbers of this run and judged only "
+            f"in the full profile on real data: {counts['held']} held, {counts['failed']} failed, "
+            f"{counts['not judged']} not judged.")
 
 
 def _reference_cell(entry: LessonEntry) -> str:
@@ -597,6 +607,12 @@ def render_markdown(report: CourseReport) -> str:
         for a in report.aims:
             ours = format_value(a.ours.value) if a.ours is not None else "-"
             lines.append(f"| {a.aim.lesson} | {_md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
+    if report.claims:
+        lines += ["", "## Claims", "", _claims_intro(report), "",
+                  "| lesson | claim | verdict | numbers |", "|---|---|---|---|"]
+        for c in report.claims:
+            verdict = c.verdict if c.verdict != "failed" else "**failed**"
+            lines.append(f"| {c.lesson} | {_md_cell(c.text)} | {verdict} | {_md_cell(_claim_numbers(c))} |")
     lines += [
         "",
         "## Beside the source lessons",
@@ -750,6 +766,14 @@ def render_html(report: CourseReport, build: Path, embed_figures: bool = True) -
             h.append(f"<tr><td>{_e(a.aim.lesson)}</td><td>{_e(a.aim.what)}</td><td class=\"num\">&ge; {a.aim.target}</td>"
                      f'<td class="num">{_e(ours)}</td><td class="{cls}">{_e(a.verdict)}</td></tr>')
         h.append("</table>")
+    if report.claims:
+        h += ["<h2>Claims</h2>", f"<p>{_e(_claims_intro(report))}</p>",
+              "<table><tr><th>lesson</th><th>claim</th><th>verdict</th><th>numbers</th></tr>"]
+        for c in report.claims:
+            cls = {"held": "ok", "failed": "failed"}.get(c.verdict, "notrun")
+            h.append(f"<tr><td>{_e(c.lesson)}</td><td>{_e(c.text)}</td><td class=\"{cls}\">{_e(c.verdict)}</td>"
+                     f"<td>{_e(_claim_numbers(c))}</td></tr>")
+        h.append("</table>")
     h += [
         "<h2>Beside the source lessons</h2>",
         "<p>The numbers the source lessons printed, and ours for the same task. "
@@ -853,6 +877,7 @@ def to_json(report: CourseReport) -> dict[str, Any]:
                 "failing_cell": e.failing_cell,
                 "executed": e.executed,
                 "results": [asdict(r) for r in e.results],
+                "claims": [asdict(c) for c in e.claims],
                 "figures": [asdict(f) for f in e.figures],
             }
             for e in report.lessons
@@ -926,39 +951,39 @@ def _machine() -> dict[str, str]:
     return info
 
 
-def _git_commit(root: Path) -> str:
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+def _grouped(stamps: Sequence[Any], attr: str) -> str:
+    """'value (lesson numbers); value (...)' for one attribute of the run stamps."""
+    values = sorted({getattr(s, attr) or "unknown" for s in stamps})
+    return "; ".join(
+        f"{v} ({', '.join(sorted(s.run.name[:2] for s in stamps if (getattr(s, attr) or 'unknown') == v))})"
+        for v in values
+    )
 
 
-def write_results_doc(build: Path, out: Path, root: Path | None = None, note: str = "") -> Path:
+def write_results_doc(build: Path, out: Path, root: Path | None = None, note: str = "",
+                      record: Path | None = None) -> Path:
     """Write the reproduction record (``docs/results.md``) from a runner build folder.
 
     The build folder must hold run records (``python -m course_utils.runner
-    --keep --build DIR``); the document states the date, the machine, the
-    versions and the commit, then the report without figures (they stay in
-    the build folder) or links into it. ``note`` (Markdown) is added under the
-    header: how the run went, anything that affects the numbers.
+    --keep --build DIR``); the document states the dates, the machine, the
+    versions and the commits, then the report without figures (they stay in
+    the build folder) or links into it, and a table of each lesson's claims
+    fingerprint. ``note`` (Markdown) is added under the header: how the run
+    went, anything that affects the numbers. With ``record``, the build's
+    run records, results and claims are also stored there (``docs/record``),
+    so a later checkout can rerun some lessons and keep the rest.
     """
-    from .runner import ROOT, load_runs
+    from .record import store
 
     build, out = Path(build), Path(out)
-    runs = load_runs(build)
-    if not runs:
+    stamps = load_stamps(build)
+    if not stamps:
         raise FileNotFoundError(f"no run records in {build / 'runs'}: run the course with --build {build} first")
-    profiles = {json.loads(p.read_text()).get("profile") for p in (build / "runs").glob("*.json")}
+    profiles = {s.profile for s in stamps}
     if len(profiles) != 1:
         raise ValueError(f"{build} mixes profiles {sorted(map(str, profiles))}")
     profile = profiles.pop()
-    rep = collect(runs, build, profile)
+    rep = collect([s.run for s in stamps], build, profile)
     body = render_markdown(rep)
     body = "\n".join(
         re.sub(r" Executed copy: \[[^]]*\]\([^)]*\)\.", "", line)
@@ -967,28 +992,34 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
     )
     body = body.replace("# Course run", "## Course run", 1)
     machine = _machine()
-    stamps = [json.loads(p.read_text()) for p in (build / "runs").glob("*.json")]
     header = [
         f"# Results of a {profile}-profile run",
         "",
         "Produced by `make results` (the runner with `--profile full --keep`, then",
         "`python -m course_utils.report results-doc`). Each lesson ran in a fresh kernel;",
-        "the numbers below are what the notebooks recorded.",
+        "the numbers below are what the notebooks recorded. The raw records are in",
+        "[record/](record/) (one folder per kind: runs, results, claims).",
         "",
-        f"- date: {time.strftime('%Y-%m-%d')} (report written {rep.generated})",
-        "- commit: " + "; ".join(
-            f"{c} ({', '.join(sorted(s['name'][:2] for s in stamps if s.get('commit', 'unknown') == c))})"
-            for c in sorted({s.get("commit", "unknown") for s in stamps})
-        ) + f" (lessons in brackets; the documentation's commit: {_git_commit(root or ROOT)})",
+        f"- dates: {_grouped(stamps, 'date')} (lessons in brackets; report written {rep.generated})",
+        f"- commits: {_grouped(stamps, 'commit')} (the documentation's commit: {git_commit(root or ROOT)})",
         "- machine: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os") if k in machine),
         "- versions: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("cpu", "cores", "memory", "os")),
-        f"- lessons: {len(stamps)} run, {sum(s['status'] == 'ok' for s in stamps)} ok",
+        f"- lessons: {len(stamps)} run, {sum(s.run.status == 'ok' for s in stamps)} ok",
         "",
     ]
     if note.strip():
         header += [note.strip(), ""]
+    prints = ["", "## Claims fingerprints", "",
+              "Each lesson's claims as they stood when it ran (`course_utils.claims.fingerprint`): a test fails "
+              "when a notebook's claims change after its run, until the lesson is run again.", "",
+              "| lesson | claims | fingerprint |", "|---|---:|---|"]
+    for s in stamps:
+        n = sum(1 for e in rep.lessons if e.name == s.run.name for _ in e.claims)
+        prints.append(f"| {s.run.name} | {n} | `{s.run.claims_fingerprint or '-'}` |")
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n")
+    _write_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n" + "\n".join(prints) + "\n")
+    if record is not None:
+        store(build, record)
     return out
 
 
@@ -1002,9 +1033,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc.add_argument("--build", type=Path, required=True)
     doc.add_argument("--out", type=Path, default=Path("docs/results.md"))
     doc.add_argument("--note", default="", help="Markdown paragraph under the header (how the run went)")
+    doc.add_argument("--note-file", type=Path, help="the same, read from a Markdown file")
+    doc.add_argument("--record", type=Path, help="also store the raw records there (docs/record)")
     args = parser.parse_args(argv)
+    note = args.note_file.read_text(encoding="utf-8") if args.note_file else args.note
     try:
-        path = write_results_doc(args.build, args.out, note=args.note)
+        path = write_results_doc(args.build, args.out, note=note, record=args.record)
     except (FileNotFoundError, ValueError) as exc:
         parser.error(str(exc))
     print(f"wrote {path}")

@@ -13,30 +13,17 @@ non-zero if any notebook failed, after running all the others.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import settings
+from .record import ROOT, NotebookRun, check_profile, clear_runs, load_runs, save_run
+from .report import write_report
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class NotebookRun:
-    """The outcome of executing one notebook."""
-
-    name: str
-    status: str  # "ok" or "failed"
-    seconds: float
-    error: str = ""
-    failing_cell: str = ""
-    results: list = field(default_factory=list)
-    peak_rss_mb: float | None = None  # peak resident memory of the kernel's process tree
+__all__ = ["NotebookRun", "PeakMemory", "execute_notebook", "find_notebooks", "main", "save_run", "load_runs"]
 
 
 class PeakMemory:
@@ -120,6 +107,9 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
+    from .claims import fingerprint
+
+    claims_fp = fingerprint(path)  # of the notebook as it is run, before the kernel starts
     start = time.perf_counter()
     status, error, cell_src = "ok", "", ""
     memory = PeakMemory()
@@ -146,61 +136,8 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     tmp = out_dir / f".{path.name}.tmp"
     nbformat.write(nb, tmp)
     tmp.replace(out_dir / path.name)
-    return NotebookRun(path.stem, status, seconds, error, cell_src, peak_rss_mb=memory.peak_mb)
-
-
-def clear_runs(build: Path, name: str | None = None) -> None:
-    """Delete the recorded results, figures and run records of lesson ``name`` (of every lesson if None)."""
-    stem = "*" if name is None else name
-    for old in [
-        *build.glob(f"results/{stem}.jsonl"),
-        *build.glob("results/figures/*.png" if name is None else f"results/figures/{name}*.png"),
-        *build.glob(f"runs/{stem}.json"),
-    ]:
-        old.unlink()
-
-
-def save_run(run: NotebookRun, build: Path, profile: str) -> Path:
-    """Write ``build/runs/<lesson>.json``: the run's status, time, memory and error, its profile and commit."""
-    folder = build / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{run.name}.json"
-    tmp = folder / f".{run.name}.json.tmp"
-    from .report import _git_commit
-
-    record = {"profile": profile, "commit": _git_commit(ROOT), **asdict(run)}
-    tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
-def load_runs(build: Path) -> list[NotebookRun]:
-    """Every run recorded in ``build/runs/``, in lesson order."""
-    runs = []
-    for path in sorted((build / "runs").glob("*.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        record.pop("profile", None)
-        record.pop("commit", None)
-        runs.append(NotebookRun(**record))
-    return runs
-
-
-def check_profile(build: Path, profile: str) -> None:
-    """Refuse to mix profiles in one report: ``--keep`` on a build folder filled by another profile."""
-    for path in sorted((build / "runs").glob("*.json")):
-        other = json.loads(path.read_text(encoding="utf-8")).get("profile")
-        if other != profile:
-            raise SystemExit(
-                f"{build} holds a {other!r}-profile run of {path.stem}; --keep would mix it with "
-                f"this {profile!r} run. Use another --build folder, or run without --keep."
-            )
-
-
-def write_report(runs: list[NotebookRun], build: Path, profile: str) -> Path:
-    """Write ``build/report.md`` (and ``report.html``, ``report.json``): see :mod:`course_utils.report`."""
-    from .report import write_report as _write
-
-    return _write(runs, build, profile)
+    return NotebookRun(path.stem, status, seconds, error, cell_src, peak_rss_mb=memory.peak_mb,
+                       claims_fingerprint=claims_fp)
 
 
 def main(argv: list[str] | None = None) -> int:

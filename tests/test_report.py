@@ -31,9 +31,9 @@ class FakeRun:
     peak_rss_mb: float | None = None
 
 
-def _record(folder: Path, lesson: str, metric: str, value, split="test", source="mirror", profile="quick"):
+def _record(folder: Path, lesson: str, metric: str, value, split="test", source="mirror", profile="quick", key=""):
     folder.mkdir(parents=True, exist_ok=True)
-    res = Result(lesson, metric, value, split, profile, source, 1.5, "", time.time())
+    res = Result(lesson, metric, value, split, profile, source, 1.5, "", time.time(), key)
     with open(folder / f"{lesson}.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(res.__dict__) + "\n")
 
@@ -60,25 +60,25 @@ def test_every_notebook_appears_with_status_and_time(tmp_path):
     assert html_text.startswith("<!DOCTYPE html>") and html_text.rstrip().endswith("</html>")
 
 
-def test_results_are_matched_to_the_source_numbers(tmp_path):
+def test_results_are_matched_to_the_source_numbers_by_key(tmp_path):
     res = tmp_path / "results"
-    _record(res, "08_sentence_sentiment", "leak-free test accuracy (BiLSTM, best checkpoint)", 0.78)
-    _record(res, "08_sentence_sentiment", "source split 'test' accuracy (leaky)", 0.97, split="flawed test")
+    _record(res, "08_sentence_sentiment", "leak-free test accuracy (BiLSTM, best checkpoint)", 0.78,
+            key="leak_free_test_accuracy")
+    _record(res, "08_sentence_sentiment", "source split 'test' accuracy (leaky)", 0.97, split="flawed test",
+            key="leaky_split_test_accuracy")
     _record(res, "09_pos_tagging", "padded share of timesteps, length buckets", 0.1, split="train")
-    _record(res, "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.91, source="synthetic")
-    _record(res, "09_pos_tagging", "plain accuracy over all 271 padded positions, BiGRU", 0.99)
-    _record(res, "09_pos_tagging", "source's 'masked' accuracy (mask from the prediction), BiGRU", 0.95)
+    _record(res, "09_pos_tagging", "renamed label: tagger, no traces", 0.91, source="synthetic",
+            key="masked_token_accuracy")
+    _record(res, "09_pos_tagging", "plain accuracy, source's way", 0.99, key="source_way_plain_accuracy")
+    _record(res, "09_pos_tagging", "'masked' accuracy, source's way", 0.95, key="source_way_pred_masked_accuracy")
     _record(res, "09_pos_tagging", "token accuracy, most-frequent-tag baseline", 0.85)
-    # metric names as lessons 05 and 07 record them
-    _record(res, "05_imdb_sentiment", "source set-up: BiLSTM test accuracy", 0.7, profile="full")
+    _record(res, "05_imdb_sentiment", "source set-up: BiLSTM test accuracy", 0.7, profile="full",
+            key="source_setup_bilstm_test_accuracy")
     _record(res, "05_imdb_sentiment", "test accuracy: SimpleRNN + Dense", 0.55, profile="full")
-    _record(res, "05_imdb_sentiment", "test accuracy: BiLSTM", 0.8, profile="full")
-    _record(res, "05_imdb_sentiment", "test accuracy: bidirectional SimpleRNN", 0.6)
-    _record(res, "05_imdb_sentiment", "best test accuracy", 0.82, profile="full")
-    _record(res, "07_tweet_emotions", "majority class: accuracy", 0.22)
-    _record(res, "07_tweet_emotions", "bigru_2_layers: macro-F1", 0.1)
-    _record(res, "07_tweet_emotions", "bigru_2_layers: accuracy", 0.3)
-    _record(res, "07_tweet_emotions", "conv1d_class_weights: accuracy", 0.25)
+    _record(res, "05_imdb_sentiment", "test accuracy: BiLSTM", 0.8, profile="full", key="bilstm_test_accuracy")
+    _record(res, "05_imdb_sentiment", "test accuracy: SimpleRNN", 0.6)  # no key: not matched by its label
+    _record(res, "05_imdb_sentiment", "best test accuracy", 0.82, profile="full", key="best_test_accuracy")
+    _record(res, "07_tweet_emotions", "bigru_2_layers: accuracy", 0.3, key="bigru_2_layers_test_accuracy")
     runs = [FakeRun("05_imdb_sentiment", "ok", 3), FakeRun("08_sentence_sentiment", "ok", 5), FakeRun("09_pos_tagging", "ok", 7)]
     rep = report.collect(runs, tmp_path, "quick")
     by = {(c.reference.lesson, c.reference.value): c for c in rep.comparisons}
@@ -88,19 +88,19 @@ def test_results_are_matched_to_the_source_numbers(tmp_path):
     assert "leak" in leak.why and "quick profile" in leak.why
     for value in (0.979, 0.776):
         pos = by[("09_pos_tagging", value)]
-        assert pos.ours.metric == "masked token accuracy, BiGRU tagger"
+        assert pos.ours.metric == "renamed label: tagger, no traces"  # the label is free text
         assert "flawed metric" in pos.why and "synthetic" in pos.why
     assert by[("09_pos_tagging", 0.979)].rerun.value == 0.99
     assert by[("09_pos_tagging", 0.776)].rerun.value == 0.95
     bilstm = by[("05_imdb_sentiment", 0.784)]
     assert bilstm.ours.value == 0.8 and bilstm.rerun.value == 0.7 and "quick profile" not in bilstm.why
     simple = by[("05_imdb_sentiment", 0.584)]
-    assert simple.ours is None and simple.why.startswith("no matching result recorded")  # bidirectional, + Dense excluded
+    assert simple.ours is None and simple.why.startswith("no matching result recorded")
     tweets = by[("07_tweet_emotions", 0.332)]
     assert tweets.lesson_status == "not run" and tweets.ours is None  # reference shown without a run
     runs.append(FakeRun("07_tweet_emotions", "ok", 4))
     tweets = next(c for c in report.collect(runs, tmp_path, "quick").comparisons if c.reference.value == 0.332)
-    assert tweets.ours.metric == "bigru_2_layers: accuracy" and "sigmoid" in tweets.why
+    assert tweets.ours.value == 0.3 and "sigmoid" in tweets.why
 
     md = report.render_markdown(rep)
     assert "| 08_sentence_sentiment | 004 |" in md and "| 0.991 | 0.78 (test, mirror) | 0.97 |" in md
@@ -108,20 +108,43 @@ def test_results_are_matched_to_the_source_numbers(tmp_path):
     assert "**Synthetic data** (no mirror or network): 09_pos_tagging" in md
     assert "004 test accuracy: 0.991 (ours 0.78)" in md  # beside the lesson's row
     # the lesson's row leads with the result compared with the source, then other test numbers
-    assert "| 09_pos_tagging | ok | 7.0 | - | masked token accuracy, BiGRU tagger = 0.91; plain accuracy" in md
+    assert "| 09_pos_tagging | ok | 7.0 | - | renamed label: tagger, no traces = 0.91; plain accuracy" in md
 
 
-def test_find_result_is_loose_and_prefers_the_test_split():
-    def r(metric, split="test", value=0.5):
-        return Result("x", metric, value, split, "quick", "mirror", None, "", 0.0)
+def test_find_result_uses_the_key_and_the_last_record():
+    def r(metric, key, value=0.5):
+        return Result("x", metric, value, "test", "quick", "mirror", None, "", 0.0, key)
 
-    results = [r("BiLSTM accuracy", split="validation"), r("Test Accuracy (Bi-LSTM)"), r("bilstm: uses mask", value="yes")]
-    hit = report.find_result(results, [(r"bi-?lstm", r"acc")])
-    assert hit.metric == "Test Accuracy (Bi-LSTM)"
-    assert report.find_result(results, [(r"gru",)]) is None
-    assert report.find_result(results, [(r"bi-?lstm",)], exclude=(r"acc",)).metric == "bilstm: uses mask"
-    # later patterns are fall-backs only
-    assert report.find_result(results, [(r"nothing",), (r"mask",)]).metric == "bilstm: uses mask"
+    results = [r("BiLSTM accuracy", "bilstm", 0.1), r("GRU", ""), r("BiLSTM accuracy, again", "bilstm", 0.2)]
+    assert report.find_result(results, "bilstm").value == 0.2
+    assert report.find_result(results, "gru") is None and report.find_result(results, "") is None
+
+
+def test_claims_and_partial_data_reach_the_report(tmp_path, monkeypatch):
+    from course_utils import claims, results, settings
+
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "results"))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    settings.reload()
+    try:
+        results.record("06_news", "data used", "PARTIAL: 6,080 train / 1,520 test", split="all", source="mirror",
+                       key="data_used")
+        results.record("06_news", "test accuracy", 0.8, source="mirror")
+        claims.claim("06_news", "lstm_wins", "LSTM {a:.2f} beats SimpleRNN", holds=True, numbers=dict(a=0.8),
+                     source="mirror", show=False)
+        claims.claim("06_news", "bucketing_ties", "Bucketing ties padding", holds=False, source="mirror", show=False)
+    finally:
+        monkeypatch.undo()
+        settings.reload()
+    rep = report.collect([FakeRun("06_news", "ok", 1.0)], tmp_path, "full")
+    assert [c.verdict for c in rep.claims] == ["held", "failed"] and rep.claim_counts()["failed"] == 1
+    md = report.render_markdown(rep)
+    assert "| 06_news | LSTM 0.80 beats SimpleRNN | held | a = 0.8 |" in md
+    assert "| 06_news | Bucketing ties padding | **failed** |" in md
+    assert "(data: mirror; PARTIAL: 6,080 train / 1,520 test)" in md
+    html_text = report.render_html(rep, tmp_path)
+    assert '<td class="failed">failed</td>' in html_text and "LSTM 0.80 beats SimpleRNN" in html_text
+    assert json.loads(json.dumps(report.to_json(rep)))["notebooks"][0]["claims"][0]["key"] == "lstm_wins"
 
 
 def test_failures_show_cell_and_error_escaped_in_html(tmp_path):
@@ -187,9 +210,8 @@ def test_references_are_well_formed():
     for ref in report.REFERENCES:
         assert re.fullmatch(r"\d\d_[a-z0-9_]+", ref.lesson) and ref.source in {"000", "001", "002", "003", "004"}
         assert ref.ours and ref.why and (ref.value is not None or ref.note)
-        for pattern in (*ref.ours, *ref.rerun):
-            for expr in pattern:
-                re.compile(expr)
+        for key in (ref.ours, ref.rerun):
+            assert key == "" or re.fullmatch(r"[a-z0-9][a-z0-9_]*", key), key
         # a lesson that exists must be the one the table names (no typo in the lesson name)
         if ref.lesson[:2] in {name[:2] for name in lessons}:
             assert ref.lesson in lessons, f"{ref.lesson} is not a notebook name"
@@ -197,15 +219,18 @@ def test_references_are_well_formed():
 
 def test_aims_met_missed_or_not_applicable(tmp_path):
     runs = [FakeRun("05_imdb_sentiment", "ok", 100.0), FakeRun("09_pos_tagging", "ok", 50.0)]
-    _record(tmp_path / "results", "05_imdb_sentiment", "best test accuracy", 0.871, profile="full")
-    _record(tmp_path / "results", "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.912, profile="full")
-    _record(tmp_path / "results", "09_pos_tagging", "plain accuracy over all padded positions", 0.99, profile="full")
+    _record(tmp_path / "results", "05_imdb_sentiment", "best test accuracy", 0.871, profile="full",
+            key="best_test_accuracy")
+    _record(tmp_path / "results", "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.912, profile="full",
+            key="masked_token_accuracy")
+    _record(tmp_path / "results", "09_pos_tagging", "plain accuracy over all padded positions", 0.99, profile="full",
+            key="source_way_plain_accuracy")
     report.write_report(runs, tmp_path, "full")
     data = json.loads((tmp_path / "report.json").read_text())
     verdicts = {a["lesson"]: (a["ours"]["value"], a["verdict"]) for a in data["aims"]}
     assert verdicts == {"05_imdb_sentiment": (0.871, "met"), "09_pos_tagging": (0.912, "MISSED")}
     md = (tmp_path / "report.md").read_text()
-    assert "| 09_pos_tagging | POS masked token accuracy on held-out sentences | >= 0.93 | 0.912 | MISSED |" in md
+    assert "| 09_pos_tagging | POS masked token accuracy on held-out sentences, trace tokens excluded | >= 0.93 | 0.912 | MISSED |" in md
     assert "MISSED" in (tmp_path / "report.html").read_text()
     # the quick profile does not judge aims, and a lesson that did not run says so
     quick = report.collect(runs[:1], tmp_path, "quick")
@@ -220,11 +245,18 @@ def test_results_doc_from_a_build_folder(tmp_path):
         record = json.loads((build / "runs" / f"{name}.json").read_text())
         record["commit"] = commit
         (build / "runs" / f"{name}.json").write_text(json.dumps(record))
-    _record(build / "results", "05_imdb_sentiment", "best test accuracy", 0.84, profile="full")
+    _record(build / "results", "05_imdb_sentiment", "best test accuracy", 0.84, profile="full",
+            key="best_test_accuracy")
     (build / "results" / "figures").mkdir()
     (build / "results" / "figures" / "05_imdb_sentiment_curves.png").write_bytes(PNG)
-    out = report.write_results_doc(build, tmp_path / "docs" / "results.md", note="Two lessons ran at once.")
+    record_dir = tmp_path / "docs" / "record"
+    out = report.write_results_doc(build, tmp_path / "docs" / "results.md", note="Two lessons ran at once.",
+                                   record=record_dir)
     text = out.read_text()
+    # the raw records are stored beside the document, without figures
+    assert sorted(p.name for p in (record_dir / "runs").iterdir()) == ["05_imdb_sentiment.json", "09_pos_tagging.json"]
+    assert (record_dir / "results" / "05_imdb_sentiment.jsonl").is_file() and not (record_dir / "results" / "figures").exists()
+    assert "## Claims fingerprints" in text and "| 09_pos_tagging | 0 |" in text
     assert "\nTwo lessons ran at once.\n" in text
     assert text.startswith("# Results of a full-profile run")
     assert "abc1234 (05)" in text and "def5678 (09)" in text

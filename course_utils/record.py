@@ -1,0 +1,187 @@
+"""The record of a course run: one file per lesson run, and the committed copy of a full-profile run.
+
+A build folder (``build/`` for ``make run``, ``build/full/`` for ``make results``) holds
+
+- ``runs/<lesson>.json``: how the notebook ran (:class:`NotebookRun`: status,
+  seconds, peak memory, error), with the profile, the git commit, the date
+  and the fingerprint of the lesson's claims (:func:`course_utils.claims.fingerprint`);
+- ``results/<lesson>.jsonl``: the numbers it recorded (``course_utils.results``);
+- ``results/claims/<lesson>.jsonl``: the claims it stated (``course_utils.claims``).
+
+``docs/record/`` in the repository keeps the same files (figures left out)
+for the full-profile run that ``docs/results.md`` describes, so a fresh
+clone can rerun a few lessons (:func:`restore`, then the runner with
+``--keep``) and write the whole document again (:func:`store`). The runner
+and the report both import this module; it imports neither.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD_DIR = ROOT / "docs" / "record"
+
+
+@dataclass
+class NotebookRun:
+    """The outcome of executing one notebook."""
+
+    name: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    error: str = ""
+    failing_cell: str = ""
+    results: list = field(default_factory=list)
+    peak_rss_mb: float | None = None  # peak resident memory of the kernel's process tree
+    claims_fingerprint: str = ""  # of the notebook that ran (course_utils.claims.fingerprint)
+
+
+@dataclass
+class RunStamp:
+    """A :class:`NotebookRun` as stored, with where and when it ran."""
+
+    run: NotebookRun
+    profile: str
+    commit: str = "unknown"
+    date: str = ""
+
+
+def git_commit(root: Path = ROOT) -> str:
+    """The short commit of ``root``'s checkout, marked when the tracked files have uncommitted changes."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = None) -> Path:
+    """Write ``build/runs/<lesson>.json``: the run, its profile, commit and date."""
+    path = Path(build) / "runs" / f"{run.name}.json"
+    stamp = {"profile": profile, "commit": commit or git_commit(), "date": time.strftime("%Y-%m-%d"), **asdict(run)}
+    _write_json(path, stamp)
+    return path
+
+
+def load_stamps(build: Path) -> list[RunStamp]:
+    """Every run recorded in ``build/runs/``, in lesson order, with its profile, commit and date."""
+    known = {f.name for f in fields(NotebookRun)}
+    out = []
+    for path in sorted(Path(build, "runs").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        run = NotebookRun(**{k: v for k, v in data.items() if k in known})
+        out.append(RunStamp(run, data.get("profile", "unknown"), data.get("commit", "unknown"), data.get("date", "")))
+    return out
+
+
+def load_runs(build: Path) -> list[NotebookRun]:
+    """Every run recorded in ``build/runs/``, in lesson order."""
+    return [s.run for s in load_stamps(build)]
+
+
+def clear_runs(build: Path, name: str | None = None) -> None:
+    """Delete the run records, results, claims and figures of lesson ``name`` (of every lesson if None)."""
+    build = Path(build)
+    stem = "*" if name is None else name
+    for old in [
+        *build.glob(f"results/{stem}.jsonl"),
+        *build.glob(f"results/claims/{stem}.jsonl"),
+        *build.glob("results/figures/*.png" if name is None else f"results/figures/{name}*.png"),
+        *build.glob(f"runs/{stem}.json"),
+    ]:
+        old.unlink()
+
+
+def check_profile(build: Path, profile: str) -> None:
+    """Refuse to mix profiles in one report: ``--keep`` on a build folder filled by another profile."""
+    for stamp in load_stamps(build):
+        if stamp.profile != profile:
+            raise SystemExit(
+                f"{build} holds a {stamp.profile!r}-profile run of {stamp.run.name}; --keep would mix it with "
+                f"this {profile!r} run. Use another --build folder, or run without --keep."
+            )
+
+
+_PARTS = ("runs/{}.json", "results/{}.jsonl", "results/claims/{}.jsonl")
+
+
+def _lessons_in(folder: Path) -> list[str]:
+    return sorted(p.stem for p in Path(folder, "runs").glob("*.json"))
+
+
+def restore(record: Path, build: Path) -> list[str]:
+    """Copy the committed record's lessons into ``build`` where ``build`` has no run of them yet.
+
+    Returns the lessons copied. Lessons already run in ``build`` are left as they are.
+    """
+    record, build = Path(record), Path(build)
+    have = set(_lessons_in(build))
+    copied = []
+    for lesson in _lessons_in(record):
+        if lesson in have:
+            continue
+        for part in _PARTS:
+            src = record / part.format(lesson)
+            if src.is_file():
+                dst = build / part.format(lesson)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)
+        copied.append(lesson)
+    return copied
+
+
+def store(build: Path, record: Path) -> list[str]:
+    """Make ``record`` hold exactly ``build``'s runs, results and claims (no figures). Returns the lessons."""
+    build, record = Path(build), Path(record)
+    lessons = _lessons_in(build)
+    if not lessons:
+        raise FileNotFoundError(f"no run records in {build / 'runs'}")
+    staging = record.with_name(f".{record.name}.tmp")
+    if staging.exists():
+        shutil.rmtree(staging)
+    for lesson in lessons:
+        for part in _PARTS:
+            src = build / part.format(lesson)
+            if src.is_file():
+                dst = staging / part.format(lesson)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)
+    from .files import swap_in
+
+    swap_in(staging, record)
+    return lessons
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course_utils.record restore [--record docs/record] --build build/full``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils.record")
+    sub = parser.add_subparsers(dest="command", required=True)
+    res = sub.add_parser("restore", help="copy the committed record's lessons into a build folder that lacks them")
+    res.add_argument("--record", type=Path, default=RECORD_DIR)
+    res.add_argument("--build", type=Path, required=True)
+    args = parser.parse_args(argv)
+    copied = restore(args.record, args.build)
+    print(f"restored {len(copied)} lessons from {args.record} into {args.build}" + (f": {' '.join(copied)}" if copied else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
