@@ -51,8 +51,8 @@ def test_every_notebook_appears_with_status_and_time(tmp_path):
     data = json.loads((tmp_path / "report.json").read_text())
     for run in runs:
         assert f"| {run.name} | {run.status} | {run.seconds:.1f} | {run.peak_rss_mb:,.0f} MB |" in md
-        assert f'<a href="#{run.name}">{run.name}</a></td><td class="{run.status}">{run.status}</td>' in html_text
-        assert f'<td class="num">{run.seconds:.1f}</td>' in html_text
+        assert f'<td>{run.name}</td>\n<td class="{run.status}">{run.status}</td>' in html_text
+        assert f'<td style="text-align: right;">{run.seconds:.1f}</td>' in html_text
     assert [n["name"] for n in data["notebooks"]] == [r.name for r in runs]
     assert all(n["status"] in ("ok", "failed") and n["seconds"] > 0 for n in data["notebooks"])
     n_ok = sum(r.status == "ok" for r in runs)

@@ -1,0 +1,347 @@
+"""The report's data: what each lesson ran, recorded, claimed and drew, gathered from a build folder.
+
+:func:`collect` reads the runner's run records and the build folder
+(``results/*.jsonl``, ``results/claims/``, ``results/figures/``, the executed
+copies) into one :class:`CourseReport`, which :mod:`.render` turns into
+Markdown, HTML and JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import platform
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import claims as claims_mod
+from ..claims import Claim
+from ..results import Result, load_dir
+from .references import AIMS, REFERENCES, Aim, Reference
+
+
+@dataclass
+class AimCheck:
+    """One aim and how this run did: "met", "missed", "not run" or "quick profile"."""
+
+    aim: Aim
+    ours: Result | None
+    verdict: str
+
+
+def check_aims(lessons: Sequence[LessonEntry], profile: str, aims: Sequence[Aim] = AIMS) -> list[AimCheck]:
+    """Compare each aim with the run's result (aims apply to the full profile on real data)."""
+    by_name = {e.name: e for e in lessons}
+    checks = []
+    for aim in aims:
+        entry = by_name.get(aim.lesson)
+        ours = find_result(entry.results, aim.ours) if entry else None
+        if ours is None or not isinstance(ours.value, (int, float)):
+            verdict = "not run" if entry is None or entry.status != "ok" else "no result"
+        elif profile != "full" or ours.source == "synthetic":
+            verdict = "not applicable (quick profile or synthetic data)"
+        else:
+            verdict = "met" if float(ours.value) >= aim.target else "MISSED"
+        checks.append(AimCheck(aim, ours, verdict))
+    return checks
+
+
+# ----------------------------------------------------------------------------- the report's data
+
+
+@dataclass
+class Figure:
+    """One picture shown in the report; ``path`` is relative to the build folder."""
+
+    lesson: str
+    title: str
+    path: str
+    origin: str  # "saved" (plots.save_figure) or "notebook" (a plot_history output of the executed copy)
+
+
+@dataclass
+class Comparison:
+    """A source lesson's number beside ours."""
+
+    reference: Reference
+    ours: Result | None
+    rerun: Result | None
+    lesson_status: str  # "ok", "failed" or "not run"
+    why: str
+
+    @property
+    def difference(self) -> float | None:
+        """ours - theirs, when both are numbers."""
+        if self.reference.value is None or self.ours is None or not isinstance(self.ours.value, float):
+            return None
+        return self.ours.value - self.reference.value
+
+
+@dataclass
+class LessonEntry:
+    """Everything the report says about one notebook."""
+
+    name: str
+    status: str
+    seconds: float
+    peak_rss_mb: float | None = None
+    error: str = ""
+    failing_cell: str = ""
+    traceback: str = ""
+    executed: str | None = None  # path of the executed copy, relative to the build folder
+    results: list[Result] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        """The data sources the lesson's results came from (``none`` left out)."""
+        return sorted({r.source for r in self.results if r.source != "none"})
+
+    @property
+    def data_used(self) -> str:
+        """What data the lesson says it used (its ``data_used`` result), e.g. a PARTIAL dataset; else ''."""
+        found = find_result(self.results, "data_used")
+        return str(found.value) if found is not None else ""
+
+
+@dataclass
+class CourseReport:
+    """The whole report: rendered as Markdown, HTML and JSON from this one object."""
+
+    profile: str
+    generated: str
+    environment: dict[str, str]
+    lessons: list[LessonEntry]
+    comparisons: list[Comparison]
+    other_results: list[Result] = field(default_factory=list)
+    other_figures: list[Figure] = field(default_factory=list)
+    aims: list[AimCheck] = field(default_factory=list)
+
+    @property
+    def total_seconds(self) -> float:
+        return float(sum(e.seconds for e in self.lessons))
+
+    @property
+    def n_ok(self) -> int:
+        return sum(e.status == "ok" for e in self.lessons)
+
+    @property
+    def peak_rss_mb(self) -> float | None:
+        peaks = [e.peak_rss_mb for e in self.lessons if e.peak_rss_mb is not None]
+        return max(peaks) if peaks else None
+
+    @property
+    def synthetic_lessons(self) -> list[str]:
+        return [e.name for e in self.lessons if "synthetic" in e.sources]
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [c for e in self.lessons for c in e.claims]
+
+    def claim_counts(self) -> dict[str, int]:
+        """How many claims held, failed and were not judged."""
+        return {v: sum(c.verdict == v for c in self.claims) for v in claims_mod.VERDICTS}
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def find_result(results: Iterable[Result], key: str) -> Result | None:
+    """The result recorded under ``key`` (the last one, if a lesson recorded it twice), or None."""
+    hits = [r for r in results if key and r.key == key]
+    return hits[-1] if hits else None
+
+
+def _dynamic_reasons(ours: Result | None) -> list[str]:
+    if ours is None:
+        return []
+    out = []
+    if ours.source == "synthetic":
+        out.append("ours ran on a synthetic stand-in: the number means nothing")
+    if ours.profile == "quick":
+        out.append("ours is the quick profile (small subset, few epochs)")
+    return out
+
+
+def compare(references: Sequence[Reference], lessons: Sequence[LessonEntry]) -> list[Comparison]:
+    """Match every reference to a lesson's results; references of lessons not run are kept."""
+    by_name = {e.name: e for e in lessons}
+    out = []
+    for ref in references:
+        entry = by_name.get(ref.lesson)
+        if entry is None:
+            out.append(Comparison(ref, None, None, "not run", f"lesson not run in this build; {ref.why}"))
+            continue
+        ours = find_result(entry.results, ref.ours)
+        rerun = find_result(entry.results, ref.rerun) if ref.rerun else None
+        reasons = [ref.why, *_dynamic_reasons(ours)]
+        if ours is None:
+            reasons.insert(0, "the lesson failed" if entry.status != "ok" else "no matching result recorded")
+        out.append(Comparison(ref, ours, rerun, entry.status, "; ".join(reasons)))
+    return out
+
+
+# ----------------------------------------------------------------------------- collecting
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _error_output(executed: Path) -> str:
+    """The traceback of the first error output in an executed notebook (ANSI colours removed)."""
+    try:
+        import nbformat
+
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:
+        return ""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if out.get("output_type") == "error":
+                lines = [_ANSI.sub("", line) for line in out.get("traceback", [])]
+                text = "\n".join(lines).strip()
+                tail = text.splitlines()[-25:]
+                return "\n".join(tail)
+    return ""
+
+
+def _history_images(executed: Path, limit: int = 4) -> list[bytes]:
+    """PNG outputs of the cells of an executed notebook that draw training curves (``plot_history``)."""
+    try:
+        import nbformat
+
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:
+        return []
+    images = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code" or "plot_history(" not in cell.get("source", ""):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) if isinstance(out, dict) else {}
+            png = data.get("image/png")
+            if png:
+                try:
+                    images.append(base64.b64decode(png if isinstance(png, str) else "".join(png)))
+                except ValueError:
+                    continue
+    return images[:limit]
+
+
+def _lesson_of(stem: str, names: Sequence[str]) -> str | None:
+    """The lesson a saved figure belongs to: its name starts with the lesson's name or number."""
+    for name in sorted(names, key=len, reverse=True):
+        if stem == name or stem.startswith(name):
+            return name
+    for name in names:
+        number = name.split("_", 1)[0]
+        if re.match(rf"{re.escape(number)}(?:[_\-.]|$)", stem):
+            return name
+    return None
+
+
+def _title(stem: str, lesson: str | None) -> str:
+    if lesson and stem.startswith(lesson):
+        stem = stem[len(lesson):]
+    stem = stem.strip("_-. ")
+    return stem.replace("_", " ") or "figure"
+
+
+def _environment(profile: str) -> dict[str, str]:
+    from importlib import metadata
+
+    env = {"profile": profile, "python": platform.python_version(), "machine": platform.platform(terse=True)}
+    for dist in ("tensorflow", "keras"):
+        try:
+            env[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            env[dist] = "not installed"
+    env["cpus"] = str(os.cpu_count() or "?")
+    for var in ("COURSE_OFFLINE", "COURSE_DATA_MIRROR"):
+        if os.environ.get(var):
+            env[var] = os.environ[var]
+    return env
+
+
+def collect(
+    runs: Sequence[Any],
+    build: Path,
+    profile: str,
+    references: Sequence[Reference] = REFERENCES,
+) -> CourseReport:
+    """Gather the report's data from the runner's ``runs`` and the ``build`` folder.
+
+    ``runs`` are the runner's ``NotebookRun`` objects (anything with
+    ``name``, ``status``, ``seconds`` and optionally ``peak_rss_mb``,
+    ``error``, ``failing_cell``). Results are read from ``build/results``,
+    saved figures from ``build/results/figures``, executed copies from
+    ``build/executed``. Training curves found only in an executed copy are
+    written to ``build/report_figures`` so the Markdown report can link them.
+    """
+    build = Path(build)
+    results_dir = build / "results"
+    results = load_dir(results_dir) if results_dir.is_dir() else []
+    stated = claims_mod.load_dir(results_dir) if results_dir.is_dir() else {}
+    names = [r.name for r in runs]
+    lessons: list[LessonEntry] = []
+    for run in runs:
+        executed = build / "executed" / f"{run.name}.ipynb"
+        entry = LessonEntry(
+            name=run.name,
+            status=run.status,
+            seconds=float(run.seconds),
+            peak_rss_mb=getattr(run, "peak_rss_mb", None),
+            error=_ANSI.sub("", getattr(run, "error", "") or ""),
+            failing_cell=getattr(run, "failing_cell", "") or "",
+            executed=f"executed/{executed.name}" if executed.exists() else None,
+            results=[r for r in results if r.lesson == run.name],
+            claims=stated.get(run.name, []),
+        )
+        if entry.status != "ok" and executed.exists():
+            entry.traceback = _error_output(executed)
+        lessons.append(entry)
+
+    by_name = {e.name: e for e in lessons}
+    other_figures: list[Figure] = []
+    fig_dir = results_dir / "figures"
+    if fig_dir.is_dir():
+        for png in sorted(fig_dir.glob("*.png")):
+            if png.name.endswith(".tmp.png"):
+                continue
+            lesson = _lesson_of(png.stem, names)
+            fig = Figure(lesson or "", _title(png.stem, lesson), png.relative_to(build).as_posix(), "saved")
+            (by_name[lesson].figures if lesson else other_figures).append(fig)
+    curves_dir = build / "report_figures"
+    if curves_dir.is_dir():
+        for old in curves_dir.glob("*.png"):
+            old.unlink()
+    for entry in lessons:
+        if entry.figures or entry.executed is None:
+            continue
+        for i, png in enumerate(_history_images(build / entry.executed), start=1):
+            curves_dir.mkdir(parents=True, exist_ok=True)
+            path = curves_dir / f"{entry.name}_curves_{i}.png"
+            path.write_bytes(png)
+            entry.figures.append(Figure(entry.name, f"training curves {i}", path.relative_to(build).as_posix(), "notebook"))
+
+    comparisons = compare(references, lessons)
+    for comp in comparisons:
+        if comp.reference.lesson in by_name:
+            by_name[comp.reference.lesson].comparisons.append(comp)
+    other_results = [r for r in results if r.lesson not in by_name]
+    return CourseReport(
+        profile=profile,
+        generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        environment=_environment(profile),
+        lessons=lessons,
+        comparisons=comparisons,
+        other_results=other_results,
+        other_figures=other_figures,
+        aims=check_aims(lessons, profile),
+    )

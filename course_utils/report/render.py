@@ -1,0 +1,315 @@
+"""The course report rendered: Markdown (the one hand-written layout), HTML from that Markdown, and JSON."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..claims import Claim
+from ..files import write_text_atomic
+from ..results import Result
+from .collect import CourseReport, LessonEntry, collect
+
+
+def format_value(value: float | str | None) -> str:
+    """A result value for a table: 4 significant digits for numbers, text as is."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f} MB"
+
+
+def headline_results(entry: LessonEntry) -> list[Result]:
+    """The lesson's results, most telling first: those compared with a source lesson, then test-split
+    numbers, then the rest (each group in recording order)."""
+    compared = [c.ours for c in entry.comparisons if c.ours is not None]
+
+    def rank(r: Result) -> int:
+        if r in compared:
+            return 0
+        return 1 if r.split == "test" and isinstance(r.value, float) else 2
+
+    return sorted(entry.results, key=rank)
+
+
+def _headline(entry: LessonEntry, limit: int = 4) -> str:
+    shown = [f"{r.metric} = {format_value(r.value)}" if isinstance(r.value, float) else f"{r.metric}: {r.value}"
+             for r in headline_results(entry)[:limit]]
+    text = "; ".join(shown) or "-"
+    if len(entry.results) > limit:
+        text += f" (+{len(entry.results) - limit} more)"
+    if entry.sources:
+        text += f" (data: {', '.join(entry.sources)}" + (f"; {entry.data_used}" if entry.data_used else "") + ")"
+    return text
+
+
+def _claim_numbers(c: Claim) -> str:
+    return ", ".join(f"{k} = {format_value(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
+                     for k, v in c.numbers.items())
+
+
+def _claims_intro(report: "CourseReport") -> str:
+    counts = report.claim_counts()
+    return (f"Each lesson states its conclusions as claims, checked against the numbers of this run and judged only "
+            f"in the full profile on real data: {counts['held']} held, {counts['failed']} failed, "
+            f"{counts['not judged']} not judged.")
+
+
+def _reference_cell(entry: LessonEntry) -> str:
+    parts = []
+    for comp in entry.comparisons:
+        ref = comp.reference
+        theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
+        ours = format_value(comp.ours.value) if comp.ours is not None else "-"
+        parts.append(f"{ref.source} {ref.metric}: {theirs} (ours {ours})")
+    return "; ".join(parts) or "-"
+
+
+def _md_cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell (no pipes, line breaks or HTML tags such as ``<unk>``)."""
+    text = html.escape(str(text), quote=False)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any backtick run in ``text``."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+
+def render_markdown(report: CourseReport) -> str:
+    """The report as Markdown; figures are linked by paths relative to the build folder."""
+    n = len(report.lessons)
+    lines = [
+        f"# Course run ({report.profile} profile)",
+        "",
+        f"{report.n_ok} of {n} notebooks ran; total {report.total_seconds:.0f} s"
+        + (f"; largest peak memory {_mb(report.peak_rss_mb)}" if report.peak_rss_mb is not None else "")
+        + f". Generated {report.generated}.",
+        "",
+        "Environment: " + ", ".join(f"{k} {v}" for k, v in report.environment.items()) + ".",
+        "",
+    ]
+    if report.profile == "quick":
+        lines += [
+            "The quick profile trains on small subsets for a few epochs: its numbers check that the "
+            "lessons work, they are not the lessons' results (run `make run PROFILE=full` for those).",
+            "",
+        ]
+    if report.synthetic_lessons:
+        lines += [
+            f"**Synthetic data** (no mirror or network): {', '.join(report.synthetic_lessons)}. "
+            "Their numbers mean nothing.",
+            "",
+        ]
+    lines += [
+        "| lesson | status | seconds | peak memory | results | source lesson's number |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for e in report.lessons:
+        lines.append(
+            f"| {e.name} | {e.status} | {e.seconds:.1f} | {_mb(e.peak_rss_mb)} | "
+            f"{_md_cell(_headline(e))} | {_md_cell(_reference_cell(e))} |"
+        )
+
+    if report.aims:
+        lines += ["", "## Aims (full profile, real data)", "", "| lesson | aim | target | ours | verdict |",
+                  "|---|---|---:|---:|---|"]
+        for a in report.aims:
+            ours = format_value(a.ours.value) if a.ours is not None else "-"
+            lines.append(f"| {a.aim.lesson} | {_md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
+    if report.claims:
+        lines += ["", "## Claims", "", _claims_intro(report), "",
+                  "| lesson | claim | verdict | numbers |", "|---|---|---|---|"]
+        for c in report.claims:
+            verdict = c.verdict if c.verdict != "failed" else "**failed**"
+            lines.append(f"| {c.lesson} | {_md_cell(c.text)} | {verdict} | {_md_cell(_claim_numbers(c))} |")
+    lines += [
+        "",
+        "## Beside the source lessons",
+        "",
+        "The numbers the source lessons printed, and ours for the same task. "
+        "'Their way, applied here': our model scored with the source's own (flawed) split or metric, "
+        "where the lesson demonstrates it.",
+        "",
+        "| lesson | source | task | metric | theirs | ours | their way, applied here | why they differ |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for c in report.comparisons:
+        ref = c.reference
+        theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
+        ours = format_value(c.ours.value) if c.ours is not None else ("not run" if c.lesson_status == "not run" else "-")
+        if c.ours is not None:
+            ours += f" ({c.ours.split}, {c.ours.source})"
+        rerun = format_value(c.rerun.value) if c.rerun is not None else "-"
+        lines.append(
+            f"| {ref.lesson} | {ref.source} | {_md_cell(ref.task)} | {_md_cell(ref.metric)} | {theirs} | "
+            f"{_md_cell(ours)} | {rerun} | {_md_cell(c.why)} |"
+        )
+
+    failed = [e for e in report.lessons if e.status != "ok"]
+    if failed:
+        lines += ["", "## Failures", ""]
+        for e in failed:
+            lines += [f"### {e.name}", "", f"Error: `{e.error.replace('`', chr(39))}`", ""]
+            if e.failing_cell:
+                fence = _fence(e.failing_cell)
+                lines += ["Failing cell:", "", f"{fence}python", e.failing_cell, fence, ""]
+            if e.traceback:
+                fence = _fence(e.traceback)
+                lines += ["Traceback (last lines):", "", fence, e.traceback, fence, ""]
+
+    lines += ["", "## Lessons", ""]
+    for e in report.lessons:
+        lines += [f"### {e.name}", ""]
+        facts = f"Status **{e.status}**, {e.seconds:.1f} s, peak memory {_mb(e.peak_rss_mb)}."
+        if e.executed:
+            facts += f" Executed copy: [{e.executed}]({e.executed})."
+        lines += [facts, ""]
+        if e.results:
+            lines += ["| metric | value | split | data | seconds | note |", "|---|---:|---|---|---:|---|"]
+            for r in e.results:
+                secs = "-" if r.seconds is None else f"{r.seconds:.1f}"
+                lines.append(
+                    f"| {_md_cell(r.metric)} | {_md_cell(format_value(r.value))} | {_md_cell(r.split)} | "
+                    f"{r.source} | {secs} | {_md_cell(r.note)} |"
+                )
+            lines.append("")
+        else:
+            lines += ["No results recorded.", ""]
+        for c in e.comparisons:
+            ref = c.reference
+            theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
+            ours = format_value(c.ours.value) if c.ours is not None else "-"
+            lines.append(f"- Source {ref.source}, {ref.task}: {ref.metric} {theirs}; ours {ours}. Why: {c.why}.")
+        if e.comparisons:
+            lines.append("")
+        for fig in e.figures:
+            lines += [f"![{e.name}: {fig.title}]({fig.path})", ""]
+    if report.other_results or report.other_figures:
+        lines += ["## Other results", ""]
+        for r in report.other_results:
+            lines.append(f"- {r.lesson}: {r.metric} = {format_value(r.value)} ({r.split}, {r.source})")
+        for fig in report.other_figures:
+            lines += ["", f"![{fig.title}]({fig.path})"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ----------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
+th{background:#f3f3f3}
+.ok{color:#176b2c;font-weight:bold} .failed{color:#b00020;font-weight:bold} .notrun{color:#777}
+pre{background:#f7f7f7;border:1px solid #ddd;padding:.6em;overflow-x:auto;font-size:.85em}
+img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+"""
+
+# table cells that carry a verdict or a status get a colour
+_VERDICT_CELL = re.compile(r"<td>(?:<strong>)?(ok|held|met|failed|MISSED|not run|not judged)(?:</strong>)?</td>")
+_CLASS = {"ok": "ok", "held": "ok", "met": "ok", "failed": "failed", "MISSED": "failed"}
+_IMG_SRC = re.compile(r'<img alt="([^"]*)" src="([^"]+)"')
+
+
+def render_html(report: CourseReport, build: Path, embed_figures: bool = True) -> str:
+    """The report as one self-contained HTML page, rendered from :func:`render_markdown`.
+
+    Figures are embedded as base64 PNG by default, so the page can be moved
+    or mailed on its own.
+    """
+    import markdown
+
+    build = Path(build)
+    body = markdown.markdown(render_markdown(report), extensions=["tables", "fenced_code", "toc"])
+    body = _VERDICT_CELL.sub(lambda m: f'<td class="{_CLASS.get(m.group(1), "notrun")}">{m.group(1)}</td>', body)
+
+    def embed(m: re.Match) -> str:
+        path = build / html.unescape(m.group(2))
+        if not (embed_figures and path.is_file() and path.suffix == ".png"):
+            return m.group(0)
+        return f'<img alt="{m.group(1)}" src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}"'
+
+    body = _IMG_SRC.sub(embed, body)
+    title = f"Course run ({html.escape(report.profile)} profile)"
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+
+
+# ----------------------------------------------------------------------------- JSON and writing
+
+
+def to_json(report: CourseReport) -> dict[str, Any]:
+    """The report as plain JSON-able data (what ``report.json`` holds)."""
+
+    def result(r: Result | None) -> dict[str, Any] | None:
+        return None if r is None else asdict(r)
+
+    return {
+        "format": "rnn-course-report/1",
+        "profile": report.profile,
+        "generated": report.generated,
+        "environment": report.environment,
+        "total_seconds": report.total_seconds,
+        "notebooks": [
+            {
+                "name": e.name,
+                "status": e.status,
+                "seconds": e.seconds,
+                "peak_rss_mb": e.peak_rss_mb,
+                "error": e.error,
+                "failing_cell": e.failing_cell,
+                "executed": e.executed,
+                "results": [asdict(r) for r in e.results],
+                "claims": [asdict(c) for c in e.claims],
+                "figures": [asdict(f) for f in e.figures],
+            }
+            for e in report.lessons
+        ],
+        "comparisons": [
+            {
+                "lesson": c.reference.lesson,
+                "source": c.reference.source,
+                "task": c.reference.task,
+                "metric": c.reference.metric,
+                "theirs": c.reference.value,
+                "ours": result(c.ours),
+                "rerun": result(c.rerun),
+                "lesson_status": c.lesson_status,
+                "why": c.why,
+            }
+            for c in report.comparisons
+        ],
+        "aims": [
+            {"lesson": a.aim.lesson, "what": a.aim.what, "target": a.aim.target, "ours": result(a.ours),
+             "verdict": a.verdict}
+            for a in report.aims
+        ],
+    }
+
+
+def write_report(runs: Sequence[Any], build: Path, profile: str) -> Path:
+    """Write ``build/report.md``, ``build/report.html`` and ``build/report.json``; return the .md path."""
+    build = Path(build)
+    build.mkdir(parents=True, exist_ok=True)
+    report = collect(runs, build, profile)
+    write_text_atomic(build / "report.md", render_markdown(report))
+    write_text_atomic(build / "report.html", render_html(report, build))
+    write_text_atomic(build / "report.json", json.dumps(to_json(report), indent=1))
+    return build / "report.md"

@@ -1,0 +1,140 @@
+"""``docs/results.md``: the record of a full-profile run, written from a build folder.
+
+``python -m course_utils.report results-doc --build build/full --out docs/results.md --record docs/record``
+(what ``make results`` runs) writes the document and stores the raw records beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..files import write_text_atomic
+from ..record import ROOT, git_commit, load_stamps
+from .collect import collect
+from .render import render_markdown
+
+
+def _machine() -> dict[str, str]:
+    """What ran the course: CPU, cores, memory, OS, and the versions that matter."""
+    from importlib import metadata
+
+    info = {"os": platform.platform(terse=True), "python": platform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        info["cpu"] = platform.processor() or "unknown"
+    info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    try:
+        import psutil
+
+        info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except Exception:
+        pass
+    for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
+        try:
+            info[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            info[dist] = "not installed"
+    return info
+
+
+def _grouped(stamps: Sequence[Any], attr: str) -> str:
+    """'value (lesson numbers); value (...)' for one attribute of the run stamps."""
+    values = sorted({getattr(s, attr) or "unknown" for s in stamps})
+    return "; ".join(
+        f"{v} ({', '.join(sorted(s.run.name[:2] for s in stamps if (getattr(s, attr) or 'unknown') == v))})"
+        for v in values
+    )
+
+
+def write_results_doc(build: Path, out: Path, root: Path | None = None, note: str = "",
+                      record: Path | None = None) -> Path:
+    """Write the reproduction record (``docs/results.md``) from a runner build folder.
+
+    The build folder must hold run records (``python -m course_utils.runner
+    --keep --build DIR``); the document states the dates, the machine, the
+    versions and the commits, then the report without figures (they stay in
+    the build folder) or links into it, and a table of each lesson's claims
+    fingerprint. ``note`` (Markdown) is added under the header: how the run
+    went, anything that affects the numbers. With ``record``, the build's
+    run records, results and claims are also stored there (``docs/record``),
+    so a later checkout can rerun some lessons and keep the rest.
+    """
+    from ..record import store
+
+    build, out = Path(build), Path(out)
+    stamps = load_stamps(build)
+    if not stamps:
+        raise FileNotFoundError(f"no run records in {build / 'runs'}: run the course with --build {build} first")
+    profiles = {s.profile for s in stamps}
+    if len(profiles) != 1:
+        raise ValueError(f"{build} mixes profiles {sorted(map(str, profiles))}")
+    profile = profiles.pop()
+    rep = collect([s.run for s in stamps], build, profile)
+    body = render_markdown(rep)
+    body = "\n".join(
+        re.sub(r" Executed copy: \[[^]]*\]\([^)]*\)\.", "", line)
+        for line in body.splitlines()
+        if not line.startswith("![")
+    )
+    body = body.replace("# Course run", "## Course run", 1)
+    machine = _machine()
+    header = [
+        f"# Results of a {profile}-profile run",
+        "",
+        "Produced by `make results` (the runner with `--profile full --keep`, then",
+        "`python -m course_utils.report results-doc`). Each lesson ran in a fresh kernel;",
+        "the numbers below are what the notebooks recorded. The raw records are in",
+        "[record/](record/) (one folder per kind: runs, results, claims).",
+        "",
+        f"- dates: {_grouped(stamps, 'date')} (lessons in brackets; report written {rep.generated})",
+        f"- commits: {_grouped(stamps, 'commit')} (the documentation's commit: {git_commit(root or ROOT)})",
+        "- machine: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os") if k in machine),
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("cpu", "cores", "memory", "os")),
+        f"- lessons: {len(stamps)} run, {sum(s.run.status == 'ok' for s in stamps)} ok",
+        "",
+    ]
+    if note.strip():
+        header += [note.strip(), ""]
+    prints = ["", "## Claims fingerprints", "",
+              "Each lesson's claims as they stood when it ran (`course_utils.claims.fingerprint`): a test fails "
+              "when a notebook's claims change after its run, until the lesson is run again.", "",
+              "| lesson | claims | fingerprint |", "|---|---:|---|"]
+    for s in stamps:
+        n = sum(1 for e in rep.lessons if e.name == s.run.name for _ in e.claims)
+        prints.append(f"| {s.run.name} | {n} | `{s.run.claims_fingerprint or '-'}` |")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n" + "\n".join(prints) + "\n")
+    if record is not None:
+        store(build, record)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m course_utils.report results-doc --build DIR --out docs/results.md``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m course_utils.report")
+    sub = parser.add_subparsers(dest="command", required=True)
+    doc = sub.add_parser("results-doc", help="write docs/results.md from a runner build folder")
+    doc.add_argument("--build", type=Path, required=True)
+    doc.add_argument("--out", type=Path, default=Path("docs/results.md"))
+    doc.add_argument("--note", default="", help="Markdown paragraph under the header (how the run went)")
+    doc.add_argument("--note-file", type=Path, help="the same, read from a Markdown file")
+    doc.add_argument("--record", type=Path, help="also store the raw records there (docs/record)")
+    args = parser.parse_args(argv)
+    note = args.note_file.read_text(encoding="utf-8") if args.note_file else args.note
+    try:
+        path = write_results_doc(args.build, args.out, note=note, record=args.record)
+    except (FileNotFoundError, ValueError) as exc:
+        parser.error(str(exc))
+    print(f"wrote {path}")
+    return 0
