@@ -12,12 +12,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import os
-import platform
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,9 @@ if str(ROOT) not in sys.path:  # run as `python benchmarks/x.py` from a checkout
     sys.path.insert(0, str(ROOT))
 
 from course_utils import settings  # noqa: E402
+from course_utils.files import write_text_atomic  # noqa: E402
+from course_utils.record import machine_info  # noqa: E402
+from course_utils.report import markdown_table  # noqa: E402
 
 DEFAULT_OUT = ROOT / "build" / "benchmarks"
 SIZE_NAMES = ("smoke", "quick", "full")
@@ -124,49 +125,12 @@ def reset_model(model: Any, state: dict[str, list[Any]]) -> None:
         metric.reset_state()
 
 
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    """``(fn(), seconds)``."""
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as a Markdown table (numbers to 4 significant digits)."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(row.get(c)) for c in columns) + " |")
-    return "\n".join(lines)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def environment_line(profile: str, size_name: str) -> str:
-    """One line saying where and how a benchmark ran."""
-    from importlib import metadata
-
-    parts = [f"profile {profile}", f"sizes {size_name}", f"python {platform.python_version()}"]
-    for dist in ("tensorflow", "keras"):
-        try:
-            parts.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            pass
-    parts.append(f"{os.cpu_count()} CPUs")
+    """One line saying where and how a benchmark ran (the course's one machine probe, plus the load)."""
+    info = machine_info()
+    parts = [f"profile {profile}", f"sizes {size_name}", f"python {info['python']}"]
+    parts += [f"{dist} {info[dist]}" for dist in ("tensorflow", "keras") if dist in info]
+    parts.append(f"{info.get('cores', '?')} CPUs")
     try:
         parts.append(f"load average {os.getloadavg()[0]:.1f}")
     except OSError:
@@ -200,7 +164,7 @@ def write_table(
     for row in rows:
         writer.writerow({c: ("" if row.get(c) is None else row.get(c)) for c in columns})
     csv_path = out_dir / f"{name}.csv"
-    _atomic_write(csv_path, buf.getvalue())
+    write_text_atomic(csv_path, buf.getvalue())
 
     table = markdown_table(rows, columns)
     md = [f"# {title}", ""]
@@ -212,6 +176,6 @@ def write_table(
     if extra_md:
         md += [extra_md.strip(), ""]
     md_path = out_dir / f"{name}.md"
-    _atomic_write(md_path, "\n".join(md))
+    write_text_atomic(md_path, "\n".join(md))
     print(f"\n{title}\n\n{table}\n\nwritten: {md_path} and {csv_path}")
     return md_path, csv_path

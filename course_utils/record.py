@@ -18,6 +18,8 @@ and the report both import this module; it imports neither.
 from __future__ import annotations
 
 import json
+import os
+import platform
 import shutil
 import subprocess
 import time
@@ -62,6 +64,34 @@ def git_commit(root: Path = ROOT) -> str:
         return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+
+
+def machine_info() -> dict[str, str]:
+    """What ran the course: CPU, cores, memory, OS, and the versions that matter (the one probe the
+    report, ``docs/results.md`` and the benchmarks share)."""
+    from importlib import metadata
+
+    info = {"os": platform.platform(terse=True), "python": platform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        info["cpu"] = platform.processor() or "unknown"
+    info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    try:
+        import psutil
+
+        info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except Exception:
+        pass
+    for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
+        try:
+            info[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            info[dist] = "not installed"
+    return info
 
 
 def _write_json(path: Path, data: object) -> None:

@@ -31,11 +31,20 @@ from .collect import (
     find_result,
 )
 from .references import AIMS, REFERENCES, Aim, Reference, expected_keys
-from .render import format_value, headline_results, render_html, render_markdown, to_json, write_report
+from .render import (
+    format_value,
+    headline_results,
+    markdown_table,
+    md_cell,
+    render_html,
+    render_markdown,
+    to_json,
+    write_report,
+)
 from .results_doc import main, write_results_doc
 
 __all__ = [
     "AIMS", "REFERENCES", "Aim", "AimCheck", "Comparison", "CourseReport", "Figure", "LessonEntry", "Reference",
     "check_aims", "collect", "compare", "expected_keys", "find_result", "format_value", "headline_results",
-    "main", "render_html", "render_markdown", "to_json", "write_report", "write_results_doc",
+    "main", "markdown_table", "md_cell", "render_html", "render_markdown", "to_json", "write_report", "write_results_doc",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import os
-import platform
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from .. import claims as claims_mod
 from ..claims import Claim
+from ..record import machine_info
 from ..results import Result, load_dir
 from .references import AIMS, REFERENCES, Aim, Reference
 
@@ -254,15 +254,9 @@ def _title(stem: str, lesson: str | None) -> str:
 
 
 def _environment(profile: str) -> dict[str, str]:
-    from importlib import metadata
-
-    env = {"profile": profile, "python": platform.python_version(), "machine": platform.platform(terse=True)}
-    for dist in ("tensorflow", "keras"):
-        try:
-            env[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            env[dist] = "not installed"
-    env["cpus"] = str(os.cpu_count() or "?")
+    info = machine_info()
+    env = {"profile": profile, "python": info["python"], "machine": info["os"]}
+    env.update({k: info[k] for k in ("tensorflow", "keras", "cores") if k in info})
     for var in ("COURSE_OFFLINE", "COURSE_DATA_MIRROR"):
         if os.environ.get(var):
             env[var] = os.environ[var]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,14 @@ from .collect import CourseReport, LessonEntry, collect
 
 
 def format_value(value: float | str | None) -> str:
-    """A result value for a table: 4 significant digits for numbers, text as is."""
-    if value is None:
+    """A value for a table: "-" for none or NaN, whole numbers from 10,000 up with thousands separators,
+    other numbers to 4 significant digits, text as is."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = float(value)
+        if value.is_integer() and 1e4 <= abs(value) < 1e15:
+            return f"{value:,.0f}"
         return f"{value:.4g}"
     return str(value)
 
@@ -76,10 +81,18 @@ def _reference_cell(entry: LessonEntry) -> str:
     return "; ".join(parts) or "-"
 
 
-def _md_cell(text: Any) -> str:
+def md_cell(text: Any) -> str:
     """Text safe inside a Markdown table cell (no pipes, line breaks or HTML tags such as ``<unk>``)."""
     text = html.escape(str(text), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows (dicts) as a Markdown table, values through :func:`format_value` and :func:`md_cell`."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(md_cell(format_value(row.get(c))) for c in columns) + " |")
+    return "\n".join(lines)
 
 
 def _fence(text: str) -> str:
@@ -123,7 +136,7 @@ def render_markdown(report: CourseReport) -> str:
     for e in report.lessons:
         lines.append(
             f"| {e.name} | {e.status} | {e.seconds:.1f} | {_mb(e.peak_rss_mb)} | "
-            f"{_md_cell(_headline(e))} | {_md_cell(_reference_cell(e))} |"
+            f"{md_cell(_headline(e))} | {md_cell(_reference_cell(e))} |"
         )
 
     if report.aims:
@@ -131,13 +144,13 @@ def render_markdown(report: CourseReport) -> str:
                   "|---|---|---:|---:|---|"]
         for a in report.aims:
             ours = format_value(a.ours.value) if a.ours is not None else "-"
-            lines.append(f"| {a.aim.lesson} | {_md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
+            lines.append(f"| {a.aim.lesson} | {md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
     if report.claims:
         lines += ["", "## Claims", "", _claims_intro(report), "",
                   "| lesson | claim | verdict | numbers |", "|---|---|---|---|"]
         for c in report.claims:
             verdict = c.verdict if c.verdict != "failed" else "**failed**"
-            lines.append(f"| {c.lesson} | {_md_cell(c.text)} | {verdict} | {_md_cell(_claim_numbers(c))} |")
+            lines.append(f"| {c.lesson} | {md_cell(c.text)} | {verdict} | {md_cell(_claim_numbers(c))} |")
     lines += [
         "",
         "## Beside the source lessons",
@@ -157,8 +170,8 @@ def render_markdown(report: CourseReport) -> str:
             ours += f" ({c.ours.split}, {c.ours.source})"
         rerun = format_value(c.rerun.value) if c.rerun is not None else "-"
         lines.append(
-            f"| {ref.lesson} | {ref.source} | {_md_cell(ref.task)} | {_md_cell(ref.metric)} | {theirs} | "
-            f"{_md_cell(ours)} | {rerun} | {_md_cell(c.why)} |"
+            f"| {ref.lesson} | {ref.source} | {md_cell(ref.task)} | {md_cell(ref.metric)} | {theirs} | "
+            f"{md_cell(ours)} | {rerun} | {md_cell(c.why)} |"
         )
 
     failed = [e for e in report.lessons if e.status != "ok"]
@@ -185,8 +198,8 @@ def render_markdown(report: CourseReport) -> str:
             for r in e.results:
                 secs = "-" if r.seconds is None else f"{r.seconds:.1f}"
                 lines.append(
-                    f"| {_md_cell(r.metric)} | {_md_cell(format_value(r.value))} | {_md_cell(r.split)} | "
-                    f"{r.source} | {secs} | {_md_cell(r.note)} |"
+                    f"| {md_cell(r.metric)} | {md_cell(format_value(r.value))} | {md_cell(r.split)} | "
+                    f"{r.source} | {secs} | {md_cell(r.note)} |"
                 )
             lines.append("")
         else:

@@ -6,44 +6,15 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..files import write_text_atomic
-from ..record import ROOT, git_commit, load_stamps
+from ..record import ROOT, git_commit, load_stamps, machine_info
 from .collect import collect
 from .render import render_markdown
-
-
-def _machine() -> dict[str, str]:
-    """What ran the course: CPU, cores, memory, OS, and the versions that matter."""
-    from importlib import metadata
-
-    info = {"os": platform.platform(terse=True), "python": platform.python_version()}
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        info["cpu"] = platform.processor() or "unknown"
-    info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
-    try:
-        import psutil
-
-        info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
-    except Exception:
-        pass
-    for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
-        try:
-            info[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            info[dist] = "not installed"
-    return info
 
 
 def _grouped(stamps: Sequence[Any], attr: str) -> str:
@@ -86,7 +57,7 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
         if not line.startswith("![")
     )
     body = body.replace("# Course run", "## Course run", 1)
-    machine = _machine()
+    machine = machine_info()
     header = [
         f"# Results of a {profile}-profile run",
         "",
