@@ -12,6 +12,9 @@ into tags) and the baseline.
 - :func:`top_confusions`: the most frequent (true tag, predicted tag) mistakes.
 - :data:`PTB_TO_UD`, :func:`universal_tag`, :func:`to_universal`: Penn
   Treebank tags to Universal Dependencies POS tags (to compare with spaCy).
+- :data:`TRACE_TAG`, :func:`token_hits`: the treebank's ``-NONE-`` trace
+  tokens, and per-token hits with chosen tags left out (for paired intervals).
+- :func:`normalise_digits`: every digit to 9, the treebank's trace ``0`` kept.
 - :class:`SavedTagger`, :func:`lesson09_folder`, :func:`train_bigru_tagger`:
   lesson 09's tagger saved for lesson 15 (or trained again when it is missing).
 """
@@ -115,18 +118,39 @@ class MostFrequentTagBaseline:
         return f"MostFrequentTagBaseline({len(self.word_tag):,} words, unknown -> {self.default_tag!r})"
 
 
-def token_accuracy(true_tags: TokenLists, pred_tags: TokenLists) -> float:
+#: The Penn Treebank's tag for its empty "trace" elements (``*-1``, ``*T*-2``,
+#: ``0``...): markers of moved or deleted words, not words of the sentence.
+TRACE_TAG = "-NONE-"
+
+
+def token_hits(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collection[str] = ()) -> Any:
+    """One bool per token (all sentences, in order): predicted tag == true tag.
+
+    Tokens whose *true* tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are left
+    out. The result is what ``cu.stats.paired_difference`` takes to compare
+    two taggers on the same tokens.
+    """
+    import numpy as np
+
+    _check_parallel(true_tags, pred_tags, "true tags", "predicted tags")
+    skip = set(ignore)
+    return np.array([a == b for t, p in zip(true_tags, pred_tags) for a, b in zip(t, p) if a not in skip],
+                    dtype=bool)
+
+
+def token_accuracy(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collection[str] = ()) -> float:
     """Share of tokens whose predicted tag equals the true one (all sentences pooled).
 
-    Both arguments are lists of tag lists with matching lengths. Raises
-    ``ValueError`` when there is no token at all.
+    Both arguments are lists of tag lists with matching lengths. Tokens whose
+    true tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are not counted. Raises
+    ``ValueError`` when no token is left.
     """
     _check_parallel(true_tags, pred_tags, "true tags", "predicted tags")
-    total = sum(len(t) for t in true_tags)
-    if total == 0:
-        raise ValueError("token_accuracy() got no tokens")
-    hits = sum(a == b for t, p in zip(true_tags, pred_tags) for a, b in zip(t, p))
-    return hits / total
+    skip = set(ignore)
+    pairs = [(a, b) for t, p in zip(true_tags, pred_tags) for a, b in zip(t, p) if a not in skip]
+    if not pairs:
+        raise ValueError("token_accuracy() got no tokens" + (f" outside {sorted(skip)}" if skip else ""))
+    return sum(a == b for a, b in pairs) / len(pairs)
 
 
 def accuracy_by_word_type(
@@ -240,9 +264,32 @@ def to_universal(words: Sequence[str], tags: Sequence[str]) -> list[str]:
 # ----------------------------------------------------------------------------- a tagger for later lessons
 
 
+#: The treebank writes its null-complementiser trace (tagged ``-NONE-``) as a
+#: bare ``0``: "said 0 the market fell". Every bare ``0`` of the NLTK sample is one.
+TRACE_ZERO = "0"
+
+
+def normalise_digits(words: Sequence[str]) -> list[str]:
+    """Replace every digit by 9 (``"1987" -> "9999"``, ``"3.5" -> "9.9"``) so numbers share a few word ids.
+
+    The bare token ``"0"``, the treebank's null-complementiser trace, is kept
+    as it is, so a trace never shares its id with a one-digit number (``"7"``
+    becomes ``"9"``). ``#`` is not used as the replacement: it is a token of
+    its own (the pound sign, tagged ``#``).
+    """
+    return [w if w == TRACE_ZERO else re.sub(r"\d", "9", w) for w in words]
+
+
 def digits_to_zero(words: Sequence[str]) -> list[str]:
-    """Replace every digit by 0 (``"1987" -> "0000"``): numbers share a few word ids."""
+    """The old normalisation (every digit to 0), kept only to read taggers saved with it.
+
+    It merges the treebank's trace ``0`` with every one-digit number; new
+    taggers use :func:`normalise_digits`.
+    """
     return [re.sub(r"\d", "0", w) for w in words]
+
+
+_NORMALISERS = {"normalise_digits": normalise_digits, "digits_to_zero": digits_to_zero, "none": list}
 
 
 class SavedTagger:
@@ -253,6 +300,9 @@ class SavedTagger:
     lesson 15 loads it to compare it with spaCy. ``info`` records where it
     came from (profile, data source, accuracy). ``predict`` takes token lists
     and returns tag lists; it never predicts the vocabulary's special tokens.
+    ``info["normaliser"]`` names how words were prepared before the vocabulary
+    lookup: ``"normalise_digits"`` (the default), ``"digits_to_zero"`` (taggers
+    saved before it) or ``"none"``.
     """
 
     FORMAT = "rnn-course-tagger/1"
@@ -260,7 +310,15 @@ class SavedTagger:
     def __init__(self, model: Any, words: Any, tags: Any, info: dict[str, Any] | None = None) -> None:
         self.model, self.words, self.tags = model, words, tags
         self.info = dict(info or {})
-        self.info.setdefault("digits_to_zero", True)
+        if "normaliser" not in self.info:       # taggers saved before the key existed said digits_to_zero
+            old = self.info.pop("digits_to_zero", None)
+            self.info["normaliser"] = "normalise_digits" if old is None else ("digits_to_zero" if old else "none")
+        if self.info["normaliser"] not in _NORMALISERS:
+            raise ValueError(f"unknown normaliser {self.info['normaliser']!r}; one of {sorted(_NORMALISERS)}")
+
+    def prepare(self, words: Sequence[str]) -> list[str]:
+        """One sentence's words as the tagger's vocabulary expects them (digits normalised)."""
+        return _NORMALISERS[self.info["normaliser"]](words)
 
     def __repr__(self) -> str:
         return f"SavedTagger({len(self.words)} words, {len(self.tags)} tags, {self.info})"
@@ -275,7 +333,6 @@ class SavedTagger:
         if any(isinstance(s, str) for s in sentences):
             raise TypeError("give token lists, not strings")
         sentences = [list(s) for s in sentences]
-        prepare = digits_to_zero if self.info.get("digits_to_zero") else list
         special = [self.tags.id(t) for t in self.tags.id_to_token if t.startswith("<") and t.endswith(">")]
         out: list[list[str]] = []
         for start in range(0, len(sentences), batch_size):
@@ -284,7 +341,7 @@ class SavedTagger:
             if longest == 0:
                 out.extend([] for _ in chunk)
                 continue
-            ids = pad(self.words.encode_many(prepare(s) for s in chunk), maxlen=longest, padding="post")
+            ids = pad(self.words.encode_many(self.prepare(s) for s in chunk), maxlen=longest, padding="post")
             probs = np.array(self.model(ids, training=False))   # a writable copy
             probs[..., special] = -np.inf
             best = probs.argmax(-1)
@@ -355,7 +412,7 @@ def train_bigru_tagger(
     from .text import Vocabulary, bucketed_dataset
 
     _check_parallel(sentences, tags, "sentences", "tag lists")
-    tokens = [digits_to_zero(s) for s in sentences]
+    tokens = [normalise_digits(s) for s in sentences]
     words, tagset = Vocabulary.build(tokens), Vocabulary.build(tags)
     inputs = keras.Input(shape=(None,), dtype="int32")
     x = layers.Embedding(len(words), embed_dim, mask_zero=True)(inputs)
@@ -366,4 +423,5 @@ def train_bigru_tagger(
     data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size, seed=0)
     model.fit(data, epochs=epochs, verbose=0)
     return SavedTagger(model, words, tagset, {"trained_by": "course_utils.tagging.train_bigru_tagger",
-                                              "sentences": len(tokens), "epochs": epochs, **(info or {})})
+                                              "sentences": len(tokens), "epochs": epochs,
+                                              "normaliser": "normalise_digits", **(info or {})})

@@ -156,3 +156,43 @@ def test_lesson09_folder_depends_on_profile(monkeypatch, tmp_path):
     settings.reload()
     assert tagging.lesson09_folder("full") == tmp_path / "models" / "full" / "09_pos_tagger"
     assert tagging.lesson09_folder() == tmp_path / "models" / "quick" / "09_pos_tagger"
+
+
+def test_normalise_digits_keeps_the_trace_zero_apart_from_numbers():
+    from course_utils.tagging import digits_to_zero, normalise_digits
+
+    words = ["said", "0", "7", "1987", "3.5", "*T*-1", "#", "$", "Boeing"]
+    out = normalise_digits(words)
+    assert out == ["said", "0", "9", "9999", "9.9", "*T*-9", "#", "$", "Boeing"]
+    # the trace token 0 and a one-digit number stay different words (the old scheme merged them)
+    assert out[1] != out[2]
+    assert digits_to_zero(["0", "7"]) == ["0", "0"]
+    # the replacement does not collide with the pound sign token '#'
+    assert "#" not in normalise_digits(["7", "42"])
+
+
+def test_token_hits_and_accuracy_can_leave_trace_tokens_out():
+    import numpy as np
+
+    from course_utils.tagging import TRACE_TAG, token_accuracy, token_hits
+
+    true = [["DT", TRACE_TAG, "NN"], [TRACE_TAG, "VBZ"]]
+    pred = [["DT", TRACE_TAG, "VB"], [TRACE_TAG, "VBZ"]]
+    assert token_accuracy(true, pred) == pytest.approx(4 / 5)
+    assert token_accuracy(true, pred, ignore={TRACE_TAG}) == pytest.approx(2 / 3)
+    np.testing.assert_array_equal(token_hits(true, pred, ignore={TRACE_TAG}), [True, False, True])
+    assert token_hits(true, pred).shape == (5,)
+    with pytest.raises(ValueError, match="no tokens outside"):
+        token_accuracy([[TRACE_TAG]], [[TRACE_TAG]], ignore={TRACE_TAG})
+
+
+def test_saved_tagger_reads_the_normaliser_of_older_taggers():
+    from course_utils.tagging import SavedTagger
+
+    new = SavedTagger(None, None, None, {})
+    assert new.info["normaliser"] == "normalise_digits" and new.prepare(["0", "7"]) == ["0", "9"]
+    old = SavedTagger(None, None, None, {"digits_to_zero": True})        # info.json of an older save
+    assert old.info["normaliser"] == "digits_to_zero" and old.prepare(["0", "7"]) == ["0", "0"]
+    assert SavedTagger(None, None, None, {"digits_to_zero": False}).prepare(["7"]) == ["7"]
+    with pytest.raises(ValueError, match="unknown normaliser"):
+        SavedTagger(None, None, None, {"normaliser": "lowercase"})
