@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run [PROFILE=quick|full]  execute every lesson, write build/report.md"
 	@echo "make test                      unit tests + all notebooks under nbval (quick profile)"
-	@echo "make lab                       open JupyterLab on notebooks/"
+	@echo "make lab                       open JupyterLab on notebooks/ (served from the repository root)"
 	@echo "make exercises                 student edition without solutions in build/student/"
 	@echo "make results [LESSONS=\"05 09\"]   full profile on real data into build/full, then docs/results.md"
 	@echo "make strip                     remove outputs from notebooks before committing"
@@ -46,8 +46,11 @@ test-notebooks: setup data
 data: setup
 	COURSE_PROFILE=quick $(PY) -m course_utils.data prepare --all
 
+# The server is rooted at the repository, so the lessons' ../images diagrams and ../docs links
+# resolve; it opens on notebooks/. (tests/test_browser.py starts JupyterLab with these options.)
+LAB_OPTS = --ServerApp.root_dir="$(CURDIR)" --ContentsManager.preferred_dir=notebooks
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab $(LAB_OPTS)
 
 # make bench [PROFILE=quick|full] [BENCH="padding_waste source_vs_ours course"]: tables in build/benchmarks/
 .PHONY: bench

@@ -105,7 +105,11 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+        # TensorFlow's C++ start-up lines (CUDA probes, oneDNN notes) are written to the process's
+        # stderr before TF_CPP_MIN_LOG_LEVEL applies; without fd capture they land in the kernel log
+        # below instead of the notebook's first TensorFlow cell. Python output is unaffected.
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
     from .claims import fingerprint
 
@@ -133,6 +137,9 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     finally:
         kernel_log.close()
     seconds = time.perf_counter() - start
+    from .nblinks import relink
+
+    relink(nb, path.parent, out_dir)  # ../images and ../docs, as seen from the copy's folder
     tmp = out_dir / f".{path.name}.tmp"
     nbformat.write(nb, tmp)
     tmp.replace(out_dir / path.name)

@@ -156,3 +156,23 @@ def test_imdb(real):
     small = load("imdb", max_train=2000, max_test=500, verbose=False)
     assert time.perf_counter() - start < 10  # warm load (about 1 s on an idle machine)
     assert len(small.train) == 2000 and small.train.class_counts().tolist() == [1000, 1000]
+
+
+@pytest.mark.slow
+def test_imdb_damaged_cache_heals(real, mirror_cache):
+    """The issue's scenario: load imdb (full profile), cut every cache file over 1 kB to a third, load again."""
+    import os
+
+    real.setenv("COURSE_PROFILE", "full")
+    settings.reload()
+    ds = load("imdb", verbose=False)  # warm after test_imdb, else extracted here
+    cut = []
+    for path in mirror_cache.rglob("*"):
+        if path.is_file() and not path.is_symlink() and path.stat().st_size > 1000:
+            os.truncate(path, path.stat().st_size // 3)
+            cut.append(path)
+    assert any("extracted" in p.parts for p in cut) and any("processed" in p.parts for p in cut)
+    again = load("imdb", verbose=False)  # extracted again from the verified mirror archive
+    assert again.source == "mirror"
+    assert again.train.texts == ds.train.texts and again.test.texts == ds.test.texts
+    assert (again.train.labels == ds.train.labels).all()

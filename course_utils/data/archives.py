@@ -5,6 +5,12 @@ Every member is checked before anything is written: no absolute paths, no
 device files. ``tarfile``'s own ``filter="data"`` runs as well. Extraction
 goes into a temporary folder that is renamed to its final name only when
 complete, so an interrupted extraction leaves nothing half-written.
+
+A finished extraction holds a marker (``.extracted.json``) with the archive's
+key and a manifest: the size and modification time of every extracted file.
+Before an extraction is reused the manifest is checked (one ``stat`` per file,
+no reading), so a damaged tree (a file cut short, rewritten or deleted) is
+extracted again from its archive instead of being parsed as data.
 """
 
 from __future__ import annotations
@@ -141,13 +147,30 @@ def extract(
     members are refused even when not selected). ``key`` identifies the
     archive version (e.g. its sha256) and the selection: if ``dest`` already
     holds a complete extraction with the same key it is reused, otherwise it
-    is replaced. ``progress``: True/False, or None for a bar on big archives.
+    is replaced. An extraction that fails its manifest check (see :func:`damage`)
+    is extracted again; if ``archive`` is gone by then, the damaged folder is
+    removed and :class:`CorruptFileError` names it and says what to do.
+    ``progress``: True/False, or None for a bar on big archives.
     Raises :class:`UnsafeArchiveError` for unsafe members.
     """
     archive = Path(archive)
     dest = Path(dest)
-    if _complete(dest, key):
+    problem = damage(dest, key)
+    if problem is None:
         return dest
+    damaged = dest.exists() and problem != _OTHER_KEY
+    if not archive.is_file():
+        if damaged:  # never leave a damaged tree where it could be read as data
+            shutil.rmtree(dest, ignore_errors=True)
+            raise CorruptFileError(
+                f"The extracted folder {dest} could not be used ({problem}) and has been removed, and the "
+                f"archive {archive} it came from is not available to extract it again. Make the archive "
+                "available (put it in a folder named by COURSE_DATA_MIRROR, or online run "
+                "`python -m course_utils.data fetch <dataset>`), then load the dataset again."
+            )
+        raise FileNotFoundError(f"{archive}: no such archive to extract into {dest}")
+    if damaged:
+        print(f"[data] {dest} cannot be reused ({problem}); extracting {archive.name} again.")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
     try:
@@ -170,9 +193,8 @@ def extract(
                 f"{archive}: cannot be extracted ({type(err).__name__}: {err}); it is probably truncated. "
                 "Delete it and get a fresh copy."
             ) from None
-        (tmp / MARKER).write_text(
-            json.dumps({"archive": archive.name, "key": key, "members": count}), encoding="utf-8"
-        )
+        marker = {"archive": archive.name, "key": key, "members": count, "files": _manifest(tmp)}
+        (tmp / MARKER).write_text(json.dumps(marker, separators=(",", ":")), encoding="utf-8")
         if _complete(dest, key):  # another process finished the same extraction meanwhile
             return dest
         if dest.exists():  # an extraction of another version (or an old layout): replace it
@@ -187,9 +209,58 @@ def extract(
     return dest
 
 
-def _complete(dest: Path, key: str) -> bool:
-    """True if ``dest`` holds a finished extraction made with ``key``."""
+_OTHER_KEY = "it holds an extraction of another archive version or selection"
+
+
+def _manifest(folder: Path) -> dict[str, list[int]]:
+    """{relative posix path: [size, whole-second mtime]} of every file and link under ``folder``."""
+    files: dict[str, list[int]] = {}
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(top, name)
+            st = path.lstat()
+            files[path.relative_to(folder).as_posix()] = [st.st_size, int(st.st_mtime)]
+    files.pop(MARKER, None)
+    return files
+
+
+def damage(dest: str | os.PathLike, key: str = "") -> str | None:
+    """None if ``dest`` holds a finished, intact extraction made with ``key``; else what is wrong.
+
+    Intact means every file listed in the marker's manifest is there with the
+    size and modification time it had when the extraction finished (one
+    ``lstat`` per file; contents are not read).
+    """
+    dest = Path(dest)
+    if not dest.exists():
+        return "it does not exist"
     try:
-        return json.loads((dest / MARKER).read_text(encoding="utf-8")).get("key") == key
-    except (OSError, ValueError):
-        return False
+        marker = json.loads((dest / MARKER).read_text(encoding="utf-8"))
+    except OSError:
+        return f"its marker {MARKER} is missing (an unfinished or foreign folder)"
+    except ValueError:
+        return f"its marker {MARKER} is unreadable"
+    if not isinstance(marker, dict) or marker.get("key") != key:
+        return _OTHER_KEY
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return "it was extracted by an older version of the course, without a manifest to check it by"
+    for rel, entry in files.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(v, int) for v in entry)):
+            return f"its marker {MARKER} is unreadable"
+        size, mtime = entry
+        try:
+            st = (dest / rel).lstat()
+        except OSError:
+            return f"{rel} is missing"
+        if st.st_size != size:
+            return f"{rel} has {st.st_size:,} bytes, {size:,} when extracted"
+        if int(st.st_mtime) != mtime:
+            return f"{rel} was modified after extraction"
+    return None
+
+
+def _complete(dest: Path, key: str) -> bool:
+    """True if ``dest`` holds a finished, intact extraction made with ``key``."""
+    return damage(dest, key) is None

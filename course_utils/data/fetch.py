@@ -4,9 +4,13 @@ Layout of the cache (``settings.get().data_dir``)::
 
     files/<filename>        downloaded upstream files (same relative names as in a mirror)
     stamps/                 "this file passed its check at this size and mtime" records
-    extracted/<dataset>/    archives unpacked safely (see ``archives``)
-    processed/              parsed datasets, so a warm load skips parsing
+    extracted/<dataset>/    archives unpacked safely; a manifest of sizes catches damage (``archives``)
+    processed/              parsed datasets, so a warm load skips parsing (a damaged one is rebuilt)
     tensorflow_datasets/    an optional prepared tfds copy (ag_news_subset)
+
+A cached file that fails its check (cut short, say) is removed, never read, and
+obtained again from a mirror or the network; if neither has it, the error says
+a damaged copy was removed and what to do.
 
 Mirror files are read where they are, never copied. A mirror folder may hold
 a ``SHA256SUMS`` file; files listed there are checked against it (rebuilt
@@ -66,6 +70,10 @@ def _sums_for(mirror: Path) -> dict[str, str] | None:
     return verify.read_sums(mirror)
 
 
+# cached files removed as corrupt in this process: path -> why (quoted by unavailable_message)
+_removed: dict[Path, str] = {}
+
+
 def from_cache(spec: FileSpec) -> FileRecord | None:
     """The cached copy of ``spec`` if present and valid; a corrupt copy is removed and reported."""
     path = cached_path(spec)
@@ -76,8 +84,10 @@ def from_cache(spec: FileSpec) -> FileRecord | None:
     except CorruptFileError as err:
         path.unlink(missing_ok=True)
         verify.drop_stamp(stamps_dir(), path)
+        _removed[path] = str(err)
         print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
         return None
+    _removed.pop(path, None)
     return FileRecord(spec.filename, path, "cache", digest)
 
 
@@ -162,6 +172,7 @@ def download(spec: FileSpec, *, progress: bool = True) -> FileRecord:
     target = cached_path(spec)
     digest = download_to(spec, target, progress=progress)
     verify.write_stamp(stamps_dir(), target, verify.check_descriptor(spec), digest)
+    _removed.pop(target, None)
     return FileRecord(spec.filename, target, "download", digest)
 
 
@@ -171,9 +182,15 @@ def unavailable_message(dataset: str, spec: FileSpec, reason: str) -> str:
     mirrors = (
         ", ".join(str(m) for m in s.mirror_dirs) if s.mirror_dirs else "none (COURSE_DATA_MIRROR is not set)"
     )
+    damaged = _removed.get(cached_path(spec))
+    cache = (
+        f"a damaged copy was removed from {cached_path(spec)} ({damaged})"
+        if damaged
+        else f"not in {cached_path(spec)}"
+    )
     return (
         f"Dataset {dataset!r} needs the file {spec.filename!r}, which is not available.\n"
-        f"  cache:   not in {cached_path(spec)}\n"
+        f"  cache:   {cache}\n"
         f"  mirrors: {mirrors}\n"
         f"  download: {reason}\n"
         f"  upstream URL: {spec.url}\n"

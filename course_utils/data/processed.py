@@ -5,7 +5,9 @@ or lists of lists of strings. It is stored in ``<data_dir>/processed/`` as one
 uncompressed ``.npz`` (strings as one UTF-8 byte blob plus offsets, no
 pickle), written under a temporary name and renamed when complete. The file
 name holds a key derived from the source files' sha256 and the parser
-version, so a new edition of a file is parsed again.
+version, so a new edition of a file is parsed again. A damaged file (cut
+short or altered: the zip container's CRC-32 checks catch both) is removed
+and parsed again from its source.
 """
 
 from __future__ import annotations
@@ -96,11 +98,12 @@ def load(name: str, key: str) -> dict[str, Any] | None:
     path = path_for(name, key)
     if not path.is_file():
         return None
-    try:
+    try:  # zip CRCs make a cut or altered file fail here, so it is rebuilt, never trusted
         with np.load(path, allow_pickle=False) as npz:
             return _decode(npz)
-    except Exception:  # a damaged cache file is rebuilt, never trusted
+    except Exception as err:
         path.unlink(missing_ok=True)
+        print(f"[data] removed a damaged parsed cache {path} ({type(err).__name__}); parsing again.")
         return None
 
 
