@@ -54,12 +54,14 @@ class RunStamp:
     date: str = ""
 
 
-def git_commit(root: Path = ROOT) -> str:
-    """The short commit of ``root``'s checkout, marked when the tracked files have uncommitted changes."""
+def git_commit(root: Path = ROOT, path: Path | None = None) -> str:
+    """The short commit of ``root``'s checkout, marked when the tracked files (or just ``path``, a
+    notebook, when given) have uncommitted changes."""
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True, timeout=10)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        only = ["--", str(path)] if path is not None else []
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", *only],
                                capture_output=True, text=True, timeout=10).stdout.strip()
         return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):

@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from . import settings
-from .record import ROOT, NotebookRun, check_profile, clear_runs, load_runs, save_run
+from .record import ROOT, NotebookRun, check_profile, clear_runs, git_commit, load_runs, save_run
 from .report import write_report
 
 __all__ = ["NotebookRun", "PeakMemory", "execute_notebook", "find_notebooks", "main", "save_run", "load_runs"]
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:
             run = NotebookRun(path.stem, "failed", 0.0, traceback.format_exc(limit=1).strip().splitlines()[-1])
         runs.append(run)
-        save_run(run, build, args.profile)
+        save_run(run, build, args.profile, commit=git_commit(path=path))  # dirty = this notebook changed
         mem = f"  {run.peak_rss_mb:6.0f} MB" if run.peak_rss_mb else ""
         tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s{mem}  {run.name}" + (f"  ({run.error})" if run.error else ""))
         # refresh the report after every lesson: a long full-profile run shows its progress, and a
