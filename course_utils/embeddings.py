@@ -5,7 +5,8 @@
   gensim ``KeyedVectors``), with the words that had no vector counted.
 - :func:`read_text_vectors`: read GloVe / word2vec / fastText ``.txt`` vectors,
   optionally only the words of a vocabulary.
-- :func:`cosine_similarity` and :func:`nearest_neighbours`: similarity by cosine.
+- :func:`cosine_similarity` and :func:`nearest_neighbours`: similarity by cosine;
+  :func:`analogy`: "a is to b as c is to ?" by vector arithmetic.
 - :func:`write_projector_files` / :func:`read_projector_files`: ``vectors.tsv``,
   ``metadata.tsv`` and ``projector_config.pbtxt`` for the TensorBoard Embedding
   Projector (or projector.tensorflow.org), written atomically.
@@ -33,6 +34,7 @@ __all__ = [
     "read_text_vectors",
     "cosine_similarity",
     "nearest_neighbours",
+    "analogy",
     "write_projector_files",
     "read_projector_files",
 ]
@@ -265,6 +267,35 @@ def nearest_neighbours(
     sims[excluded] = -np.inf
     order = np.argsort(-sims, kind="stable")[: min(k, int((~excluded).sum()))]
     return [(tokens[i], float(sims[i])) for i in order]
+
+
+def analogy(
+    matrix: Any,
+    tokens: Sequence[str],
+    a: str,
+    b: str,
+    c: str,
+    k: int = 5,
+    skip: Iterable[str] = PAD_TOKENS + OOV_TOKENS,
+) -> list[tuple[str, float]]:
+    """Analogies (``a`` is to ``b`` as ``c`` is to what?): the ``k`` tokens nearest to ``b - a + c``.
+
+    The three vectors are scaled to unit length first (the usual "3CosAdd"
+    rule of Mikolov et al., 2013), and ``a``, ``b`` and ``c`` themselves are
+    never returned (otherwise one of them usually wins). ``analogy(m, tokens, "man",
+    "king", "woman")`` asks for the female counterpart of "king". Returns
+    ``[(token, similarity), ...]``; ``KeyError`` names a word that is missing.
+    """
+    m = np.asarray(matrix, dtype=np.float64)
+    if m.ndim != 2 or m.shape[0] != len(tokens):
+        raise ValueError(f"matrix must be (len(tokens), d) = ({len(tokens)}, d), got {m.shape}")
+    index = {t: i for i, t in enumerate(tokens)}
+    for word in (a, b, c):
+        if word not in index:
+            raise KeyError(f"{word!r} is not in the vocabulary of {len(tokens)} tokens")
+    unit = _unit_rows(m[[index[a], index[b], index[c]]])
+    query = unit[1] - unit[0] + unit[2]
+    return nearest_neighbours(m, tokens, query, k=k, skip=[*skip, a, b, c])
 
 
 # --------------------------------------------------------------------------- projector files

@@ -99,6 +99,54 @@ def test_imdb(mirror, monkeypatch):
     assert other.train.texts != small.train.texts
 
 
+def test_imdb_unsup_on_demand(mirror, monkeypatch):
+    from course_utils.data import loaders
+
+    labelled = load("imdb", verbose=False)  # the usual load: no unlabelled reviews
+    assert labelled.unsup == [] and "unsup" not in repr(labelled)
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("asking for train/unsup must not re-extract the labelled reviews")
+
+    monkeypatch.setattr(archives, "extract", no_extraction)
+    ds = load("imdb", max_unsup=None, verbose=False)  # read from the archive, parsed into its own cache
+    assert len(ds.unsup) == 10 and all(t == "unlabelled review" for t in ds.unsup)
+    assert "unsup=10" in repr(ds) and ds.train.texts == labelled.train.texts
+    assert not (mirror.cache / "extracted" / "imdb" / "aclImdb" / "train" / "unsup").exists()
+    assert len(list((mirror.cache / "processed").glob("imdb-*.npz"))) == 1  # the labelled parse is kept
+    assert len(list((mirror.cache / "processed").glob("imdb_unsup-*.npz"))) == 1
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a warm load must come from the processed cache")
+
+    monkeypatch.setattr(loaders, "_read_imdb_unsup", no_reading)
+    assert len(load("imdb", max_unsup=4, verbose=False).unsup) == 4
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="max_unsup"):
+            load("imdb", max_unsup=bad, verbose=False)
+
+
+def test_imdb_unsup_members_in_id_order(tmp_path):
+    from course_utils.data import loaders
+
+    try:
+        from data_fixtures import tar_bytes
+    except ImportError:  # tests/ imported as a package
+        from tests.data_fixtures import tar_bytes
+    members = {f"aclImdb/train/unsup/{i}_0.txt": f"review {i}".encode() for i in (10, 2, 0)}
+    members["aclImdb/train/pos/0_9.txt"] = b"labelled"
+    path = tmp_path / "aclImdb_v1.tar.gz"
+    path.write_bytes(tar_bytes(members))
+    assert loaders._read_imdb_unsup(path) == ["review 0", "review 2", "review 10"]
+
+
+def test_imdb_unsup_synthetic(data_env):
+    data_env.profile("quick")
+    ds = load("imdb", max_train=20, max_test=10, max_unsup=30)
+    assert ds.synthetic and len(ds.unsup) == 30 and all(isinstance(t, str) and t for t in ds.unsup)
+    assert load("imdb", max_train=20, max_test=10).unsup == []
+
+
 def test_ag_news_fields_and_cleaning(mirror):
     ds = load("ag_news", verbose=False)
     assert (
@@ -297,6 +345,7 @@ def test_status_table(mirror, monkeypatch):
         "alice",
         "fra_eng",
         "sine",
+        "glove",
     }
     row = table.set_index("file").loc["treebank.zip"]
     assert row["state"] == "mirror"

@@ -148,6 +148,27 @@ def test_nearest_neighbours_errors() -> None:
         E.nearest_neighbours(matrix, tokens, np.ones(5))
 
 
+def test_analogy_uses_unit_vectors_and_leaves_out_the_question_words() -> None:
+    # man/woman and king/queen differ by one "gender" direction; lengths differ a lot
+    royal, person, gender = np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0])
+    vectors = {
+        "man": 0.2 * (person + 0.5 * gender),
+        "woman": 5.0 * (person - 0.5 * gender),
+        "king": 3.0 * (royal + 0.5 * gender),
+        "queen": 1.0 * (royal - 0.5 * gender),
+        "prince": royal + 0.5 * gender + np.array([0.0, 0.3, 0.3]),
+        "<pad>": np.zeros(3),
+    }
+    tokens, matrix = list(vectors), np.vstack(list(vectors.values()))
+    answer = E.analogy(matrix, tokens, "man", "king", "woman", k=2)
+    assert answer[0][0] == "queen" and answer[0][1] == pytest.approx(1.0)
+    assert {w for w, _ in answer} & {"man", "king", "woman", "<pad>"} == set()
+    raw = vectors["king"] - vectors["man"] + vectors["woman"]  # without unit lengths the long "woman" wins
+    assert E.nearest_neighbours(matrix, tokens, raw, k=1)[0][0] == "woman"
+    with pytest.raises(KeyError, match="'duke'"):
+        E.analogy(matrix, tokens, "man", "duke", "woman")
+
+
 # --------------------------------------------------------------------------- projector files
 
 

@@ -6,6 +6,7 @@
     data.status()                    # DataFrame: cached / mirror / missing, and what load() will do
     ds = data.load("imdb", max_train=2000, max_test=500)
     ds.source, ds.train.texts, ds.train.labels, ds.label_names
+    glove = data.load("glove")       # word vectors: glove.words, glove.vectors, glove["king"]
 
 A file comes from the cache, then the mirror folders (``COURSE_DATA_MIRROR``),
 then a download (unless ``COURSE_OFFLINE=1``); in the quick profile only, a
@@ -30,6 +31,7 @@ from .types import (
     TextClassificationData,
     TextSplit,
     WindowSplit,
+    WordVectors,
 )
 
 __all__ = [
@@ -51,4 +53,5 @@ __all__ = [
     "PairsData",
     "WindowSplit",
     "SeriesData",
+    "WordVectors",
 ]

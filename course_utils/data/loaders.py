@@ -10,7 +10,10 @@ always printed).
 
 from __future__ import annotations
 
+import re
+import tarfile
 from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ import numpy as np
 from .. import settings
 from . import archives, fetch, parsers, processed, splits, synthetic
 from .errors import DataUnavailableError
+from .glove import load_glove
 from .registry import DATASETS
 from .types import (
     CorpusData,
@@ -160,17 +164,79 @@ def _imdb_include(name: str) -> bool:
     return parts[1:3] != ["train", "unsup"] and not name.endswith(".feat")
 
 
+IMDB_UNSUP_SIZE = 50_000
+_UNSUP_MEMBER = re.compile(r"^(?:\./)?aclImdb/train/unsup/(\d+)_\d+\.txt$")
+
+
+@dataclass(kw_only=True, repr=False)
+class ImdbData(TextClassificationData):
+    """IMDb reviews: the labelled ``train``/``test`` splits plus ``unsup``, unlabelled reviews.
+
+    ``unsup`` (a list of raw review strings) is empty unless
+    ``load("imdb", max_unsup=...)`` asked for it.
+    """
+
+    unsup: list[str] = field(default_factory=list)
+
+    def _sizes(self) -> str:
+        return super()._sizes() + (f" unsup={len(self.unsup)}" if self.unsup else "")
+
+
+def _check_max_unsup(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"max_unsup must be None (all 50,000) or an int >= 0, got {value!r}")
+    return int(value)
+
+
+def _read_imdb_unsup(archive: Path) -> list[str]:
+    """The ``train/unsup`` reviews of an aclImdb tarball, ordered by id, read without extracting.
+
+    Only the contents of regular files are read (nothing is written), so the
+    50,000 small files never land on disk; the parse is cached instead.
+    """
+    found: list[tuple[int, str]] = []
+    with tarfile.open(archive, mode="r:*") as tf:
+        for member in tf:
+            match = _UNSUP_MEMBER.match(member.name.replace("\\", "/"))
+            if match and member.isfile():
+                handle = tf.extractfile(member)
+                if handle is not None:
+                    found.append((int(match[1]), handle.read().decode("utf-8")))
+    if not found:
+        raise ValueError(f"{archive}: no aclImdb/train/unsup/*.txt members")
+    found.sort()
+    return [text for _, text in found]
+
+
+def _unsup_subset(texts: list[str], limit: int | None, seed: int) -> list[str]:
+    """``limit`` of ``texts`` (all for None), in a shuffled order fixed by ``seed``."""
+    order = np.random.default_rng([seed, 3]).permutation(len(texts))
+    return [texts[int(i)] for i in order[:limit]]
+
+
 def load_imdb(
-    *, max_train: int | None = None, max_test: int | None = None, seed: int = 0, verbose: bool = True
-) -> TextClassificationData:
+    *,
+    max_train: int | None = None,
+    max_test: int | None = None,
+    max_unsup: int | None = 0,
+    seed: int = 0,
+    verbose: bool = True,
+) -> ImdbData:
     """IMDb reviews (aclImdb): raw review texts, labels 0 neg / 1 pos, 25,000 train / 25,000 test.
 
     ``max_train``/``max_test`` keep class-stratified random subsets (``seed``);
     all splits come shuffled. The archive is extracted once (without
     ``train/unsup``) and the parse cached, so warm loads take about a second.
+    ``max_unsup`` adds ``.unsup``, a random subset of the 50,000 unlabelled
+    reviews of ``train/unsup`` (0, the default: none; None: all). They are read
+    from the archive on first use (about 15 s) and cached apart from the
+    labelled parse, which stays as it was.
     """
     info = DATASETS["imdb"]
     max_train, max_test = _check_common(max_train, max_test, seed)
+    max_unsup = _check_max_unsup(max_unsup)
     try:
         records = _get_all(info)
     except DataUnavailableError as err:
@@ -178,9 +244,13 @@ def load_imdb(
         train, test = _synthetic_text(
             "imdb", IMDB_LABELS, max_train or 5000, max_test or 5000, seed=seed, length=(40, 200)
         )
-        return _text_data(
+        data = _text_data(
             "imdb", "synthetic", IMDB_LABELS, train, test, max_train=None, max_test=None, seed=seed
         )
+        n_unsup = 5000 if max_unsup is None else max_unsup
+        labels = synthetic.labels(n_unsup, len(IMDB_LABELS), seed=seed * 7919 + 3)  # thrown away
+        unsup = synthetic.texts(labels, IMDB_LABELS, seed=seed * 7919 + 3, length=(40, 200))
+        return ImdbData(**{f.name: getattr(data, f.name) for f in fields(data)}, unsup=unsup)
     record = records[info.files[0].filename]
 
     def build() -> dict[str, Any]:
@@ -210,7 +280,17 @@ def load_imdb(
         seed=seed,
         files={k: str(r.path) for k, r in records.items()},
     )
-    _say(verbose, f"imdb: {_counts(data)} from {record.source} {record.path}")
+    unsup: list[str] = []
+    if max_unsup != 0:  # parsed apart ("imdb_unsup"), so the labelled cache above is never rebuilt
+        raw_unsup = processed.cached(
+            "imdb_unsup",
+            processed.make_key("imdb_unsup", PARSER_VERSION, record.sha256),
+            lambda: {"texts": _read_imdb_unsup(record.path)},
+        )
+        unsup = _unsup_subset(raw_unsup["texts"], max_unsup, seed)
+    data = ImdbData(**{f.name: getattr(data, f.name) for f in fields(data)}, unsup=unsup)
+    extra = f" + {len(unsup):,} unlabelled" if unsup else ""
+    _say(verbose, f"imdb: {_counts(data)}{extra} from {record.source} {record.path}")
     return data
 
 
@@ -727,6 +807,7 @@ LOADERS: dict[str, Callable[..., Any]] = {
     "alice": load_alice,
     "fra_eng": load_fra_eng,
     "sine": load_sine,
+    "glove": load_glove,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import html
+import io
 import os
 import re
 import zipfile
@@ -319,3 +320,68 @@ def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
             "ratings": np.asarray(ratings, dtype=np.int64),
         }
     return out
+
+
+# ----------------------------------------------------------------------------- GloVe
+
+
+def parse_glove_lines(
+    lines: Iterable[str], *, dim: int, max_words: int | None = None, where: str = "glove"
+) -> dict[str, object]:
+    """GloVe text lines ``word v1 ... v<dim>`` (single spaces) -> words and a float32 matrix.
+
+    Strict, so that it doubles as the structural check of a download: every
+    line must hold one word and exactly ``dim`` finite numbers, and no word may
+    occur twice (``ValueError`` naming the line otherwise). A final empty line
+    is allowed; ``max_words`` stops after that many words. Returns
+    ``{"words": [...], "vectors": float32 array (n, dim)}`` in file order
+    (GloVe files run from the most to the least frequent word).
+    """
+    words: list[str] = []
+    rows: list[np.ndarray] = []
+    seen: dict[str, int] = {}
+    pending_blank = 0
+    for lineno, line in enumerate(lines, 1):
+        if max_words is not None and len(words) >= max_words:
+            break
+        line = line.rstrip("\r\n")
+        if not line:
+            pending_blank = lineno
+            continue
+        if pending_blank:
+            raise ValueError(f"{where} line {pending_blank}: empty line inside the file")
+        word, sep, rest = line.partition(" ")
+        if not sep or not word or rest.count(" ") != dim - 1:
+            n = len(rest.split()) if sep else 0
+            raise ValueError(f"{where} line {lineno}: expected a word and {dim} numbers, got {n} after {word[:30]!r}")
+        if word in seen:
+            raise ValueError(f"{where} line {lineno}: the word {word!r} occurs again (first on line {seen[word]})")
+        try:
+            row = np.array(rest.split(" "), dtype=np.float32)
+        except ValueError:
+            raise ValueError(f"{where} line {lineno}: the values of {word!r} are not all numbers") from None
+        if not np.isfinite(row).all():
+            raise ValueError(f"{where} line {lineno}: the vector of {word!r} holds NaN or inf")
+        seen[word] = lineno
+        words.append(word)
+        rows.append(row)
+    vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+    return {"words": words, "vectors": vectors}
+
+
+def read_glove_zip(
+    path: str | os.PathLike, member: str, *, dim: int, max_words: int | None = None
+) -> dict[str, object]:
+    """A GloVe zip (``glove.6B.zip`` or a subset of it) -> :func:`parse_glove_lines` of ``member``.
+
+    ``member`` is matched by its file name (e.g. ``glove.6B.50d.txt``); the
+    member is streamed, so the 822 MB release is never read into memory whole.
+    """
+    with zipfile.ZipFile(path) as zf:
+        hits = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == member and "__MACOSX" not in n]
+        if not hits:
+            found = ", ".join(zf.namelist()[:10])
+            raise ValueError(f"{path}: no {member} inside (found: {found})")
+        with zf.open(hits[0]) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            return parse_glove_lines(text, dim=dim, max_words=max_words, where=f"{Path(path).name}:{hits[0]}")

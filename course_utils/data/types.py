@@ -2,8 +2,8 @@
 
 Registry side: :class:`FileSpec` (one upstream file) and :class:`DatasetInfo`
 (one dataset). Loaded side: :class:`TextClassificationData`,
-:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData` and
-:class:`SeriesData`, all sharing the fields of :class:`Dataset`.
+:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData`,
+:class:`SeriesData` and :class:`WordVectors`, all sharing the fields of :class:`Dataset`.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class DatasetInfo:
     """A registry entry: what a dataset is, where its files come from, how it is split.
 
     ``kind`` is one of ``text_classification``, ``tagging``, ``corpus``,
-    ``pairs``, ``series``. ``files`` is empty for generated data (``sine``).
+    ``pairs``, ``series``, ``word_vectors``. ``files`` is empty for generated data (``sine``).
     ``options`` maps each option of ``load(name, ...)`` to its default.
     """
 
@@ -286,3 +286,67 @@ class SeriesData(Dataset):
             f"{len(self.series)} steps, window={self.window} horizon={self.horizon}, "
             f"train={len(self.train)} test={len(self.test)} windows"
         )
+
+
+@dataclass(kw_only=True, repr=False)
+class WordVectors(Dataset):
+    """Pretrained word vectors: ``words`` (most frequent first) and ``vectors`` float32 (n, dim).
+
+    Row ``i`` of ``vectors`` is the vector of ``words[i]``. ``subset`` is True
+    when only part of the published vocabulary was read (the 10,000 most
+    frequent words of GloVe's 400,000, say); ``notes`` then says so in words.
+    ``word in wv`` and ``wv[word]`` work like a dict (and like gensim's
+    ``KeyedVectors``), so a ``WordVectors`` can be passed wherever a
+    word -> vector mapping is expected; ``index(word)`` gives the row.
+    """
+
+    words: list[str]
+    vectors: np.ndarray
+    subset: bool = False
+    full_size: int | None = None  # words in the published vocabulary, when known
+
+    def __post_init__(self) -> None:
+        self.vectors = np.asarray(self.vectors, dtype=np.float32)
+        if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
+            raise ValueError(f"{len(self.words)} words but vectors of shape {self.vectors.shape}")
+        self._index = {w: i for i, w in enumerate(self.words)}
+        if len(self._index) != len(self.words):
+            raise ValueError("words must be unique")
+
+    @property
+    def dim(self) -> int:
+        """Number of dimensions of each vector."""
+        return int(self.vectors.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        """The vector of ``word`` (``KeyError`` if it has none)."""
+        return self.vectors[self.index(word)]
+
+    def index(self, word: str) -> int:
+        """The row of ``word`` in ``vectors`` (``KeyError`` naming the vocabulary size if absent)."""
+        try:
+            return self._index[word]
+        except KeyError:
+            raise KeyError(f"{word!r} is not among the {len(self.words):,} words of {self.name!r}") from None
+
+    def get(self, word: str, default: np.ndarray | None = None) -> np.ndarray | None:
+        """The vector of ``word``, or ``default`` if it has none."""
+        i = self._index.get(word)
+        return default if i is None else self.vectors[i]
+
+    def _sizes(self) -> str:
+        part = ""
+        if self.subset:
+            of = f" of {self.full_size:,}" if self.full_size else ""
+            part = f", SUBSET: the {len(self.words):,} most frequent words{of}"
+        return f"{len(self.words):,} words x {self.dim} dims{part}"
+
+    def __str__(self) -> str:
+        lines = [self.description(), *self.notes]
+        return "\n".join(lines)

@@ -129,11 +129,23 @@ def _check_uci(path: Path, expect: Mapping[str, Any]) -> None:
         raise ValueError(f"rows per file {counts}, expected 3 files with {want} rows each")
 
 
+def _check_glove(path: Path, expect: Mapping[str, Any]) -> None:
+    try:  # every line a word and exactly `dim` numbers, no duplicate word (parse_glove_lines)
+        member = expect.get("member", "glove.6B.50d.txt")
+        parsed = parsers.read_glove_zip(path, member, dim=expect.get("dim", 50))
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"not a readable zip file ({err})") from None
+    n = len(parsed["words"])
+    if "n_words" in expect and n != expect["n_words"]:
+        raise ValueError(f"{n:,} words in {member}, expected {expect['n_words']:,}")
+
+
 STRUCTURE_CHECKS: dict[str, Callable[[Path, Mapping[str, Any]], None]] = {
     "gutenberg_text": _check_gutenberg,
     "manythings_zip": _check_manythings,
     "tweet_emotions_csv": _check_tweets,
     "uci_sentences_zip": _check_uci,
+    "glove_zip": _check_glove,
 }
 
 

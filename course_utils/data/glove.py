@@ -1,0 +1,104 @@
+"""The ``glove`` loader: GloVe 6B vectors, 50 dimensions, from the full release or its 10k subset.
+
+``load("glove")`` (see :func:`load_glove`) returns a
+:class:`~course_utils.data.types.WordVectors`. Files come through
+:mod:`fetch` (cache -> mirror -> download) like every dataset's; in the quick
+profile, without them, a synthetic stand-in with planted clusters is used.
+"""
+
+from __future__ import annotations
+
+from .. import settings
+from . import fetch, parsers, processed, splits, synthetic
+from .errors import DataUnavailableError
+from .registry import DATASETS
+from .types import WordVectors
+
+PARSER_VERSION = 1
+VOCABS = ("auto", "10k", "400k")
+FULL = "glove.6B.zip"  # the release: 400,000 words in glove.6B.50d.txt
+SUBSET = "glove.6B.50d.10k.zip"  # its 10,000 most frequent words
+MEMBERS = {FULL: "glove.6B.50d.txt", SUBSET: "glove.6B.50d.10k.txt"}
+DIM = 50
+FULL_WORDS = 400_000
+
+
+def _synthetic(max_words: int | None, err: DataUnavailableError) -> WordVectors:
+    """The stand-in (quick profile only, with the usual banner); otherwise ``err`` is raised."""
+    info = DATASETS["glove"]
+    if not settings.is_quick() or not info.synthetic_fallback:
+        raise err
+    why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
+    missing = err.filename_in_registry or "a file"
+    synthetic.announce("glove", f"{missing} is in no cache or mirror folder and {why}; quick profile.")
+    words, vectors = synthetic.word_vectors(seed=0, dim=DIM)
+    return WordVectors(
+        name="glove",
+        source="synthetic",
+        words=words[:max_words],
+        vectors=vectors[:max_words],
+        notes=[
+            "SYNTHETIC: made-up vectors with planted clusters (sentiment words, topics, "
+            "king/queen-style pairs) for the synthetic texts; not GloVe, numbers mean nothing."
+        ],
+    )
+
+
+def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bool = True) -> WordVectors:
+    """GloVe 6B vectors, 50 dimensions: ``.words`` (most frequent first), ``.vectors`` (n, 50) float32.
+
+    ``vocab``: ``"auto"`` (default) reads the full release ``glove.6B.zip``
+    (400,000 words) if it is already in the cache or a mirror, else the copy of
+    its 10,000 most frequent words (``glove.6B.50d.10k.zip``: cache, mirror,
+    then a 1.7 MB download); ``"10k"`` always the subset; ``"400k"`` the full
+    release (downloading 822 MB if needed). ``max_words`` keeps the most
+    frequent words. ``.subset`` is True, with a note in ``.notes``, when fewer
+    than the published words were read. ``wv[word]``, ``word in wv`` and
+    ``wv.index(word)`` look words up. The parse is cached (``processed/``).
+    """
+    info = DATASETS["glove"]
+    if vocab not in VOCABS:
+        raise ValueError(f"vocab must be one of {', '.join(VOCABS)}; got {vocab!r}")
+    max_words = splits.check_limit("max_words", max_words)
+    try:
+        record = fetch.locate(info.file(FULL)) if vocab == "auto" else None  # never 822 MB unasked
+        if vocab == "400k":
+            record = fetch.get_file("glove", info.file(FULL))
+        if record is None:
+            record = fetch.get_file("glove", info.file(SUBSET))
+    except DataUnavailableError as err:
+        return _synthetic(max_words, err)
+    member = MEMBERS[record.filename]
+    full = record.filename == FULL
+    raw = processed.cached(
+        "glove_400k" if full else "glove_10k",
+        processed.make_key("glove", PARSER_VERSION, record.sha256, member),
+        lambda: parsers.read_glove_zip(record.path, member, dim=DIM),
+    )
+    words, vectors = raw["words"][:max_words], raw["vectors"][:max_words]
+    published = len(raw["words"]) if full else FULL_WORDS
+    subset = len(words) < published
+    notes = []
+    if subset:
+        why = (
+            f"max_words={max_words}" if full
+            else f"read from {SUBSET}; for all of them put {FULL} in the cache or a mirror "
+            "folder, or use vocab='400k' online"
+        )
+        notes.append(
+            f"SUBSET: only the {len(words):,} most frequent of the {published:,} words of GloVe 6B ({why}). "
+            "Rarer words have no vector here, so a task vocabulary is covered less than by the full file."
+        )
+    if verbose:
+        print(f"[data] glove: {len(words):,} words x {DIM} dims from {record.source} {record.path}"
+              + (" (SUBSET)" if subset else ""))
+    return WordVectors(
+        name="glove",
+        source=record.source,
+        files={record.filename: str(record.path)},
+        notes=notes,
+        words=words,
+        vectors=vectors,
+        subset=subset,
+        full_size=published,
+    )
