@@ -190,7 +190,7 @@ def test_treebank_zip_read_with_nltk(tmp_path):
 def test_imdb_tar_extract_without_unsup(tmp_path):
     path = tmp_path / "aclImdb_v1.tar.gz"
     path.write_bytes(imdb_tar(3))
-    from course_utils.data.loaders import _imdb_include
+    from course_utils.data.text_sets import _imdb_include
 
     folder = archives.extract(path, tmp_path / "imdb", include=_imdb_include)
     assert not (folder / "aclImdb" / "train" / "unsup").exists()

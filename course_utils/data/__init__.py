@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from .errors import CorruptFileError, DataUnavailableError, UnsafeArchiveError
 from .inventory import status
-from .loaders import load
-from .registry import info, names
+from .loaders import info, load
+from .registry import names
 from .types import (
     CorpusData,
     Dataset,

@@ -72,7 +72,7 @@ def status(*, check: bool = False) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from .loaders import _tfds_prepared, tfds_dir
+    from .ag_news import tfds_dir, tfds_prepared
 
     rows = []
     for name, info in DATASETS.items():
@@ -91,7 +91,7 @@ def status(*, check: bool = False) -> pd.DataFrame:
             )
             continue
         if name == "ag_news":
-            prepared = _tfds_prepared()
+            prepared = tfds_prepared()
             rows.append(
                 dict(
                     dataset=name,

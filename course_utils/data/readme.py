@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .registry import DATASETS, loader_options
+from .loaders import loader_options
+from .registry import DATASETS
 
 BEGIN = "<!-- BEGIN GENERATED: python -m course_utils.data readme --write data/README.md -->"
 END = "<!-- END GENERATED -->"

@@ -9,8 +9,6 @@ in ``FileSpec.structure`` and implemented in :mod:`course_utils.data.verify`.
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from types import MappingProxyType
 
 from .types import DatasetInfo, FileSpec
@@ -312,22 +310,3 @@ DATASETS: dict[str, DatasetInfo] = {
 def names() -> list[str]:
     """The registered dataset names, in registry order."""
     return list(DATASETS)
-
-
-def info(name: str) -> DatasetInfo:
-    """The registry entry for ``name``, with ``options`` (option -> default) filled in.
-
-    Raises ``ValueError`` listing the valid names for an unknown ``name``.
-    """
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}")
-    entry = DATASETS[name]
-    return dataclasses.replace(entry, options=MappingProxyType(loader_options(name)))
-
-
-def loader_options(name: str) -> dict[str, object]:
-    """Option name -> default for ``load(name, ...)``, read from the loader's signature."""
-    from .loaders import LOADERS  # late import: loaders import the registry
-
-    sig = inspect.signature(LOADERS[name])
-    return {p.name: p.default for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}

@@ -1,0 +1,208 @@
+"""Loaders of the sequence sets: the treebank sample (tagging), the Alice books (characters),
+the Tatoeba English-French pairs and the generated sine wave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import archives, fetch, parsers, processed, splits, synthetic
+from .common import (
+    PARSER_VERSION,
+    check_common,
+    get_all,
+    say,
+    source_of,
+    synthetic_or_raise,
+    where,
+)
+from .errors import DataUnavailableError
+from .registry import DATASETS
+from .types import (
+    CorpusData,
+    PairsData,
+    SeriesData,
+    TaggedSplit,
+    TaggingData,
+    WindowSplit,
+)
+
+ALICE_BOOKS = {"pg11.txt": "Alice's Adventures in Wonderland", "pg12.txt": "Through the Looking-Glass"}
+
+
+def load_treebank(
+    *, test_fraction: float = 0.2, seed: int = 0, drop_traces: bool = False, verbose: bool = True
+) -> TaggingData:
+    """The NLTK treebank sample (3,914 sentences): token and tag lists, split by sentence.
+
+    ``-NONE-`` trace tokens (``*-1``, ``*T*-2``, ...) are kept, as in nltk's
+    ``tagged_sents()``, unless ``drop_traces=True``. The random split uses
+    ``test_fraction`` (default 0.2) and ``seed``; sentences stay in file order
+    within each split. ``tagset`` is the sorted list of tags in both splits.
+    """
+    info = DATASETS["treebank"]
+    fraction = splits.check_fraction(test_fraction)
+    check_common(None, None, seed)
+    try:
+        records = get_all(info)
+        source = source_of(records)
+    except DataUnavailableError as err:
+        synthetic_or_raise(info, err)
+        records, source = {}, "synthetic"
+        sentences, tags = synthetic.tagged_sentences(1500, seed=seed)
+    if records:
+        record = records["treebank.zip"]
+
+        def build() -> dict[str, Any]:
+            folder = archives.extract(
+                record.path, fetch.data_dir() / "extracted" / "treebank", key=record.sha256
+            )
+            return parsers.read_treebank(folder)
+
+        raw = processed.cached(
+            "treebank", processed.make_key("treebank", PARSER_VERSION, record.sha256), build
+        )
+        sentences, tags = raw["sentences"], raw["tags"]
+    if drop_traces:
+        kept = [[i for i, t in enumerate(ts) if t != "-NONE-"] for ts in tags]
+        sentences = [[s[i] for i in k] for s, k in zip(sentences, kept)]
+        tags = [[t[i] for i in k] for t, k in zip(tags, kept)]
+    tr, te = splits.random_split(len(sentences), fraction, seed)
+    train = TaggedSplit([sentences[i] for i in tr], [tags[i] for i in tr])
+    test = TaggedSplit([sentences[i] for i in te], [tags[i] for i in te])
+    tagset = sorted({t for ts in tags for t in ts})
+    data = TaggingData(
+        name="treebank",
+        source=source,
+        files={k: str(r.path) for k, r in records.items()},
+        train=train,
+        test=test,
+        tagset=tagset,
+    )
+    if records:
+        say(
+            verbose,
+            f"treebank: {len(train):,} train / {len(test):,} test sentences, {len(tagset)} tags, "
+            f"from {source} {where(records)}",
+        )
+    return data
+
+
+# ----------------------------------------------------------------------------- alice
+
+
+def load_alice(*, verbose: bool = True) -> CorpusData:
+    """The two Alice books: ``.books`` (title -> text) and ``.text`` (both, blank line between).
+
+    Gutenberg header and licence are cut at the START/END markers.
+    """
+    info = DATASETS["alice"]
+    try:
+        records = get_all(info)
+    except DataUnavailableError as err:
+        synthetic_or_raise(info, err)
+        books = {title: synthetic.corpus_text(1500, seed=i) for i, title in enumerate(ALICE_BOOKS.values())}
+        return CorpusData(name="alice", source="synthetic", text="\n\n".join(books.values()), books=books)
+    books = {ALICE_BOOKS[name]: parsers.read_gutenberg(rec.path) for name, rec in records.items()}
+    data = CorpusData(
+        name="alice",
+        source=source_of(records),
+        files={k: str(r.path) for k, r in records.items()},
+        text="\n\n".join(books.values()),
+        books=books,
+    )
+    say(
+        verbose,
+        f"alice: {len(books)} books, {len(data.text):,} characters, from {data.source} {where(records)}",
+    )
+    return data
+
+
+# ----------------------------------------------------------------------------- fra_eng
+
+
+def load_fra_eng(*, max_pairs: int | None = None, verbose: bool = True) -> PairsData:
+    """English-French pairs from manythings' ``fra.txt``, in file order (short sentences first).
+
+    ``max_pairs`` keeps the first pairs. The synthetic stand-in has 2,160 pairs.
+    """
+    info = DATASETS["fra_eng"]
+    max_pairs = splits.check_limit("max_pairs", max_pairs)
+    try:
+        records = get_all(info)
+    except DataUnavailableError as err:
+        synthetic_or_raise(info, err)
+        return PairsData(
+            name="fra_eng", source="synthetic", pairs=synthetic.sentence_pairs(seed=0)[:max_pairs]
+        )
+    record = records["fra-eng.zip"]
+    pairs = parsers.read_fra_zip(record.path)[:max_pairs]
+    data = PairsData(
+        name="fra_eng", source=record.source, files={record.filename: str(record.path)}, pairs=pairs
+    )
+    say(verbose, f"fra_eng: {len(pairs):,} pairs from {record.source} {record.path}")
+    return data
+
+
+# ----------------------------------------------------------------------------- sine
+
+
+def load_sine(
+    *,
+    n_steps: int = 2000,
+    window: int = 50,
+    horizon: int = 1,
+    noise: float = 0.05,
+    dt: float = 0.1,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    verbose: bool = True,
+) -> SeriesData:
+    """A noisy sine wave ``sin(t) + noise * N(0, 1)`` at ``t = 0, dt, 2 dt, ...``, as windows.
+
+    The first ``1 - test_fraction`` of the steps is the train part, the rest
+    the test part; windows never cross the boundary, so test targets are
+    never seen in training. ``train.x``/``test.x``: (n, window, 1) float32;
+    ``.y``: (n, horizon) float32, the values right after each window.
+    """
+    for name, value in (("n_steps", n_steps), ("window", window), ("horizon", horizon)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if noise < 0 or dt <= 0:
+        raise ValueError(f"noise must be >= 0 and dt > 0, got noise={noise!r}, dt={dt!r}")
+    fraction = splits.check_fraction(test_fraction)
+    split_index = int(round(n_steps * (1 - fraction)))
+    need = window + horizon
+    if split_index < need or n_steps - split_index < need:
+        raise ValueError(
+            f"n_steps={n_steps} with test_fraction={fraction} leaves {split_index} train and "
+            f"{n_steps - split_index} test steps; each part needs at least window + horizon = {need}. "
+            "Use more steps or a smaller window."
+        )
+    rng = np.random.default_rng(seed)
+    time = (np.arange(n_steps) * dt).astype(np.float32)
+    series = (np.sin(time) + noise * rng.standard_normal(n_steps)).astype(np.float32)
+
+    def windows(start: int, stop: int) -> WindowSplit:
+        part = series[start:stop]
+        view = np.lib.stride_tricks.sliding_window_view(part, need)
+        return WindowSplit(
+            x=np.ascontiguousarray(view[:, :window, None]),
+            y=np.ascontiguousarray(view[:, window:]),
+            start=np.arange(start, start + len(view), dtype=np.int64),
+        )
+
+    data = SeriesData(
+        name="sine",
+        source="generated",
+        time=time,
+        series=series,
+        train=windows(0, split_index),
+        test=windows(split_index, n_steps),
+        window=window,
+        horizon=horizon,
+        split_index=split_index,
+    )
+    say(verbose, f"sine: generated {n_steps} steps, {len(data.train)} train / {len(data.test)} test windows")
+    return data
