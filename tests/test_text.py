@@ -122,6 +122,27 @@ def test_bucketing_per_token_targets():
         assert np.array_equal(x.numpy() == 0, y.numpy() == 0)
 
 
+def test_bucketing_reshuffles_batch_membership_every_epoch_and_is_seeded():
+    seqs = _sequences(120, seed=2)
+    labels = np.arange(len(seqs))  # the label names the item
+
+    def epochs(ds, n=2):
+        out = []
+        for _ in range(n):
+            out.append([sorted(y.numpy().tolist()) for _, y in ds])
+        return out
+
+    first, second = epochs(bucketed_dataset(seqs, labels, batch_size=8, n_buckets=3, seed=5))
+    for batches in (first, second):  # every item exactly once per epoch, with its own ids
+        assert sorted(i for b in batches for i in b) == list(range(len(seqs)))
+    assert sorted(map(tuple, first)) != sorted(map(tuple, second))  # new batch members, not only a new order
+    again = epochs(bucketed_dataset(seqs, labels, batch_size=8, n_buckets=3, seed=5))
+    assert again == [first, second]  # same seed, same batches
+    for x, y in bucketed_dataset(seqs, labels, batch_size=8, n_buckets=3, seed=5):
+        for row, i in zip(x.numpy(), y.numpy()):
+            assert row[: len(seqs[i])].tolist() == [int(t) for t in seqs[i]] and not row[len(seqs[i]):].any()
+
+
 def test_bucketing_bad_input():
     with pytest.raises(ValueError, match="targets"):
         bucketed_dataset([[1, 2]], [0, 1], batch_size=2)
