@@ -80,7 +80,7 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
               "when a notebook's claims change after its run, until the lesson is run again.", "",
               "| lesson | claims | fingerprint |", "|---|---:|---|"]
     for s in stamps:
-        n = sum(1 for e in rep.lessons if e.name == s.run.name for _ in e.claims)
+        n = len(next((e.claims for e in rep.lessons if e.name == s.run.name), []))
         prints.append(f"| {s.run.name} | {n} | `{s.run.claims_fingerprint or '-'}` |")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n" + "\n".join(prints) + "\n")
