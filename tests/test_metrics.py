@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from sklearn.metrics import f1_score
 
 from course_utils.metrics import (
     MaskedAccuracy,
@@ -9,6 +10,8 @@ from course_utils.metrics import (
     flatten_unpadded,
     masked_accuracy_numpy,
     masked_sparse_categorical_crossentropy,
+    macro_f1,
+    macro_f1_metric,
     per_class_accuracy,
 )
 
@@ -144,3 +147,23 @@ def test_per_class_accuracy_and_flatten():
     assert "<pad>" not in row.index
     with pytest.raises(ValueError, match="label ids"):
         per_class_accuracy([5], [5], ["a"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_macro_f1_equals_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 14))
+    y = rng.choice(k, size=300, p=np.r_[0.5, np.full(k - 1, 0.5 / (k - 1))])
+    p = np.where(rng.random(300) < 0.4, y, rng.integers(0, k - 1, size=300))   # class k-1 rarely predicted
+    want = f1_score(y, p, average="macro", labels=np.arange(k), zero_division=0)
+    assert macro_f1(y, p, k) == pytest.approx(want)
+    assert macro_f1_metric(k)(y, p) == pytest.approx(want)
+
+
+def test_macro_f1_edge_cases():
+    assert macro_f1([0, 1, 1], [0, 1, 1], 2) == 1.0
+    assert macro_f1([0, 0], [0, 0], 3) == pytest.approx(1 / 3)   # classes 1 and 2 never occur: they count 0
+    with pytest.raises(ValueError, match="labels"):
+        macro_f1([0, 3], [0, 1], 2)
+    with pytest.raises(ValueError, match="predictions"):
+        macro_f1([0, 1], [0], 2)
