@@ -1,4 +1,4 @@
-"""Lesson 14 (contextual embeddings): the BiLM's two targets, ELMo's scalar mix, centred cosine similarities."""
+"""Lesson 14 (contextual embeddings): the BiLM's two targets, ELMo's scalar mix, the masked mean."""
 
 from __future__ import annotations
 
@@ -95,40 +95,38 @@ def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
     ck.passed("4 random mixes (2 to 4 layers, negative raw weights, gamma != 1)")
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+def _masked_mean(vectors: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    m = mask[..., None].astype(float)
+    return (vectors * m).sum(axis=1) / m.sum(axis=1)
 
 
-@exercise("14.3", "cosine similarities after centring")
-def check_14_3(ck: Check, centred_cosines: Callable[..., Any]) -> None:
-    """``centred_cosines(vectors (n, d), mean_vector (d,))`` -> (n, n) cosines of vectors - mean_vector."""
-    ck.is_callable(centred_cosines, "centred_cosines")
+@exercise("14.3", "the masked mean of token vectors")
+def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
+    """``masked_mean(vectors (B, T, d), mask (B, T) bool)`` -> (B, d): the mean over the real tokens of each row."""
+    ck.is_callable(masked_mean, "masked_mean")
     for trial in range(3):
-        n, d = int(ck.rng.integers(3, 7)), int(ck.rng.integers(4, 10))
-        common = ck.rng.normal(scale=3.0, size=d)              # a large shared component (anisotropy)
-        vectors = common + ck.rng.normal(size=(n, d)) * ck.rng.uniform(0.5, 2.0, size=(n, 1))
-        mean_vector = common + ck.rng.normal(scale=0.3, size=d)  # estimated on other tokens: not vectors.mean(0)
-        centred = vectors - mean_vector
-        expected = _unit(centred) @ _unit(centred).T
-        got = ck.array(ck.call(centred_cosines, vectors.copy(), mean_vector.copy()), "the cosine matrix")
-        ck.shape(got, (n, n), "the cosine matrix", hint="one cosine for every pair of rows: (n, n)")
-        if np.allclose(got, _unit(vectors) @ _unit(vectors).T, atol=1e-6):
-            ck.fail("the vectors were not centred: these are the raw cosines (all close to 1)",
-                    "subtract mean_vector from every vector first")
-        if np.allclose(got, centred @ centred.T, atol=1e-6):
-            ck.fail("these are dot products, not cosines (the diagonal is not 1)",
-                    "divide each centred vector by its length before the dot products")
-        unit_then_centre = _unit(vectors) - mean_vector / np.linalg.norm(mean_vector)
-        if np.allclose(got, _unit(unit_then_centre) @ _unit(unit_then_centre).T, atol=1e-6) or np.allclose(
-                got, unit_then_centre @ unit_then_centre.T, atol=1e-6):
-            ck.fail("the vectors were normalised before centring",
-                    "centre first (subtract mean_vector), then normalise")
-        own = vectors - vectors.mean(axis=0)
-        if np.allclose(got, _unit(own) @ _unit(own).T, atol=1e-6):
-            ck.fail("you centred with the mean of these few vectors, not with mean_vector",
-                    "the mean comes from many tokens (mean_vector); the mean of four vectors of one word "
-                    "removes what they share, including the word itself")
-        if not np.allclose(np.diag(got), 1.0, atol=1e-6):
-            ck.fail("the diagonal is not 1", "a vector's cosine with itself is 1: normalise the centred vectors")
-        ck.close(got, expected, "the cosine matrix", hint="cos(u, v) = u . v / (|u| |v|) for u, v the centred vectors")
-    ck.passed("3 random sets of vectors with a large shared component")
+        batch, t, d = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 8)), int(ck.rng.integers(2, 6))
+        lengths = ck.rng.integers(1, t + 1, size=batch)
+        lengths[0], lengths[1] = t, 1                      # one full row, one row with a single token
+        mask = np.arange(t)[None, :] < lengths[:, None]
+        vectors = ck.rng.normal(size=(batch, t, d))
+        vectors[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))   # padding holds leftovers
+        expected = _masked_mean(vectors, mask)
+        got = ck.array(ck.call(masked_mean, vectors.copy(), mask.copy()), "the pooled vectors")
+        ck.shape(got, (batch, d), "the pooled vectors",
+                 hint="average over the token axis (axis 1): one d-dimensional vector per sentence")
+        m = mask[..., None]
+        if np.allclose(got, vectors.mean(axis=1), atol=1e-6):
+            ck.fail("the padded positions were averaged in",
+                    "only the positions where mask is True are tokens; leave the others out of sum and count")
+        if np.allclose(got, (vectors * m).sum(axis=1), atol=1e-6):
+            ck.fail("this is the sum over the real tokens, not their mean", "divide by the number of real tokens")
+        if np.allclose(got, (vectors * m).sum(axis=1) / t, atol=1e-6):
+            ck.fail("you divided by the padded length T, not by the number of real tokens",
+                    "each row has its own number of tokens: mask.sum(axis=1)")
+        if np.allclose(got, vectors.sum(axis=1) / lengths[:, None], atol=1e-6):
+            ck.fail("the padded positions were added into the sum",
+                    "multiply the vectors by the mask (as 0/1) before summing: padding may hold any numbers")
+        ck.close(got, expected, "the pooled vectors",
+                 hint="sum of vectors * mask over axis 1, divided by mask.sum(axis=1) (keep a trailing axis)")
+    ck.passed("3 random padded batches (padding filled with non-zero numbers)")

@@ -30,28 +30,25 @@ def scalar_mix(layer_outputs, w, gamma):
     return gamma * sum(sj * h for sj, h in zip(s, layer_outputs))
 
 
-def _unit(v):
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+def masked_mean(vectors, mask):
+    m = mask[..., None].astype(vectors.dtype)
+    return (vectors * m).sum(axis=1) / m.sum(axis=1)
 
 
-def centred_cosines(vectors, mean_vector):
-    u = _unit(vectors - mean_vector)
-    return u @ u.T
+def mean_with_padding(vectors, mask):
+    return vectors.mean(axis=1)
 
 
-def cosines_not_centred(vectors, mean_vector):
-    u = _unit(vectors)
-    return u @ u.T
+def masked_sum(vectors, mask):
+    return (vectors * mask[..., None]).sum(axis=1)
 
 
-def cosines_own_mean(vectors, mean_vector):
-    u = _unit(vectors - vectors.mean(axis=0))
-    return u @ u.T
+def divided_by_length(vectors, mask):
+    return (vectors * mask[..., None]).sum(axis=1) / vectors.shape[1]
 
 
-def centred_dot_products(vectors, mean_vector):
-    c = vectors - mean_vector
-    return c @ c.T
+def padding_summed(vectors, mask):
+    return vectors.sum(axis=1) / mask.sum(axis=1, keepdims=True)
 
 
 CASES = {
@@ -62,5 +59,5 @@ CASES = {
         lambda layers, w, gamma: gamma * sum(wj / np.sum(w) * h for wj, h in zip(w, layers)),  # divided by the sum
         lambda layers, w, gamma: gamma * np.mean(layers, axis=0),                              # equal weights
     ]),
-    "14.3": (centred_cosines, [cosines_not_centred, cosines_own_mean, centred_dot_products]),
+    "14.3": (masked_mean, [mean_with_padding, masked_sum, divided_by_length, padding_summed]),
 }
