@@ -11,13 +11,14 @@ PROFILE ?= quick
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup data run test test-unit test-notebooks lab strip images clean help
+.PHONY: setup data run test test-unit test-notebooks test-student lab strip images clean help
 
 help:
 	@echo "make run [PROFILE=quick|full]  execute every lesson, write build/report.md"
 	@echo "make test                      unit tests + all notebooks under nbval (quick profile)"
 	@echo "make lab                       open JupyterLab on notebooks/ (served from the repository root)"
 	@echo "make exercises                 student edition without solutions in build/student/"
+	@echo "make test-student              run the student edition (stubs unanswered) under nbval"
 	@echo "make results [LESSONS=\"05 09\"]   full profile on real data into build/full, then docs/results.md"
 	@echo "make strip                     remove outputs from notebooks before committing"
 
@@ -40,6 +41,12 @@ test-unit: setup
 
 test-notebooks: setup data
 	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider notebooks $(PYTEST_ARGS)
+
+# The student edition (every exercise left as its stub) must still run top to bottom; CI runs this on
+# synthetic data (COURSE_DATA_MIRROR= and an empty COURSE_DATA_DIR), as a student without the data would.
+test-student: setup
+	$(PY) -m course_utils.exercises student --out build/student
+	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider build/student/notebooks $(PYTEST_ARGS)
 
 # Extract and parse every dataset once (from the cache or the mirror), so the
 # lessons start warm; without data, the quick profile falls back to synthetic.

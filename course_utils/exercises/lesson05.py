@@ -1,11 +1,13 @@
-"""Lesson 05 (IMDB sentiment): the masked mean over time, the state at the last real word, early stopping."""
+"""Lesson 05 (IMDB sentiment): masked mean, last real state, early stopping, a classifier built to a specification."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 from .references import early_stopping as keras_early_stopping
 
@@ -129,3 +131,57 @@ def check_05_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
                    "the best epoch has the lowest val_loss among the epochs that were run; for a tie, "
                    "the earlier epoch (a tie is not an improvement)")
     ck.passed(f"{len(cases)} loss curves: epochs trained and the epoch restored")
+
+
+# -- 05.4 ---------------------------------------------------------------------------------------------------
+def _lstm_params(inputs: int, units: int) -> int:
+    return 4 * (units * (inputs + units) + units)          # four gates: input and recurrent kernels, bias
+
+
+def stacked_classifier_params(vocab_size: int) -> int:
+    """Parameters of the specified model: Embedding 16 -> BiLSTM 16 -> BiLSTM 8 -> Dense(1)."""
+    return 16 * vocab_size + 2 * _lstm_params(16, 16) + 2 * _lstm_params(32, 8) + (16 + 1)
+
+
+@exercise("05.4", "a stacked bidirectional classifier to a specification")
+def check_05_4(ck: Check, build_classifier: Callable[..., Any]) -> None:
+    """``build_classifier(vocab_size)``: masked Embedding(16) -> BiLSTM(16, sequences) -> BiLSTM(8) -> sigmoid."""
+    kc.seed(ck)
+    for vocab_size in (1000, 2500):
+        model = kc.build(ck, build_classifier, vocab_size, what="build_classifier(vocab_size)")
+        x = ck.rng.integers(1, vocab_size, size=(4, 12)).astype("int32")
+        x[1:, 8:] = 0                                                   # three reviews end early
+        probs = kc.outputs(ck, model, x, "your classifier")
+        ck.require(probs.shape == (4, 1), f"for 4 reviews the output has shape {probs.shape}; expected (4, 1)",
+                   "one sigmoid unit: Dense(1, activation='sigmoid'); the last recurrent layer returns only its "
+                   "final state (no return_sequences)")
+        ck.require(np.all((probs > 0) & (probs < 1)), "the outputs are not probabilities between 0 and 1",
+                   "the output layer needs activation='sigmoid'")
+        birnns = [layer for layer in kc.sublayers(model) if isinstance(layer, keras.layers.Bidirectional)]
+        ck.require(len(birnns) == 2, f"the model has {len(birnns)} Bidirectional layer(s); the specification "
+                   "stacks two", "wrap each LSTM in layers.Bidirectional(...), and let the first one return its "
+                   "whole sequence so the second has something to read")
+        ck.require(all(isinstance(b.forward_layer, keras.layers.LSTM) for b in birnns),
+                   "the recurrent layers should be LSTMs", "layers.Bidirectional(layers.LSTM(units, ...))")
+        longer = np.concatenate([x, np.zeros((4, 6), "int32")], axis=1)
+        moved = float(np.abs(kc.outputs(ck, model, longer, "your classifier") - probs).max())
+        ck.require(moved < 1e-4, f"six more padding zeros after each review change its probability (by {moved:.3g})",
+                   "Embedding(..., mask_zero=True): the mask then reaches both recurrent layers")
+        got, want = model.count_params(), stacked_classifier_params(vocab_size)
+        if got != want:
+            guesses = [
+                (16 * vocab_size + 2 * _lstm_params(16, 32) + 2 * _lstm_params(64, 16) + 33,
+                 "units are per direction: LSTM(16) inside Bidirectional already gives 32 features"),
+                (16 * vocab_size + 2 * _lstm_params(16, 8) + 2 * _lstm_params(16, 4) + 9,
+                 "you halved the units to make the concatenated size 16 and 8; the units are per direction"),
+                (16 * vocab_size + 2 * 3 * (16 * 32 + 2 * 16) + 2 * 3 * (8 * 40 + 2 * 8) + 17,   # reset_after: 2 biases
+                 "that count fits GRUs (three gates); the specification asks for LSTMs (four)"),
+                (16 * vocab_size + 2 * _lstm_params(16, 16) + 2 * _lstm_params(32, 8) + 34,
+                 "one sigmoid unit, not a softmax over two classes"),
+            ]
+            ck.diagnose(got, guesses, f"for vocab_size={vocab_size} the model has {got:,} parameters; the "
+                        f"specification gives {want:,}",
+                        "count per layer: Embedding vocab*16; Bidirectional(LSTM(u)) on d inputs 2*4*(u*(d+u)+u); "
+                        "Dense(1) on 16 inputs 17", atol=0.5, rtol=0)
+    ck.passed("two vocabulary sizes: output (batch, 1) in (0, 1), two stacked BiLSTMs, padding ignored, "
+              "parameter count as specified")

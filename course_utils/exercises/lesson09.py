@@ -1,12 +1,14 @@
-"""Lesson 09 (POS tagging): a correctly masked accuracy, the most-frequent-tag baseline, padding per batch."""
+"""Lesson 09 (POS tagging): a masked accuracy, the most-frequent-tag baseline, padding per batch, a tagger."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 TAGS = ["DT", "IN", "JJ", "NN", "NNS", "RB", "VB", "VBD"]
@@ -175,3 +177,112 @@ def check_09_3(ck: Check, padding_share: Callable[..., Any]) -> None:
                     "cut the lengths into consecutive batches; a batch of b sentences whose longest has L tokens "
                     "occupies b * L timesteps; share = 1 - (real tokens) / (all timesteps)")
     ck.passed("2 hand-made and 7 random length lists, one of them sorted")
+
+
+# -- 09.4: the source lab's graded exercise -----------------------------------------------------------------
+# A toy treebank where context decides the tag: determiners (tag 1), adjectives (2), nouns (3), verbs (4) and
+# adverbs (5) each have their own words, and five ambiguous words are nouns after a determiner or an adjective
+# and verbs after a noun (like "saw", "back", "like"). A tagger that looks at one word at a time (the
+# most-frequent-tag baseline) gets about a third of the ambiguous tokens wrong; a bidirectional RNN need not.
+_TOY_WORDS = {1: range(1, 4), 2: range(4, 8), 3: range(8, 14), 4: range(14, 19), 5: range(24, 27)}
+_AMBIGUOUS = range(19, 24)
+TOY_VOCAB, TOY_TAGS = 27, 6          # ids 0 .. 26 (0 = padding), tags 0 .. 5 (0 = padding)
+
+
+def _toy_sentence(rng: np.random.Generator) -> tuple[list[int], list[int]]:
+    words: list[int] = []
+    tags: list[int] = []
+
+    def add(tag: int, ambiguous: bool = False) -> None:
+        pool = _AMBIGUOUS if ambiguous else _TOY_WORDS[tag]
+        words.append(int(rng.choice(pool)))
+        tags.append(tag)
+
+    for slot in ("subject", "verb", "object"):
+        if slot == "verb":
+            add(4, ambiguous=rng.random() < 0.5)
+            continue
+        add(1)
+        if rng.random() < 0.5:
+            add(2)
+        add(3, ambiguous=rng.random() < 0.5)
+    for _ in range(int(rng.integers(0, 4))):
+        add(5)
+    return words, tags
+
+
+def toy_treebank(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` toy sentences as word ids and tag ids, post-padded with 0 to the longest: (n, time) each."""
+    pairs = [_toy_sentence(rng) for _ in range(n)]
+    width = max(len(w) for w, _ in pairs)
+    x, y = np.zeros((n, width), "int32"), np.zeros((n, width), "int32")
+    for i, (w, t) in enumerate(pairs):
+        x[i, : len(w)], y[i, : len(t)] = w, t
+    return x, y
+
+
+def _baseline_accuracy(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
+    counts = np.zeros((TOY_VOCAB, TOY_TAGS))
+    np.add.at(counts, (x_train[y_train > 0], y_train[y_train > 0]), 1)
+    guess = counts.argmax(1)[x_test]
+    real = y_test > 0
+    return float(np.mean(guess[real] == y_test[real]))
+
+
+@exercise("09.4", "an LSTM part-of-speech tagger of your own")
+def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
+    """``build_tagger(vocab_size, n_tags)`` -> a Keras model from padded word ids to per-token tag probabilities."""
+    kc.seed(ck)
+    model = kc.build(ck, build_tagger, TOY_VOCAB, TOY_TAGS, what="build_tagger(vocab_size, n_tags)")
+    x, y = toy_treebank(ck.rng, 6)
+    probs = kc.outputs(ck, model, x, "your tagger")
+    if probs.ndim == 2:
+        ck.fail(f"the tagger gives one output per sentence, shape {probs.shape}; a tagger needs one per token",
+                "the recurrent layer must return its whole sequence of states: return_sequences=True")
+    ck.require(probs.shape == (*x.shape, TOY_TAGS),
+               f"for word ids of shape {x.shape} the output has shape {probs.shape}; expected {(*x.shape, TOY_TAGS)}"
+               " (batch, time, tags)", "the last layer is a Dense layer with n_tags units, applied at every step",
+               passed=f"output shape (batch, time, n_tags) = {probs.shape}")
+    if not kc.rows_are_distributions(probs, axis=-1):
+        hint = ("the softmax runs over the wrong axis: each token needs a distribution over the TAGS (the last "
+                "axis), not over the time steps" if kc.rows_are_distributions(probs, axis=1)
+                else "end with a softmax over the tags: Dense(n_tags, activation='softmax')")
+        ck.fail("the outputs at a token are not probabilities over the tags (they should be >= 0 and sum to 1)", hint)
+    ck.passed("each token gets a probability distribution over the tags")
+    ck.require(kc.bidirectional_rnn(model), "there is no bidirectional recurrent layer in the model",
+               "wrap the recurrent layer: layers.Bidirectional(layers.LSTM(units, return_sequences=True))",
+               passed="a bidirectional recurrent layer reads the sentence both ways")
+
+    longer = np.concatenate([x, np.zeros((len(x), 7), "int32")], axis=1)
+    moved = np.abs(kc.outputs(ck, model, longer, "your tagger")[:, : x.shape[1]] - probs)[x > 0].max()
+    ck.require(moved < 1e-4, f"adding padding after the sentences changes the tags' probabilities at real tokens "
+               f"(by up to {moved:.3g}): the recurrent layer reads the padding",
+               "give the embedding mask_zero=True, so every later layer (and the loss) skips padding",
+               passed="the probabilities at real tokens do not depend on the padding after them")
+
+    x_train, y_train = toy_treebank(ck.rng, 500)
+    x_test, y_test = toy_treebank(ck.rng, 300)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    ck.call(lambda: model.fit(x_train, y_train, batch_size=32, epochs=4, verbose=0), what="training your tagger")
+    # (after training: an untrained tagger gives the same probabilities to every tag at padding, so any label
+    # there costs the same and the test could not tell)
+    relabelled = np.where(y > 0, y, 3)             # claim that every padding position is a noun
+    loss_real = float(np.ravel(model.evaluate(x, y, batch_size=len(x), verbose=0))[0])
+    loss_relabelled = float(np.ravel(model.evaluate(x, relabelled, batch_size=len(x), verbose=0))[0])
+    ck.require(np.isclose(loss_real, loss_relabelled, rtol=1e-4, atol=1e-5),
+               f"the loss changes when only the labels at padding change ({loss_real:.4f} -> {loss_relabelled:.4f}):"
+               " padding is counted in the loss", "the mask must travel from the embedding to the output, and some "
+               "layers drop it (Keras warns 'will destroy the mask'): Lambda, Conv1D, Reshape, Flatten do; Dense, "
+               "Dropout and LayerNormalization keep it",
+               passed="the loss ignores the labels at padding positions")
+
+    pred = kc.outputs(ck, model, x_test, "your trained tagger").argmax(-1)
+    real = y_test > 0
+    accuracy = float(np.mean(pred[real] == y_test[real]))
+    baseline = _baseline_accuracy(x_train, y_train, x_test, y_test)
+    ck.require(accuracy >= baseline + 0.04,
+               f"after 4 epochs on 500 toy sentences the masked token accuracy is {accuracy:.3f}, and the "
+               f"most-frequent-tag baseline gets {baseline:.3f}: the tagger should beat it by at least 0.04",
+               "the ambiguous words need their neighbours: is the recurrent layer between the embedding and the "
+               "output, with return_sequences=True, and wide enough (say 16 units or more)?",
+               passed=f"trained: masked token accuracy {accuracy:.3f} vs most-frequent-tag baseline {baseline:.3f}")

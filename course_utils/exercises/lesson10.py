@@ -1,12 +1,14 @@
-"""Lesson 10 (character generation): temperature, bits per character, greedy generation over a step function."""
+"""Lesson 10 (character generation): temperature, bits per character, greedy generation, sampling a Keras model."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
 from .. import decoding
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -157,3 +159,67 @@ def _not_fed_back(model: _TinyRNN, first: int, state: np.ndarray, steps: int) ->
         logits, state = model(np.array([first]), state)
         out.append(int(logits.argmax(-1)[0]))
     return out
+
+
+# -- 10.4 ---------------------------------------------------------------------------------------------------
+def markov_model(transitions: np.ndarray) -> keras.Model:
+    """A Keras "language model" whose logits at each step are log P(next | this id): (batch, time) -> logits."""
+    vocab = len(transitions)
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    logits = keras.layers.Embedding(vocab, vocab, embeddings_initializer=keras.initializers.Constant(
+        np.log(transitions)), trainable=False)(inputs)
+    return keras.Model(inputs, logits)
+
+
+def _favourite_share(ids: list[int], start: int, favourite: np.ndarray) -> float:
+    seq = [start, *ids]
+    return float(np.mean([favourite[a] == b for a, b in zip(seq[:-1], seq[1:])]))
+
+
+@exercise("10.4", "sampling text from a Keras model at a temperature")
+def check_10_4(ck: Check, sample_ids: Callable[..., Any]) -> None:
+    """``sample_ids(model, prompt_ids, n_new, temperature, seed)`` -> ``n_new`` ids drawn one at a time."""
+    ck.is_callable(sample_ids, "sample_ids")
+    vocab = 5
+    favourite = ck.rng.permutation(vocab)                     # each id's most likely successor, p = 0.7
+    transitions = np.full((vocab, vocab), 0.3 / (vocab - 1))
+    transitions[np.arange(vocab), favourite] = 0.7
+    model = markov_model(transitions)
+    prompt = [int(i) for i in ck.rng.integers(0, vocab, size=3)]
+
+    def run(n: int, temperature: float, seed: int) -> list[int]:
+        out = ck.call(sample_ids, model, list(prompt), n, temperature, seed, what="sample_ids(...)")
+        ids = np.asarray(out).ravel()
+        ck.require(len(ids) == n, f"asked for {n} new ids, got {len(ids)}",
+                   "return only the new ids, without the prompt, as a list of ints")
+        ck.require(np.all((ids >= 0) & (ids < vocab)), "some ids lie outside the vocabulary",
+                   "sample an index of the last position's logits: rng.choice(vocab, p=probs)")
+        return [int(i) for i in ids]
+
+    n = 200
+    for temperature in (1.0, 2.0, 0.5):
+        p = transitions[0] ** (1 / temperature)
+        expected = float(p[favourite[0]] / p.sum())          # the favourite's share at this temperature
+        share = _favourite_share(run(n, temperature, 11), prompt[-1], favourite)
+        if abs(share - expected) > 0.1:
+            q = transitions[0] ** temperature
+            guesses = [(0.7, "dividing the probabilities by T changes nothing after renormalising: divide the "
+                        "LOGITS by T, then softmax (or raise the probabilities to the power 1/T)"),
+                       (float(q[favourite[0]] / q.sum()), "the power is 1/T, not T: a higher temperature must "
+                        "flatten the distribution"),
+                       (1.0, "you always take the most likely id: sample from the distribution instead")]
+            ck.diagnose(share, guesses, f"at temperature {temperature}, {share:.2f} of the {n} steps went to the "
+                        f"most likely successor; the model's distribution at that temperature gives {expected:.2f}",
+                        "softmax(logits / T) at the last position, then rng.choice(vocab, p=...)", atol=0.1)
+        ck.passed(f"temperature {temperature}: the most likely successor {share:.2f} of the time "
+                  f"(expected {expected:.2f})")
+    cold = run(30, 0.01, 1)
+    chain = [prompt[-1]]
+    for _ in range(30):
+        chain.append(int(favourite[chain[-1]]))
+    ck.require(cold == chain[1:], "at temperature 0.01 the ids do not follow the most likely successor of the "
+               "previous id", "use the logits of the LAST position (model(x)[0, -1]) and feed each new id back in",
+               passed="temperature 0.01 follows the most likely path (greedy)")
+    ck.require(run(40, 1.0, 7) == run(40, 1.0, 7), "the same seed gave two different samples",
+               "draw every random number from np.random.default_rng(seed), created once per call",
+               passed="the same seed gives the same sample")

@@ -78,3 +78,33 @@ CASES = {
     "05.3": (early_stopping, [early_stopping_zero_based, early_stopping_one_late, early_stopping_ties_improve,
                               early_stopping_no_restore]),
 }
+
+
+# -- 05.4: a stacked bidirectional classifier to a specification --------------------------------------------
+import keras                                                     # noqa: E402
+from keras import layers                                         # noqa: E402
+
+
+def _classifier(vocab_size, units=(16, 8), cell=layers.LSTM, mask=True, head=None):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 16, mask_zero=mask)(inputs)
+    x = layers.Bidirectional(cell(units[0], return_sequences=True))(x)
+    x = layers.Bidirectional(cell(units[1]))(x)
+    return keras.Model(inputs, (head or layers.Dense(1, activation="sigmoid"))(x))
+
+
+def build_classifier(vocab_size):
+    return _classifier(vocab_size)
+
+
+CASES["05.4"] = (build_classifier, [
+    lambda vocab_size: _classifier(vocab_size, units=(32, 16)),              # units doubled
+    lambda vocab_size: _classifier(vocab_size, units=(8, 4)),                # units halved
+    lambda vocab_size: _classifier(vocab_size, cell=layers.GRU),             # GRU, not LSTM
+    lambda vocab_size: _classifier(vocab_size, mask=False),                  # padding is read
+    lambda vocab_size: _classifier(vocab_size, head=layers.Dense(2, activation="softmax")),
+    lambda vocab_size: keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
+                                         layers.Embedding(vocab_size, 16, mask_zero=True),
+                                         layers.Bidirectional(layers.LSTM(16)),
+                                         layers.Dense(1, activation="sigmoid")]),   # one layer only
+])

@@ -102,3 +102,59 @@ CASES = {
     "09.2": (most_frequent_tags, [most_common_ties_first_seen, last_seen_tag, default_always_nn, lowercased_words]),
     "09.3": (padding_share, [padding_share_global_max, padding_share_over_real, padding_share_full_last_batch]),
 }
+
+
+# -- 09.4: the graded tagger ------------------------------------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import layers                                         # noqa: E402
+
+
+def bilstm_tagger(vocab_size, n_tags):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 32, mask_zero=True)(inputs)
+    x = layers.Bidirectional(layers.LSTM(32, return_sequences=True))(x)
+    return keras.Model(inputs, layers.Dense(n_tags, activation="softmax")(x))
+
+
+def tagger_without_mask(vocab_size, n_tags):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 32)(inputs)                  # no mask_zero: padding is read
+    x = layers.Bidirectional(layers.LSTM(32, return_sequences=True))(x)
+    return keras.Model(inputs, layers.Dense(n_tags, activation="softmax")(x))
+
+
+def tagger_softmax_over_time(vocab_size, n_tags):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 32, mask_zero=True)(inputs)
+    x = layers.Bidirectional(layers.LSTM(32, return_sequences=True))(x)
+    return keras.Model(inputs, layers.Dense(n_tags, activation=lambda z: keras.ops.softmax(z, axis=1))(x))
+
+
+def tagger_one_output_per_sentence(vocab_size, n_tags):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 32, mask_zero=True)(inputs)
+    x = layers.Bidirectional(layers.LSTM(32))(x)                  # return_sequences missing
+    return keras.Model(inputs, layers.Dense(n_tags, activation="softmax")(x))
+
+
+def tagger_one_direction(vocab_size, n_tags):
+    return keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
+                             layers.Embedding(vocab_size, 32, mask_zero=True),
+                             layers.LSTM(32, return_sequences=True),
+                             layers.Dense(n_tags, activation="softmax")])
+
+
+def tagger_lambda_drops_the_mask(vocab_size, n_tags):
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 32, mask_zero=True)(inputs)
+    x = layers.Bidirectional(layers.LSTM(32, return_sequences=True))(x)
+    x = layers.Lambda(lambda t: keras.ops.relu(t))(x)             # a Lambda layer drops the mask
+    return keras.Model(inputs, layers.Dense(n_tags, activation="softmax")(x))
+
+
+def tagger_returns_a_layer(vocab_size, n_tags):
+    return layers.Dense(n_tags, activation="softmax")
+
+
+CASES["09.4"] = (bilstm_tagger, [tagger_without_mask, tagger_softmax_over_time, tagger_one_output_per_sentence,
+                                 tagger_one_direction, tagger_lambda_drops_the_mask, tagger_returns_a_layer])

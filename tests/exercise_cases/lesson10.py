@@ -101,3 +101,50 @@ CASES = {
     "10.3": (greedy_generate, [greedy_includes_first, greedy_state_not_updated, greedy_not_fed_back,
                                greedy_one_short]),
 }
+
+
+# -- 10.4: sampling from a Keras model -------------------------------------------------------------------
+def _sampler(transform):
+    def sample_ids(model, prompt_ids, n_new, temperature, seed):
+        rng = np.random.default_rng(seed)
+        ids = list(prompt_ids)
+        for _ in range(n_new):
+            logits = np.asarray(model(np.array([ids], dtype="int32"))[0, -1], dtype="float64")
+            p = transform(logits, temperature)
+            ids.append(int(rng.choice(len(p), p=p / p.sum())))
+        return ids[len(prompt_ids):]
+    return sample_ids
+
+
+def _softmax(z):
+    z = z - z.max()
+    return np.exp(z) / np.exp(z).sum()
+
+
+def sample_ids(model, prompt_ids, n_new, temperature, seed):
+    return _sampler(lambda z, t: _softmax(z / t))(model, prompt_ids, n_new, temperature, seed)
+
+
+def sample_divides_probabilities(model, prompt_ids, n_new, temperature, seed):
+    return _sampler(lambda z, t: _softmax(z) / t)(model, prompt_ids, n_new, temperature, seed)
+
+
+def sample_power_t(model, prompt_ids, n_new, temperature, seed):
+    return _sampler(lambda z, t: _softmax(z) ** t)(model, prompt_ids, n_new, temperature, seed)
+
+
+def sample_first_position(model, prompt_ids, n_new, temperature, seed):
+    rng = np.random.default_rng(seed)
+    ids = list(prompt_ids)
+    for _ in range(n_new):
+        logits = np.asarray(model(np.array([ids], dtype="int32"))[0, 0], dtype="float64")   # the FIRST position
+        ids.append(int(rng.choice(len(logits), p=_softmax(logits / temperature))))
+    return ids[len(prompt_ids):]
+
+
+def sample_unseeded(model, prompt_ids, n_new, temperature, seed):
+    return _sampler(lambda z, t: _softmax(z / t))(model, prompt_ids, n_new, temperature, None)
+
+
+CASES["10.4"] = (sample_ids, [sample_divides_probabilities, sample_power_t, sample_first_position,
+                              sample_unseeded])

@@ -1,0 +1,74 @@
+"""Check steps for answers that are Keras models: build, inspect, call, compare with padding.
+
+The model exercises (a tagger, a classifier, a layer, a cell) share these
+steps, so each lesson's check states only what its model must do. Every step
+records a passed step or stops the check with a message and a hint (see
+:class:`~course_utils.exercises.core.Check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+from .core import Check
+
+
+def seed(ck: Check) -> int:
+    """Seed Keras, NumPy and Python from the check's generator, so a check trains the same way every time."""
+    value = int(ck.rng.integers(0, 2**31 - 1))
+    keras.utils.set_random_seed(value)
+    return value
+
+
+def build(ck: Check, builder: Callable[..., Any], *args: Any, what: str, **kwargs: Any) -> keras.Model:
+    """Call the student's ``builder``; the result must be a ``keras.Model``."""
+    ck.is_callable(builder, what)
+    model = ck.call(builder, *args, what=what, **kwargs)
+    if not isinstance(model, keras.Model):
+        ck.fail(f"{what} returned a {type(model).__name__}, not a keras.Model",
+                "end the function with `return keras.Model(inputs, outputs)` (or return your Sequential model)")
+    return model
+
+
+def sublayers(model: keras.layers.Layer) -> list[keras.layers.Layer]:
+    """Every layer inside ``model``, nested models and wrapped layers (Bidirectional, TimeDistributed) included."""
+    found: list[keras.layers.Layer] = []
+    stack = list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop(0)
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []) if isinstance(layer, keras.Model) else [])
+        for attr in ("forward_layer", "backward_layer", "layer"):
+            inner = getattr(layer, attr, None)
+            if isinstance(inner, keras.layers.Layer):
+                stack.append(inner)
+    return found
+
+
+def has_layer(model: keras.Model, kind: type | tuple[type, ...]) -> bool:
+    """Whether ``model`` contains a layer of ``kind`` anywhere."""
+    return any(isinstance(layer, kind) for layer in sublayers(model))
+
+
+def bidirectional_rnn(model: keras.Model) -> bool:
+    """Whether ``model`` has a ``Bidirectional`` layer around a recurrent layer."""
+    return any(isinstance(layer, keras.layers.Bidirectional) and isinstance(layer.forward_layer, keras.layers.RNN)
+               for layer in sublayers(model))
+
+
+def outputs(ck: Check, model: keras.Model, x: np.ndarray, what: str = "the model") -> np.ndarray:
+    """``model(x)`` in inference mode as a NumPy array; an error becomes a failed step."""
+    out = ck.call(lambda inputs: model(inputs, training=False), x, what=f"calling {what}")
+    if isinstance(out, (list, tuple, dict)):
+        ck.fail(f"{what} returns several outputs ({type(out).__name__}); it should return one tensor",
+                "build the model with a single output layer")
+    return ck.array(keras.ops.convert_to_numpy(out), f"the output of {what}")
+
+
+def rows_are_distributions(probs: np.ndarray, axis: int = -1) -> bool:
+    """Non-negative values that sum to 1 along ``axis``."""
+    return bool(np.all(probs >= -1e-6) and np.allclose(probs.sum(axis=axis), 1.0, atol=1e-4))
