@@ -195,6 +195,35 @@ def paired_difference(
     return Difference(names[0], names[1], estimate, low, high, n, confidence)
 
 
+def pooled_difference(
+    counts_a: np.ndarray,
+    counts_b: np.ndarray,
+    score: Callable[[np.ndarray], float],
+    *,
+    names: tuple[str, str] = ("A", "B"),
+    confidence: float = CONFIDENCE,
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> Difference:
+    """A minus B for a score pooled from per-item counts (corpus BLEU, token accuracy), paired over items.
+
+    ``counts_a`` and ``counts_b`` have one row of counts per test item (for
+    example :func:`course_utils.translation.bleu_counts`, or ``(tokens right,
+    tokens)`` per sentence); ``score`` maps the column sums to the number.
+    The bootstrap resamples items, and both models are scored on the same draw.
+    """
+    a, b = np.asarray(counts_a), np.asarray(counts_b)
+    if a.ndim != 2 or a.shape != b.shape:
+        raise ValueError(f"pooled_difference: counts must be two tables of the same shape (items, counts), "
+                         f"got {a.shape} and {b.shape}")
+    n = len(a)
+    table = np.concatenate([a, b])
+    items = np.arange(n)          # rows 0..n-1 are A's, n..2n-1 B's: paired_difference resamples item numbers
+    return paired_difference(items, items + n, y_true=items, names=names, confidence=confidence,
+                             n_resamples=n_resamples, seed=seed,
+                             metric=lambda _, drawn: score(table[drawn].sum(axis=0)))
+
+
 def over_seeds(values: Sequence[float]) -> SeedSummary:
     """Mean and sample standard deviation (ddof=1) of one number measured with several seeds."""
     vals = tuple(float(v) for v in values)

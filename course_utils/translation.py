@@ -271,6 +271,36 @@ def corpus_bleu(
     return float(sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize=tokenize, force=True).score)
 
 
+def bleu_counts(
+    hypotheses: Sequence[str],
+    references: Sequence[str] | Sequence[Sequence[str]],
+    tokenize: str = "13a",
+) -> np.ndarray:
+    """Per sentence, the counts corpus BLEU pools: an ``(n, 10)`` array.
+
+    Columns: hypothesis length, closest reference length, matched n-grams
+    (n = 1..4), total n-grams (n = 1..4), as sacrebleu counts them (its own
+    paired bootstrap test uses the same counts). Summed over any subset of
+    rows, :func:`bleu_from_counts` turns them into that subset's corpus BLEU,
+    which makes a bootstrap over sentences cheap.
+    """
+    import sacrebleu
+
+    streams = _reference_streams(hypotheses, references)
+    bleu = sacrebleu.BLEU(tokenize=tokenize, force=True)
+    return np.array(bleu._extract_corpus_statistics(list(hypotheses), streams))
+
+
+def bleu_from_counts(counts: np.ndarray, tokenize: str = "13a") -> float:
+    """Corpus BLEU (0-100) from counts summed over sentences (a row of :func:`bleu_counts` or their sum)."""
+    import sacrebleu
+
+    counts = np.asarray(counts)
+    if counts.shape != (10,):
+        raise ValueError(f"bleu_from_counts: expected the 10 summed counts, got shape {counts.shape}")
+    return float(sacrebleu.BLEU(tokenize=tokenize, force=True)._compute_score_from_stats(counts.tolist()).score)
+
+
 def sentence_bleu(hypothesis: str, references: str | Sequence[str], tokenize: str = "13a") -> float:
     """Smoothed BLEU (0-100) of one sentence: for example tables, not for reporting."""
     import sacrebleu

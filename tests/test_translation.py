@@ -215,3 +215,16 @@ def test_fingerprint_identifies_the_held_out_set() -> None:
     assert a.fingerprint() == b.fingerprint() and len(a.fingerprint()) == 12
     assert tr.prepare(pairs, seed=tr.SPLIT_SEED + 1).fingerprint() != a.fingerprint()
     assert a.settings["seed"] == tr.SPLIT_SEED and a.settings["test_fraction"] == tr.TEST_FRACTION
+
+
+def test_bleu_counts_pool_to_corpus_bleu():
+    from course_utils.translation import bleu_counts, bleu_from_counts, corpus_bleu
+
+    hyps = ["le chat est noir .", "il pleut .", "je suis ici ."]
+    refs = [["le chat est noir .", "un chat noir ."], "il pleut beaucoup .", ["je suis là .", "je suis ici !"]]
+    counts = bleu_counts(hyps, refs)
+    assert counts.shape == (3, 10)
+    assert bleu_from_counts(counts.sum(axis=0)) == pytest.approx(corpus_bleu(hyps, refs))
+    assert bleu_from_counts(counts[:2].sum(axis=0)) == pytest.approx(corpus_bleu(hyps[:2], refs[:2]))
+    with pytest.raises(ValueError, match="10 summed counts"):
+        bleu_from_counts(counts)
