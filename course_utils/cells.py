@@ -35,18 +35,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "ACTIVATIONS",
-    "sigmoid",
-    "elman_step",
-    "lstm_gates",
-    "lstm_step",
-    "gru_gates",
-    "gru_step",
-    "run_simple_rnn",
-    "run_lstm",
-    "run_gru",
-    "run_bidirectional",
-    "rnn_param_count",
+    "ACTIVATIONS", "sigmoid", "elman_step", "lstm_gates", "lstm_step", "gru_gates", "gru_step",
+    "run_simple_rnn", "run_lstm", "run_gru", "run_bidirectional", "rnn_param_count",
 ]
 
 Activation = Callable[[np.ndarray], np.ndarray]
@@ -77,21 +67,13 @@ ACTIVATIONS: dict[str, Activation] = {
     "linear": lambda z: z,
 }
 
-_KINDS = {
-    "simple": "simple",
-    "simplernn": "simple",
-    "simple_rnn": "simple",
-    "elman": "simple",
-    "rnn": "simple",
-    "lstm": "lstm",
-    "gru": "gru",
-}
+_KINDS = {"simple": "simple", "simplernn": "simple", "simple_rnn": "simple", "elman": "simple", "rnn": "simple",
+          "lstm": "lstm", "gru": "gru"}
 _GATES = {"simple": 1, "lstm": 4, "gru": 3}
 _CLASS = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-# --------------------------------------------------------------------------
-# shape checks
+# -- shape checks ----------------------------------------------------------------------------------------
 
 
 def _as_2d(name: str, a: Any) -> tuple[np.ndarray, bool]:
@@ -101,66 +83,40 @@ def _as_2d(name: str, a: Any) -> tuple[np.ndarray, bool]:
         return arr[None, :], True
     if arr.ndim == 2:
         return arr, False
-    raise ValueError(
-        f"{name} must be a vector (features,) or a batch (batch, features); got shape {arr.shape}"
-    )
+    raise ValueError(f"{name} must be a vector (features,) or a batch (batch, features); got shape {arr.shape}")
 
 
 def _check_cell(
-    kind: str,
-    x_t: Any,
-    h_prev: Any,
-    kernel: Any,
-    recurrent_kernel: Any,
-    bias: Any | None,
-    reset_after: bool = False,
+    kind: str, x_t: Any, h_prev: Any, kernel: Any, recurrent_kernel: Any, bias: Any | None, reset_after: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, int, bool]:
-    """Validate one step's arrays; return them as float64 plus ``units``."""
-    n = _GATES[kind]
-    cls = _CLASS[kind]
-    W = np.asarray(kernel, dtype=np.float64)
-    U = np.asarray(recurrent_kernel, dtype=np.float64)
+    """Validate one step's arrays; return them as float64 plus ``units`` and whether x_t was one vector."""
+    n, cls = _GATES[kind], _CLASS[kind]
+    W, U = np.asarray(kernel, dtype=np.float64), np.asarray(recurrent_kernel, dtype=np.float64)
     if W.ndim != 2 or U.ndim != 2:
-        raise ValueError(
-            f"{cls}: kernel and recurrent_kernel must be 2-D matrices; got shapes "
-            f"{W.shape} and {U.shape}. Pass layer.get_weights()[0] and [1]."
-        )
+        raise ValueError(f"{cls}: kernel and recurrent_kernel must be 2-D matrices; got shapes {W.shape} and "
+                         f"{U.shape}. Pass layer.get_weights()[0] and [1].")
     units = U.shape[0]
     if U.shape != (units, n * units):
-        raise ValueError(
-            f"{cls}: recurrent_kernel should have shape (units, {n}*units); got {U.shape}. "
-            f"Is this really a {cls} layer's recurrent kernel?"
-        )
+        raise ValueError(f"{cls}: recurrent_kernel should have shape (units, {n}*units); got {U.shape}. "
+                         f"Is this really a {cls} layer's recurrent kernel?")
     if W.shape[1] != n * units:
-        raise ValueError(
-            f"{cls}: kernel should have shape (input_features, {n}*units) = (?, {n * units}); "
-            f"got {W.shape}"
-        )
-    b = None
-    if bias is not None:
-        b = np.asarray(bias, dtype=np.float64)
-        want = (2, n * units) if (kind == "gru" and reset_after) else (n * units,)
-        if b.shape != want:
-            hint = ""
-            if kind == "gru":
-                hint = (
-                    " A GRU with reset_after=True has a (2, 3*units) bias, one with "
-                    "reset_after=False a (3*units,) bias: check the reset_after argument."
-                )
-            raise ValueError(f"{cls}: bias should have shape {want}; got {b.shape}.{hint}")
+        raise ValueError(f"{cls}: kernel should have shape (input_features, {n}*units) = (?, {n * units}); "
+                         f"got {W.shape}")
+    b = None if bias is None else np.asarray(bias, dtype=np.float64)
+    want = (2, n * units) if (kind == "gru" and reset_after) else (n * units,)
+    if b is not None and b.shape != want:
+        hint = (" A GRU with reset_after=True has a (2, 3*units) bias, one with reset_after=False a (3*units,) "
+                "bias: check the reset_after argument.") if kind == "gru" else ""
+        raise ValueError(f"{cls}: bias should have shape {want}; got {b.shape}.{hint}")
     x, single = _as_2d("x_t", x_t)
     h, _ = _as_2d("h_prev", h_prev)
     if x.shape[1] != W.shape[0]:
-        raise ValueError(
-            f"{cls}: x_t has {x.shape[1]} features but the kernel expects {W.shape[0]} "
-            f"(kernel shape {W.shape})"
-        )
+        raise ValueError(f"{cls}: x_t has {x.shape[1]} features but the kernel expects {W.shape[0]} "
+                         f"(kernel shape {W.shape})")
     if h.shape[1] != units:
         raise ValueError(f"{cls}: h_prev has {h.shape[1]} units but the cell has {units}")
     if h.shape[0] != x.shape[0]:
-        raise ValueError(
-            f"{cls}: x_t and h_prev disagree on the batch size ({x.shape[0]} vs {h.shape[0]})"
-        )
+        raise ValueError(f"{cls}: x_t and h_prev disagree on the batch size ({x.shape[0]} vs {h.shape[0]})")
     return x, h, W, U, b, units, single
 
 
@@ -168,8 +124,7 @@ def _squeeze(a: np.ndarray, single: bool) -> np.ndarray:
     return a[0] if single else a
 
 
-# --------------------------------------------------------------------------
-# one time step
+# -- one time step ---------------------------------------------------------------------------------------
 
 
 def elman_step(
@@ -223,10 +178,7 @@ def lstm_gates(
     if b is not None:
         z = z + b
     zi, zf, zg, zo = (z[:, k * units : (k + 1) * units] for k in range(4))
-    i = recurrent_activation(zi)
-    f = recurrent_activation(zf)
-    g = activation(zg)
-    o = recurrent_activation(zo)
+    i, f, g, o = recurrent_activation(zi), recurrent_activation(zf), activation(zg), recurrent_activation(zo)
     c_new = f * c + i * g
     h_new = o * activation(c_new)
     out = {"i": i, "f": f, "g": g, "o": o, "c": c_new, "h": h_new}
@@ -288,12 +240,9 @@ def gru_gates(
     Returns a dict of (batch, units) arrays: ``z``, ``r``, ``hh`` (candidate),
     ``h`` (new hidden state).
     """
-    x, h, W, U, b, u, single = _check_cell(
-        "gru", x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=reset_after
-    )
+    x, h, W, U, b, u, single = _check_cell("gru", x_t, h_prev, kernel, recurrent_kernel, bias, reset_after)
     if b is None:
-        b_in = np.zeros(3 * u)
-        b_rec = np.zeros(3 * u)
+        b_in, b_rec = np.zeros(3 * u), np.zeros(3 * u)
     elif reset_after:
         b_in, b_rec = b[0], b[1]
     else:
@@ -322,13 +271,10 @@ def gru_step(
     recurrent_activation: Activation = sigmoid,
 ) -> np.ndarray:
     """One GRU step. Returns ``h_t`` (batch, units). See :func:`gru_gates`."""
-    return gru_gates(
-        x_t, h_prev, kernel, recurrent_kernel, bias, reset_after, activation, recurrent_activation
-    )["h"]
+    return gru_gates(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after, activation, recurrent_activation)["h"]
 
 
-# --------------------------------------------------------------------------
-# whole layers
+# -- whole layers ----------------------------------------------------------------------------------------
 
 
 def _activation(layer_name: str, config: dict[str, Any], key: str, default: str) -> Activation:
@@ -336,10 +282,8 @@ def _activation(layer_name: str, config: dict[str, Any], key: str, default: str)
     if isinstance(name, dict):  # a serialised function
         name = name.get("config", name.get("class_name"))
     if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(
-            f"{layer_name}: {key}={name!r} is not supported by the NumPy reference; "
-            f"use one of {', '.join(ACTIVATIONS)}"
-        )
+        raise ValueError(f"{layer_name}: {key}={name!r} is not supported by the NumPy reference; "
+                         f"use one of {', '.join(ACTIVATIONS)}")
     return ACTIVATIONS[name]
 
 
@@ -347,10 +291,8 @@ def _read_layer(layer: Any, kind: str) -> dict[str, Any]:
     """Weights and settings of a Keras recurrent layer, as float64 NumPy arrays."""
     cls = _CLASS[kind]
     if not hasattr(layer, "get_weights"):
-        raise ValueError(
-            f"expected a built Keras {cls} layer (something with get_weights()); "
-            f"got {type(layer).__name__}"
-        )
+        raise ValueError(f"expected a built Keras {cls} layer (something with get_weights()); "
+                         f"got {type(layer).__name__}")
     name = type(layer).__name__
     if name == "Bidirectional":
         raise ValueError("this is a Bidirectional wrapper: use run_bidirectional(layer, x) instead")
@@ -358,17 +300,13 @@ def _read_layer(layer: Any, kind: str) -> dict[str, Any]:
         raise ValueError(f"this is a {name} layer, not a {cls}: use the matching run_* function")
     weights = [np.asarray(w, dtype=np.float64) for w in layer.get_weights()]
     if not weights:
-        raise ValueError(
-            f"{cls} layer {getattr(layer, 'name', '')!r} has no weights yet: build it first, "
-            "e.g. call it once on an input or put it in a model with keras.Input(...)"
-        )
+        raise ValueError(f"{cls} layer {getattr(layer, 'name', '')!r} has no weights yet: build it first, "
+                         "e.g. call it once on an input or put it in a model with keras.Input(...)")
     config = layer.get_config() if hasattr(layer, "get_config") else {}
     use_bias = bool(config.get("use_bias", len(weights) == 3))
     if len(weights) != (3 if use_bias else 2):
-        raise ValueError(
-            f"{cls}: expected [kernel, recurrent_kernel{', bias' if use_bias else ''}] from "
-            f"get_weights(); got {len(weights)} arrays"
-        )
+        raise ValueError(f"{cls}: expected [kernel, recurrent_kernel{', bias' if use_bias else ''}] from "
+                         f"get_weights(); got {len(weights)} arrays")
     reset_after = bool(config.get("reset_after", weights[2].ndim == 2 if use_bias else True))
     return {
         "kernel": weights[0],
@@ -385,17 +323,13 @@ def _read_layer(layer: Any, kind: str) -> dict[str, Any]:
 def _check_sequence(cls: str, x: Any, n_features: int) -> np.ndarray:
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 3:
-        raise ValueError(
-            f"{cls}: x must have shape (batch, time, features); got shape {arr.shape}. "
-            "For a single sequence use x[None, ...]."
-        )
+        raise ValueError(f"{cls}: x must have shape (batch, time, features); got shape {arr.shape}. "
+                         "For a single sequence use x[None, ...].")
     if arr.shape[1] == 0:
         raise ValueError(f"{cls}: x has no time steps (shape {arr.shape})")
     if arr.shape[2] != n_features:
-        raise ValueError(
-            f"{cls}: x has {arr.shape[2]} features per step but the layer was built for "
-            f"{n_features} (kernel shape ({n_features}, ...))"
-        )
+        raise ValueError(f"{cls}: x has {arr.shape[2]} features per step but the layer was built for "
+                         f"{n_features} (kernel shape ({n_features}, ...))")
     return arr
 
 
@@ -414,6 +348,26 @@ def _time_order(x: np.ndarray, go_backwards: bool) -> np.ndarray:
     return x[:, ::-1, :] if go_backwards else x
 
 
+def _unroll(kind: str, layer: Any, x: Any, states: list[Any]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Run one cell over every step of ``x``; ``states`` are the initial states (None: zeros)."""
+    cls = _CLASS[kind]
+    p = _read_layer(layer, kind)
+    xs = _time_order(_check_sequence(cls, x, p["kernel"].shape[0]), p["go_backwards"])
+    names = ["hidden state h0", "cell state c0"] if kind == "lstm" else ["state h"]
+    hs = [_initial(cls, s, xs.shape[0], p["units"], what) for s, what in zip(states, names)]
+    weights = (p["kernel"], p["recurrent_kernel"], p["bias"])
+    outs = []
+    for t in range(xs.shape[1]):
+        if kind == "simple":
+            hs = [elman_step(xs[:, t], hs[0], *weights, p["activation"])]
+        elif kind == "lstm":
+            hs = list(lstm_step(xs[:, t], *hs, *weights, p["activation"], p["recurrent_activation"]))
+        else:
+            hs = [gru_step(xs[:, t], hs[0], *weights, p["reset_after"], p["activation"], p["recurrent_activation"])]
+        outs.append(hs[0])
+    return np.stack(outs, axis=1), hs
+
+
 def run_simple_rnn(
     layer: Any, x: np.ndarray, initial_state: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -424,14 +378,8 @@ def run_simple_rnn(
     what the layer returns with ``return_sequences=True``, and ``h``
     (batch, units) is the final state (equal to ``outputs[:, -1]``).
     """
-    p = _read_layer(layer, "simple")
-    xs = _time_order(_check_sequence("SimpleRNN", x, p["kernel"].shape[0]), p["go_backwards"])
-    h = _initial("SimpleRNN", initial_state, xs.shape[0], p["units"], "state h")
-    outs = []
-    for t in range(xs.shape[1]):
-        h = elman_step(xs[:, t], h, p["kernel"], p["recurrent_kernel"], p["bias"], p["activation"])
-        outs.append(h)
-    return np.stack(outs, axis=1), h
+    outputs, (h,) = _unroll("simple", layer, x, [initial_state])
+    return outputs, h
 
 
 def run_lstm(
@@ -445,25 +393,10 @@ def run_lstm(
     hidden state ``h`` and cell state ``c`` (batch, units) -- the same order
     as Keras' ``[output, h, c]`` with ``return_state=True``.
     """
-    p = _read_layer(layer, "lstm")
-    xs = _time_order(_check_sequence("LSTM", x, p["kernel"].shape[0]), p["go_backwards"])
-    batch, units = xs.shape[0], p["units"]
-    if initial_state is None:
-        h0, c0 = None, None
-    elif len(initial_state) != 2:
+    if initial_state is not None and len(initial_state) != 2:
         raise ValueError(f"LSTM: initial_state must be [h0, c0]; got {len(initial_state)} arrays")
-    else:
-        h0, c0 = initial_state
-    h = _initial("LSTM", h0, batch, units, "hidden state h0")
-    c = _initial("LSTM", c0, batch, units, "cell state c0")
-    outs = []
-    for t in range(xs.shape[1]):
-        h, c = lstm_step(
-            xs[:, t], h, c, p["kernel"], p["recurrent_kernel"], p["bias"],
-            p["activation"], p["recurrent_activation"],
-        )
-        outs.append(h)
-    return np.stack(outs, axis=1), (h, c)
+    outputs, (h, c) = _unroll("lstm", layer, x, list(initial_state) if initial_state is not None else [None, None])
+    return outputs, (h, c)
 
 
 def run_gru(
@@ -475,23 +408,14 @@ def run_gru(
     Returns ``(outputs, h)``: (batch, time, units) and the final state
     (batch, units).
     """
-    p = _read_layer(layer, "gru")
-    xs = _time_order(_check_sequence("GRU", x, p["kernel"].shape[0]), p["go_backwards"])
-    h = _initial("GRU", initial_state, xs.shape[0], p["units"], "state h")
-    outs = []
-    for t in range(xs.shape[1]):
-        h = gru_step(
-            xs[:, t], h, p["kernel"], p["recurrent_kernel"], p["bias"], p["reset_after"],
-            p["activation"], p["recurrent_activation"],
-        )
-        outs.append(h)
-    return np.stack(outs, axis=1), h
+    outputs, (h,) = _unroll("gru", layer, x, [initial_state])
+    return outputs, h
 
 
-_RUNNERS: dict[str, Callable[..., Any]] = {
-    "SimpleRNN": run_simple_rnn,
-    "LSTM": run_lstm,
-    "GRU": run_gru,
+_RUNNERS: dict[str, Callable[..., Any]] = {"SimpleRNN": run_simple_rnn, "LSTM": run_lstm, "GRU": run_gru}
+_MERGE: dict[str | None, Callable[[np.ndarray, np.ndarray], Any]] = {
+    "concat": lambda f, b: np.concatenate([f, b], axis=-1), "sum": np.add, "ave": lambda f, b: (f + b) / 2.0,
+    "mul": np.multiply, None: lambda f, b: (f, b),
 }
 
 
@@ -514,41 +438,26 @@ def run_bidirectional(layer: Any, x: np.ndarray) -> tuple[Any, tuple[np.ndarray,
     *first* step, i.e. the merge of ``h_fwd`` and ``h_bwd``.
     """
     if type(layer).__name__ != "Bidirectional" or not hasattr(layer, "forward_layer"):
-        raise ValueError(
-            f"run_bidirectional expects a keras.layers.Bidirectional layer; got {type(layer).__name__}"
-        )
+        raise ValueError(f"run_bidirectional expects a keras.layers.Bidirectional layer; got {type(layer).__name__}")
     fwd, bwd = layer.forward_layer, layer.backward_layer
     kind = type(fwd).__name__
     if kind not in _RUNNERS or type(bwd).__name__ != kind:
-        raise ValueError(
-            f"run_bidirectional supports SimpleRNN, LSTM and GRU inside Bidirectional; "
-            f"got {kind} / {type(bwd).__name__}"
-        )
+        raise ValueError(f"run_bidirectional supports SimpleRNN, LSTM and GRU inside Bidirectional; "
+                         f"got {kind} / {type(bwd).__name__}")
     y_f, s_f = _RUNNERS[kind](fwd, x)
     y_b, s_b = _RUNNERS[kind](bwd, x)
     # a backward layer returns its outputs in processing order; realign them
     y_b = y_b[:, ::-1, :] if bwd.go_backwards else y_b
     y_f = y_f[:, ::-1, :] if fwd.go_backwards else y_f
-    mode = layer.merge_mode
-    if mode == "concat":
-        out: Any = np.concatenate([y_f, y_b], axis=-1)
-    elif mode == "sum":
-        out = y_f + y_b
-    elif mode == "ave":
-        out = (y_f + y_b) / 2.0
-    elif mode == "mul":
-        out = y_f * y_b
-    elif mode is None:
-        out = (y_f, y_b)
-    else:
-        raise ValueError(f"unknown merge_mode {mode!r}; Keras uses concat, sum, ave, mul or None")
+    if layer.merge_mode not in _MERGE:
+        raise ValueError(f"unknown merge_mode {layer.merge_mode!r}; Keras uses concat, sum, ave, mul or None")
+    out = _MERGE[layer.merge_mode](y_f, y_b)
     states_f = s_f if isinstance(s_f, tuple) else (s_f,)
     states_b = s_b if isinstance(s_b, tuple) else (s_b,)
     return out, states_f + states_b
 
 
-# --------------------------------------------------------------------------
-# parameter counts
+# -- parameter counts ------------------------------------------------------------------------------------
 
 
 def rnn_param_count(
@@ -583,9 +492,6 @@ def rnn_param_count(
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
             raise ValueError(f"{name} must be a positive integer; got {val!r}")
     n = _GATES[key]
-    count = n * units * (input_dim + units)
-    if use_bias:
-        count += n * units
-        if key == "gru" and reset_after:
-            count += n * units
+    biases = (2 if key == "gru" and reset_after else 1) if use_bias else 0
+    count = n * units * (input_dim + units + biases)
     return int(2 * count if bidirectional else count)

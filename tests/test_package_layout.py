@@ -85,3 +85,13 @@ def test_the_cycle_finder_finds_cycles():
 
 def test_no_import_cycle_inside_course_utils():
     assert _cycles(_graph()) == []
+
+
+MAX_MODULE_LINES = 500   # a module a maintainer can read in one sitting
+
+
+def test_no_module_is_over_the_size_limit():
+    sizes = {str(p.relative_to(PACKAGE.parent)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in PACKAGE.rglob("*.py")}
+    too_big = {path: n for path, n in sizes.items() if n > MAX_MODULE_LINES}
+    assert not too_big, f"modules over {MAX_MODULE_LINES} lines (split them by concern): {too_big}"
