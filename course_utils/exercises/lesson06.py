@@ -1,4 +1,5 @@
-"""Lesson 06 (masking and bucketing): the padded share of bucketed batches, a masked SimpleRNN, both directions."""
+"""Lesson 06 (masking and bucketing): the padded share of bucketed batches, a masked SimpleRNN, both directions,
+a Keras classifier whose predictions ignore the padding."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -191,3 +193,102 @@ def check_06_3(ck: Check, masked_birnn: Callable[..., Any]) -> None:
                      hint="the backward direction reads the time steps in reverse order, skipping the masked ones, "
                           "with its own weights")
         ck.passed(f"{names[side]} batches")
+
+
+# -- 06.4: a Keras model whose predictions do not depend on padding ------------------------------------------
+def _padding_hint(model: Any) -> str:
+    """Name the layer that lets padding in: no mask at all, or a layer that drops it."""
+    from keras import layers
+
+    found = kc.sublayers(model)
+    masked = [i for i, l in enumerate(found) if (isinstance(l, layers.Embedding) and l.mask_zero)
+              or isinstance(l, layers.Masking)]
+    if not masked:
+        return ("no layer makes a mask: without Embedding(..., mask_zero=True) the LSTM reads the padded zeros "
+                "as words (id 0 has an embedding vector like any other id)")
+    for layer in found[masked[0] + 1:]:
+        kind = type(layer).__name__
+        if isinstance(layer, layers.Flatten):
+            return ("Flatten drops the mask (and needs a fixed length): the padded steps become inputs of the next layer; "
+                    "let the LSTM return its final state instead")
+        if not getattr(layer, "supports_masking", True) and not isinstance(layer, layers.InputLayer):
+            return (f"the mask stops at the {kind} layer: it does not support masking, so the layers "
+                    f"after it get no mask and read the padding; remove it, or put it after the recurrent layer "
+                    "that returns one vector per sequence")
+        if isinstance(layer, (layers.RNN, layers.Bidirectional)) and not getattr(
+                getattr(layer, "forward_layer", layer), "return_sequences", False):
+            break                                  # the mask is used up here: one vector per sequence
+        if isinstance(layer, layers.GlobalAveragePooling1D):
+            break
+    return ("something between the Embedding and the output still reads the padded steps; keep the mask from "
+            "Embedding(mask_zero=True) all the way to the recurrent layer, and give the check a plain "
+            "Embedding -> LSTM -> Dense model")
+
+
+@exercise("06.4", "fix the classifier that reads its padding")
+def check_06_4(ck: Check, build_masked_classifier: Callable[..., Any]) -> None:
+    """``build_masked_classifier(vocab_size, n_classes)`` -> a Keras model whose predictions ignore post-padding."""
+    for vocab_size, n_classes in ((50, 4), (30, 3)):
+        kc.seed(ck)
+        what = f"build_masked_classifier({vocab_size}, {n_classes})"
+        model = kc.build(ck, build_masked_classifier, vocab_size, n_classes, what=what)
+        # random weights, larger than Keras' initial ones, so that any effect of the padding shows clearly
+        batch, length = 6, 7
+        x = ck.rng.integers(1, vocab_size, size=(batch, length)).astype("int32")    # no zeros: no padding yet
+
+        def predict(ids: np.ndarray, about: str) -> np.ndarray:
+            try:
+                return np.asarray(model(ids, training=False), dtype="float64")
+            except Exception as exc:
+                ck.fail(f"the model raised {type(exc).__name__} on token ids of shape {ids.shape} ({about}): "
+                        f"{str(exc)[:200]}",
+                        "the model takes int token ids of any length: keras.Input(shape=(None,), dtype='int32'), "
+                        "and no layer that needs a fixed length (Flatten)")
+            return np.zeros(0)  # unreachable
+
+        predict(x, "the unpadded batch")                     # builds the model if it has no Input
+        weights = []
+        for w in model.weights:
+            shape = tuple(w.shape)
+            path = str(getattr(w, "path", w.name))
+            if "variance" in path:
+                weights.append(ck.rng.uniform(0.5, 1.5, size=shape))
+            else:
+                weights.append(ck.rng.normal(scale=0.5, size=shape))
+        model.set_weights([w.astype("float32") for w in weights])
+        plain = predict(x, "the unpadded batch")
+        if plain.shape == (batch, 4) and n_classes != 4:
+            ck.fail(f"{what} gives outputs of shape {plain.shape}; expected ({batch}, {n_classes})",
+                    "the output layer has a fixed size 4: use Dense(n_classes, ...) so the model fits any number "
+                    "of classes")
+        if plain.ndim == 3:
+            ck.fail(f"{what} gives outputs of shape {plain.shape}: one prediction per time step",
+                    "one prediction per sequence: the LSTM must return its final state (return_sequences=False), "
+                    "not the whole sequence")
+        ck.shape(plain, (batch, n_classes), f"the output of {what} on a batch of {batch} sequences",
+                 hint="one row of n_classes probabilities per sequence: Dense(n_classes, activation='softmax') last")
+        if not (np.all(plain >= -1e-6) and np.allclose(plain.sum(axis=1), 1.0, atol=1e-4)):
+            ck.fail(f"the rows of the output of {what} are not probabilities (they do not sum to 1)",
+                    "end with Dense(n_classes, activation='softmax'), as the lesson's models do")
+        if vocab_size == 50:
+            ck.passed(f"{what} returns a model; output (batch, {n_classes}), rows are probabilities")
+        for extra in (3, 15):
+            padded = np.concatenate([x, np.zeros((batch, extra), "int32")], axis=1)
+            again = predict(padded, f"the batch with {extra} zeros after each sequence")
+            if again.shape != plain.shape or not np.allclose(again, plain, atol=1e-5, rtol=0):
+                worst = float(np.max(np.abs(again - plain))) if again.shape == plain.shape else float("nan")
+                ck.fail(f"{what}: {extra} zeros after the same sequences change the predicted probabilities "
+                        f"(by up to {worst:.2g})", _padding_hint(model))
+        # a batch of different lengths, post-padded, against each sequence alone
+        lengths = ck.rng.integers(2, 12, size=batch)
+        rows = [ck.rng.integers(1, vocab_size, size=n).astype("int32") for n in lengths]
+        mixed = np.zeros((batch, int(lengths.max())), "int32")
+        for i, row in enumerate(rows):
+            mixed[i, :len(row)] = row
+        together = predict(mixed, "a post-padded batch of different lengths")
+        alone = np.concatenate([predict(row[None, :], "one sequence without padding") for row in rows])
+        if together.shape != alone.shape or not np.allclose(together, alone, atol=1e-5, rtol=0):
+            ck.fail(f"{what}: in a post-padded batch of different lengths a sequence gets other predictions than alone",
+                    _padding_hint(model))
+    ck.passed("predictions unchanged by 3 or 15 zeros of post-padding, and in a batch of mixed lengths "
+              "(random weights, 2 vocabulary and class sizes)")

@@ -1,4 +1,5 @@
-"""Lesson 08 (sentence sentiment): how fast a reshuffled split leaks, a grouped split, early stopping by hand."""
+"""Lesson 08 (sentence sentiment): how fast a reshuffled split leaks, a grouped split, early stopping by hand,
+callbacks that keep the best epoch of a run that overfits."""
 
 from __future__ import annotations
 
@@ -162,3 +163,126 @@ def check_08_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
         losses = np.round(trend + bump + ck.rng.normal(scale=0.04, size=epochs), 2).tolist()
         judge(losses, int(ck.rng.integers(1, 5)), f"random curve {trial + 1}")
     ck.passed("12 random loss curves (rounded to 2 decimals, so ties happen)")
+
+
+# -- 08.4: callbacks that stop a run that overfits and keep its best epoch ------------------------------------
+_EPOCHS_08_4 = 20          # the epoch limit of 08.4's training run
+
+
+def _overfitting_task(ck: Check) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """40 training points with 20% flipped labels and 400 clean validation points of a linear rule in 20 dims."""
+    w = ck.rng.normal(size=20)
+
+    def make(n: int, flip: float) -> tuple[np.ndarray, np.ndarray]:
+        x = ck.rng.normal(size=(n, 20)).astype("float32")
+        y = (x @ w > 0).astype("float32")
+        flipped = ck.rng.random(n) < flip
+        y[flipped] = 1 - y[flipped]
+        return x, y
+
+    return make(40, 0.2), make(400, 0.0)
+
+
+def _callbacks_hint(callbacks: list[Any], stopped: bool) -> str:
+    """What is wrong with these callbacks, from their settings; ``stopped``: did training end early?"""
+    import keras
+
+    stops = [c for c in callbacks if isinstance(c, keras.callbacks.EarlyStopping)]
+    saves = [c for c in callbacks if isinstance(c, keras.callbacks.ModelCheckpoint)]
+    for c in stops + saves:
+        kind = type(c).__name__
+        if c.monitor != "val_loss":
+            if c.monitor == "loss":
+                return (f"{kind} watches monitor='loss', the TRAINING loss, which keeps falling while the model "
+                        "memorises its training set; watch the validation loss: monitor='val_loss'")
+            return f"{kind} watches {c.monitor!r}; watch the validation loss: monitor='val_loss'"
+        if c.mode == "max":
+            return (f"{kind} has mode='max': it treats a HIGHER validation loss as better; a loss is minimised: "
+                    "mode='min' (or leave mode='auto')")
+    if not stopped:
+        if not stops:
+            return "nothing stops training: add keras.callbacks.EarlyStopping(monitor='val_loss', patience=...)"
+        patience = min(c.patience for c in stops)
+        if patience >= _EPOCHS_08_4 // 2:
+            return (f"patience={patience} with at most {_EPOCHS_08_4} epochs: the validation loss would have to stay "
+                    f"above its best for {patience} epochs in a row, so training (almost) never stops early; "
+                    "a few epochs (2 to 5) are enough")
+        return "EarlyStopping(monitor='val_loss', patience=...) stops once the validation loss stops improving"
+    if saves and not all(c.save_best_only for c in saves):
+        return ("the checkpoint file is overwritten after every epoch, so it holds the LAST epoch's weights: "
+                "ModelCheckpoint(..., save_best_only=True)")
+    if stops and not any(c.restore_best_weights for c in stops):
+        return ("EarlyStopping stops `patience` epochs AFTER the best one, and by default the model keeps the weights "
+                "of that last epoch: pass restore_best_weights=True (or save the best epoch with "
+                "ModelCheckpoint(checkpoint_path, save_best_only=True))")
+    return ("the weights at the end are not the best epoch's: EarlyStopping(..., restore_best_weights=True) puts them "
+            "back when training stops")
+
+
+@exercise("08.4", "callbacks that keep the best epoch of a run that overfits")
+def check_08_4(ck: Check, training_callbacks: Callable[..., Any]) -> None:
+    """``training_callbacks(checkpoint_path)`` -> a list of Keras callbacks; the check trains with them."""
+    ck.is_callable(training_callbacks, "training_callbacks")
+    import tempfile
+    from pathlib import Path
+
+    import keras
+    from keras import layers
+
+    (x_train, y_train), (x_val, y_val) = _overfitting_task(ck)
+    with tempfile.TemporaryDirectory(prefix="check_08_4-") as folder:
+        path = Path(folder) / "best_model.keras"
+        callbacks = ck.call(training_callbacks, str(path), what=f"training_callbacks({str(path)!r})")
+        if isinstance(callbacks, keras.callbacks.Callback):
+            ck.fail("training_callbacks returned one callback, not a list",
+                    "return a list, as fit(callbacks=...) takes it: return [keras.callbacks.EarlyStopping(...)]")
+        if not isinstance(callbacks, (list, tuple)) or not callbacks:
+            ck.fail(f"training_callbacks returned {type(callbacks).__name__}, not a list of callbacks",
+                    "return a list of callback objects, e.g. [keras.callbacks.EarlyStopping(...)]")
+        for c in callbacks:
+            if isinstance(c, type):
+                ck.fail(f"the list holds the class {c.__name__}, not a callback object",
+                        f"create the callback: keras.callbacks.{c.__name__}(...), with parentheses")
+            if not isinstance(c, keras.callbacks.Callback):
+                ck.fail(f"the list holds a {type(c).__name__}, not a Keras callback",
+                        "every item must be a keras.callbacks.Callback, e.g. keras.callbacks.EarlyStopping(...)")
+        callbacks = list(callbacks)
+        ck.passed(f"a list of {len(callbacks)} callback(s): " + ", ".join(type(c).__name__ for c in callbacks))
+
+        keras.utils.set_random_seed(int(ck.rng.integers(0, 2**31 - 1)))
+        model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(128, activation="relu"),
+                                  layers.Dense(128, activation="relu"), layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", jit_compile=False)
+        try:
+            history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=_EPOCHS_08_4,
+                                batch_size=len(x_train), callbacks=callbacks, verbose=0)
+        except Exception as exc:
+            ck.fail(f"training with your callbacks raised {type(exc).__name__}: {str(exc)[:300]}",
+                    "build each callback with its defaults first, then add the settings one at a time")
+        val_losses = [float(v) for v in history.history.get("val_loss", [])]
+        epochs_run = len(history.history.get("loss", []))
+        best_epoch = int(np.argmin(val_losses)) + 1
+        curve = ", ".join(f"{v:.2f}" for v in val_losses[:8])
+        if epochs_run >= _EPOCHS_08_4:
+            ck.fail(f"training ran all {_EPOCHS_08_4} epochs, although the validation loss was lowest at epoch "
+                    f"{best_epoch} and rose after it (val_loss: {curve}, ...)", _callbacks_hint(callbacks, False))
+        ck.passed(f"training stopped early: {epochs_run} of at most {_EPOCHS_08_4} epochs "
+                  f"(validation loss lowest at epoch {best_epoch})")
+
+        source = "the model as training left it"
+        if path.exists():                                   # the best checkpoint, reloaded as section 7 does
+            try:
+                saved = keras.saving.load_model(str(path), compile=False)
+                model.set_weights(saved.get_weights())
+            except Exception as exc:
+                ck.fail(f"the file your ModelCheckpoint wrote could not be loaded as a model "
+                        f"({type(exc).__name__}: {str(exc)[:200]})",
+                        "save the whole model to checkpoint_path (a .keras file): leave save_weights_only=False")
+            source = "the checkpoint file"
+        final = float(model.evaluate(x_val, y_val, batch_size=len(x_val), verbose=0))
+        best = min(val_losses)
+        if not final <= best + 2e-3:
+            ck.fail(f"the weights at the end ({source}) give a validation loss of {final:.3f}; the best epoch "
+                    f"(epoch {best_epoch}) had {best:.3f}", _callbacks_hint(callbacks, True))
+        ck.passed(f"the final weights ({source}) give the best validation loss of the run ({best:.3f}, "
+                  f"epoch {best_epoch})")

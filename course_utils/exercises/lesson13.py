@@ -1,11 +1,14 @@
-"""Lesson 13 (time series): sliding windows, the seasonal naive forecast, the naive forecast's expected error."""
+"""Lesson 13 (time series): sliding windows, the seasonal naive forecast, the naive forecast's expected error,
+a small recurrent forecaster built to a specification."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -123,3 +126,76 @@ def check_13_3(ck: Check, expected_naive_mse: Callable[..., Any]) -> None:
         ck.fail(label, "E[(s_{t+h} - s_t)^2] = (mean over the phase of the squared change of the sine) "
                        "+ (variance of the noise difference)")
     ck.passed(f"{len(cases)} horizons, periods and noise levels (h = P and sigma = 0 included)")
+
+
+# -- 13.4: a small recurrent forecaster, built to a specification ---------------------------------------------
+MAX_PARAMS_13_4 = 5_000     # the parameter budget of 13.4
+
+
+@exercise("13.4", "a small LSTM forecaster to a specification")
+def check_13_4(ck: Check, build_forecaster: Callable[..., Any]) -> None:
+    """``build_forecaster(window, horizon)`` -> a Keras model (batch, window, 1) -> (batch, horizon), <= 5,000 params."""
+    def build(window: int, horizon: int) -> Any:
+        what = f"build_forecaster({window}, {horizon})"
+        model = kc.build(ck, build_forecaster, window, horizon, what=what)
+        x = ck.rng.normal(size=(5, window, 1)).astype("float32")
+        try:
+            out = np.asarray(model(x, training=False), dtype="float64")
+        except Exception as exc:
+            ck.fail(f"the model of {what} raised {type(exc).__name__} on a batch of shape {x.shape}: {str(exc)[:200]}",
+                    "the input is (batch, window, 1): keras.Input(shape=(window, 1))")
+        if out.shape == (5, window, horizon):
+            ck.fail(f"{what} gives outputs of shape {out.shape}: one forecast per input step",
+                    "the recurrent layer that feeds the output layer must return only its last state: "
+                    "return_sequences=False (the default)")
+        if out.shape == (5, 1) and horizon != 1:
+            ck.fail(f"{what} gives outputs of shape {out.shape}; expected (5, {horizon})",
+                    "one output per step ahead: Dense(horizon), not Dense(1)")
+        ck.shape(out, (5, horizon), f"the output of {what} on a batch of 5 windows",
+                 hint="(batch, window, 1) in, (batch, horizon) out: the recurrent layer's last state, then "
+                      "Dense(horizon)")
+        return model
+
+    build(30, 10)                                            # the lesson's WINDOW and HORIZON
+    window, horizon, period, noise = 24, 4, 20, 0.1
+    kc.seed(ck)
+    model = build(window, horizon)
+    ck.passed("outputs of shape (batch, horizon) for (window, horizon) = (30, 10) and (24, 4)")
+    kinds = [type(layer).__name__ for layer in kc.sublayers(model) if isinstance(layer, keras.layers.RNN)]
+    if not any(k in ("LSTM", "GRU") for k in kinds):
+        ck.fail("the model has no LSTM or GRU layer" + (f" (only {', '.join(kinds)})" if kinds else ""),
+                "the exercise asks for a recurrent forecaster: layers.LSTM(units) or layers.GRU(units) reading "
+                "the window, then Dense(horizon)")
+    n_params = int(model.count_params())
+    if n_params > MAX_PARAMS_13_4:
+        ck.fail(f"the model has {n_params:,} parameters; the budget is {MAX_PARAMS_13_4:,}",
+                "an LSTM with u units on 1 input feature has 4·(u·(u + 1) + u) parameters: 32 units fit "
+                "(4,352 + the Dense layer), 64 do not")
+    ck.passed(f"recurrent layer(s): {', '.join(kinds)}; {n_params:,} parameters (at most {MAX_PARAMS_13_4:,})")
+
+    # a noisy sine (period 20, noise sd 0.1): first 75% for training, the rest for validation
+    n = 800
+    series = np.sin(ck.rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n) / period) + ck.rng.normal(scale=noise, size=n)
+    split = int(0.75 * n)
+
+    def windows(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        view = np.lib.stride_tricks.sliding_window_view(part, window + horizon).astype("float32")
+        return view[:, :window, None], view[:, window:]
+
+    (x_train, y_train), (x_val, y_val) = windows(series[:split]), windows(series[split:])
+    try:
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
+        model.fit(x_train, y_train, epochs=4, batch_size=32, verbose=0)
+        pred = np.asarray(model(x_val, training=False), dtype="float64")
+    except Exception as exc:
+        ck.fail(f"training the model raised {type(exc).__name__}: {str(exc)[:300]}",
+                "build a plain Sequential or functional model of Keras layers; the check compiles it itself")
+    model_mse = float(np.mean((pred - y_val) ** 2))
+    naive_mse = float(np.mean((np.repeat(x_val[:, -1, :], horizon, axis=1) - y_val) ** 2))
+    if not np.isfinite(model_mse) or model_mse >= naive_mse:
+        ck.fail(f"after 4 epochs the validation MSE is {model_mse:.4f}, not below the naive forecast's "
+                f"{naive_mse:.4f} (repeat the last value)",
+                "the output layer must be able to give any number: Dense(horizon) with no activation; "
+                "and the recurrent layer needs enough units to follow the wave (16 to 32)")
+    ck.passed(f"trained 4 epochs (Adam 0.01, MSE) on a noisy sine: validation MSE {model_mse:.4f}, "
+              f"below the naive forecast's {naive_mse:.4f}")

@@ -104,6 +104,60 @@ def masked_birnn_forward_weights_twice(x, mask, forward, backward):
     return masked_birnn(x, mask, forward, forward)
 
 
+# 06.4: Keras models; built inside the functions so that importing this module does not import Keras
+def _classifier(vocab_size, n_classes, *, mask=True, middle=None, pool=None, out=None, activation="softmax"):
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, 16, mask_zero=mask)(inputs)
+    if middle is not None:
+        x = middle(x)
+    if pool is None:
+        x = layers.LSTM(8)(x)
+    else:
+        x = pool(layers.LSTM(8, return_sequences=True)(x))
+    outputs = layers.Dense(out or n_classes, activation=activation)(x)
+    return keras.Model(inputs, outputs)
+
+
+def build_masked_classifier(vocab_size, n_classes):
+    return _classifier(vocab_size, n_classes)
+
+
+def build_source_classifier(vocab_size, n_classes):
+    return _classifier(vocab_size, n_classes, mask=False)          # the broken model: no mask
+
+
+def build_conv_drops_mask(vocab_size, n_classes):
+    from keras import layers
+    return _classifier(vocab_size, n_classes, middle=layers.Conv1D(16, 3, padding="same"))   # drops the mask
+
+
+def build_mean_over_all_steps(vocab_size, n_classes):
+    import keras
+    from keras import layers
+    # averages the LSTM's outputs over every step, padded ones included: the Lambda layer drops the mask
+    return _classifier(vocab_size, n_classes, pool=layers.Lambda(lambda t: keras.ops.mean(t, axis=1)))
+
+
+def build_fixed_length_flatten(vocab_size, n_classes):
+    import keras
+    from keras import layers
+    inputs = keras.Input(shape=(20,), dtype="int32")                # one fixed length, then Flatten
+    x = layers.Embedding(vocab_size, 16, mask_zero=True)(inputs)
+    x = layers.Flatten()(layers.LSTM(8, return_sequences=True)(x))
+    return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(x))
+
+
+def build_four_classes(vocab_size, n_classes):
+    return _classifier(vocab_size, n_classes, out=4)               # AG News' 4 topics hard-coded
+
+
+def build_no_softmax(vocab_size, n_classes):
+    return _classifier(vocab_size, n_classes, activation=None)     # logits, not probabilities
+
+
 CASES = {
     "06.1": (bucketed_padding_share, [bucketed_share_left, bucketed_share_drops_rest, bucketed_share_per_bucket,
                                       bucketed_share_global]),
@@ -111,4 +165,6 @@ CASES = {
                           masked_rnn_zero_inputs]),
     "06.3": (masked_birnn, [masked_birnn_mask_not_reversed, masked_birnn_backward_unmasked,
                             masked_birnn_halves_swapped, masked_birnn_forward_weights_twice]),
+    "06.4": (build_masked_classifier, [build_source_classifier, build_conv_drops_mask, build_mean_over_all_steps,
+                                       build_fixed_length_flatten, build_four_classes, build_no_softmax]),
 }

@@ -109,3 +109,51 @@ CASES = {
     "08.3": (early_stopping, [early_stopping_ties_improve, early_stopping_one_late, early_stopping_global_argmin,
                               early_stopping_zero_based]),
 }
+
+
+# 08.4: lists of Keras callbacks (Keras imported inside, so that importing this module stays cheap)
+def training_callbacks(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
+            keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", save_best_only=True)]
+
+
+def callbacks_early_stopping_only(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)]
+
+
+def callbacks_checkpoint_only(checkpoint_path):
+    import keras
+    return [keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", save_best_only=True)]
+
+
+def callbacks_training_loss(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="loss", patience=3, restore_best_weights=True)]
+
+
+def callbacks_no_restore(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3)]
+
+
+def callbacks_mode_max(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", mode="max", patience=3, restore_best_weights=True)]
+
+
+def callbacks_patience_too_large(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=50, restore_best_weights=True)]
+
+
+def callbacks_checkpoint_every_epoch(checkpoint_path):
+    import keras
+    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3),
+            keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss")]     # save_best_only=False
+
+
+CASES["08.4"] = (training_callbacks, [callbacks_no_restore, callbacks_training_loss, callbacks_mode_max,
+                                      callbacks_patience_too_large, callbacks_checkpoint_only,
+                                      callbacks_checkpoint_every_epoch])

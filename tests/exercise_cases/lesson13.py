@@ -61,3 +61,37 @@ CASES = {
         lambda h, period, sigma: 2 * np.sin(np.pi * h / period) ** 2,                        # no noise
     ]),
 }
+
+
+# 13.4: Keras models (Keras imported inside the functions)
+def _forecaster(window, horizon, *, units=32, return_sequences=False, outputs=None, recurrent=True):
+    import keras
+    from keras import layers
+
+    body = [layers.LSTM(units, return_sequences=return_sequences)] if recurrent else [layers.Flatten(),
+                                                                                      layers.Dense(units, "relu")]
+    return keras.Sequential([keras.Input(shape=(window, 1)), *body, layers.Dense(outputs or horizon)])
+
+
+def build_forecaster(window, horizon):
+    return _forecaster(window, horizon)
+
+
+def build_forecaster_sequences(window, horizon):
+    return _forecaster(window, horizon, return_sequences=True)       # return_sequences left on
+
+
+def build_forecaster_one_output(window, horizon):
+    return _forecaster(window, horizon, outputs=1)                   # Dense(1): the next value only
+
+
+def build_forecaster_dense_only(window, horizon):
+    return _forecaster(window, horizon, recurrent=False)             # no recurrent layer at all
+
+
+def build_forecaster_too_big(window, horizon):
+    return _forecaster(window, horizon, units=64)                    # 16,896 LSTM parameters
+
+
+CASES["13.4"] = (build_forecaster, [build_forecaster_sequences, build_forecaster_one_output,
+                                    build_forecaster_dense_only, build_forecaster_too_big])
