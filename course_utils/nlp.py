@@ -39,7 +39,6 @@ __all__ = [
     "hub_reachable",
     "save_module",
     "load_module",
-    "HubSignatureLayer",
     "positional_encoding",
 ]
 

@@ -13,8 +13,6 @@ from types import MappingProxyType
 
 from .types import DatasetInfo, FileSpec
 
-_MB = 1_000_000
-
 _IMDB = DatasetInfo(
     name="imdb",
     title="Large Movie Review Dataset (aclImdb v1)",

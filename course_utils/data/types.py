@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-SOURCES: tuple[str, ...] = ("cache", "mirror", "download", "synthetic", "generated")
-
 
 # --------------------------------------------------------------------------- registry
 
@@ -57,14 +55,6 @@ class FileSpec:
         """``"sha256"``, ``"md5"`` or ``"structure"``."""
         return self.checksum.partition(":")[0] if self.checksum else "structure"
 
-    @property
-    def check_description(self) -> str:
-        """How the file is verified, in words (used in tables and messages)."""
-        if self.checksum:
-            return self.checksum
-        details = ", ".join(f"{k}={v}" for k, v in self.expect.items())
-        return f"structure: {self.structure}" + (f" ({details})" if details else "")
-
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -95,11 +85,6 @@ class DatasetInfo:
                 return spec
         valid = ", ".join(s.filename for s in self.files) or "(none)"
         raise ValueError(f"dataset {self.name!r} has no file {filename!r}; its files: {valid}")
-
-    @property
-    def total_size(self) -> int:
-        """Sum of the file sizes in bytes (approximate where upstream changes)."""
-        return sum(s.size or 0 for s in self.files)
 
 
 # --------------------------------------------------------------------------- loaded data

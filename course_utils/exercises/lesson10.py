@@ -8,7 +8,6 @@ import keras
 import numpy as np
 
 from .. import decoding
-from . import keras_checks as kc
 from .core import Check, exercise
 
 

@@ -60,7 +60,6 @@ class Figure:
     lesson: str
     title: str
     path: str
-    origin: str  # "saved" (plots.save_figure) or "notebook" (a plot_history output of the executed copy)
 
 
 @dataclass
@@ -309,7 +308,7 @@ def collect(
             if png.name.endswith(".tmp.png"):
                 continue
             lesson = _lesson_of(png.stem, names)
-            fig = Figure(lesson or "", _title(png.stem, lesson), png.relative_to(build).as_posix(), "saved")
+            fig = Figure(lesson or "", _title(png.stem, lesson), png.relative_to(build).as_posix())
             (by_name[lesson].figures if lesson else other_figures).append(fig)
     curves_dir = build / "report_figures"
     if curves_dir.is_dir():
@@ -322,7 +321,7 @@ def collect(
             curves_dir.mkdir(parents=True, exist_ok=True)
             path = curves_dir / f"{entry.name}_curves_{i}.png"
             path.write_bytes(png)
-            entry.figures.append(Figure(entry.name, f"training curves {i}", path.relative_to(build).as_posix(), "notebook"))
+            entry.figures.append(Figure(entry.name, f"training curves {i}", path.relative_to(build).as_posix()))
 
     comparisons = compare(references, lessons)
     for comp in comparisons:
