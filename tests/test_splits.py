@@ -154,8 +154,8 @@ def test_deterministic_split_two_groups_never_empty_side():
     "args, message",
     [
         ((1, 0.5, 0), "n must be"),
-        ((10, 0.0, 0), "strictly between"),
-        ((10, 1.0, 0), "strictly between"),
+        ((10, 0.0, 0), "between 0 and 1"),
+        ((10, 1.0, 0), "between 0 and 1"),
     ],
 )
 def test_deterministic_split_rejects_bad_arguments(args, message):

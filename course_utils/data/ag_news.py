@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import settings
-from . import fetch, parsers, processed, splits
+from .. import settings, splits
+from . import fetch, parsers, processed
 from .common import (
     PARSER_VERSION,
     check_common,

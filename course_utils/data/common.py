@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import settings
-from . import fetch, splits, synthetic
+from .. import settings, splits
+from . import fetch, synthetic
 from .errors import DataUnavailableError
 from .types import DatasetInfo, TextClassificationData, TextSplit
 

@@ -8,8 +8,8 @@ profile, without them, a synthetic stand-in with planted clusters is used.
 
 from __future__ import annotations
 
-from .. import settings
-from . import fetch, parsers, processed, splits, synthetic
+from .. import settings, splits
+from . import fetch, parsers, processed, synthetic
 from .errors import DataUnavailableError
 from .registry import DATASETS
 from .types import WordVectors

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from . import archives, fetch, parsers, processed, splits, synthetic
+from .. import splits
+from . import archives, fetch, parsers, processed, synthetic
 from .common import (
     PARSER_VERSION,
     check_common,
