@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from . import files
 
 __all__ = [
     "AlignedVectors",
@@ -311,17 +312,6 @@ class ProjectorFiles:
     config: Path | None
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _cell(value: Any) -> str:
     text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
     return text if text.strip() else "<empty>"
@@ -374,11 +364,11 @@ def write_projector_files(
     np.savetxt(buf, arr, fmt="%.6g", delimiter="\t")
     paths = ProjectorFiles(out, out / "vectors.tsv", out / "metadata.tsv",
                            out / "projector_config.pbtxt" if config else None)  # fmt: skip
-    _atomic_write(paths.vectors, buf.getvalue())
-    _atomic_write(paths.metadata, "\n".join(lines) + "\n")
+    files.write_text_atomic(paths.vectors, buf.getvalue())
+    files.write_text_atomic(paths.metadata, "\n".join(lines) + "\n")
     if paths.config is not None:
         name = tensor_name.replace("\\", "\\\\").replace('"', '\\"')
-        _atomic_write(
+        files.write_text_atomic(
             paths.config,
             "embeddings {\n"
             f'  tensor_name: "{name}"\n'

@@ -1,9 +1,20 @@
-"""Writing folders so that a reader never sees half of one."""
+"""Writing files and folders so that a reader never sees half of one.
+
+Every file the course writes (caches, vocabularies, records, reports) goes
+through :func:`atomic_file` or its two shortcuts: the data go to a temporary
+file beside the target, which replaces the target only when the writing
+finished; an error removes the temporary file and leaves the old target.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 
 def swap_in(staging: Path, dest: Path) -> Path:
@@ -23,21 +34,32 @@ def swap_in(staging: Path, dest: Path) -> Path:
     return dest
 
 
-def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` through a temporary file beside it, so a reader never sees half of it."""
+@contextmanager
+def atomic_file(path: Path | str, mode: str = "w", **open_kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` for writing; it replaces ``path`` when the block ends without error."""
+    if not any(c in mode for c in "wx"):
+        raise ValueError(f"atomic_file writes a new file: mode must contain 'w', got {mode!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding=encoding)
-    tmp.replace(path)
-    return path
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode.replace("x", "w"), **open_kwargs) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file beside it (see :func:`write_text_atomic`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
+def write_text_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_file`)."""
+    with atomic_file(path, "w", encoding=encoding, newline="\n") as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
+    with atomic_file(path, "wb") as fh:
+        fh.write(data)
+    return Path(path)

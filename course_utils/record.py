@@ -26,6 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from . import files
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORD_DIR = ROOT / "docs" / "record"
 
@@ -97,10 +99,7 @@ def machine_info() -> dict[str, str]:
 
 
 def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    files.write_text_atomic(path, json.dumps(data, indent=1))
 
 
 def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = None) -> Path:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from . import files
 
 PAD = "<pad>"
 OOV = "<unk>"
@@ -148,15 +149,8 @@ class Vocabulary:
         """Write the vocabulary as JSON (atomically: no half-written file)."""
         path = Path(path)
         payload = {"format": "rnn-course-vocabulary/1", "specials": list(self.specials), "tokens": self.id_to_token}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with files.atomic_file(path, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
         return path
 
     @classmethod

@@ -20,6 +20,7 @@ archives differ from upstream bytes), other files against the registry.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -28,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import settings
+from .. import files, settings
 from . import verify
 from .errors import CorruptFileError, DataUnavailableError
 from .types import FileSpec
@@ -229,18 +230,14 @@ def get_file(dataset: str, spec: FileSpec, *, allow_download: bool = True) -> Fi
 
 def _copy_verified(src: FileRecord, target: Path) -> str:
     """Copy a verified file to ``target`` atomically; returns the sha256 of the copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(src.path, tmp)
-        digest = verify.sha256_of(tmp)
-        if digest != src.sha256:
+    digest = hashlib.sha256()
+    with files.atomic_file(target, "wb") as out, open(src.path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+        if digest.hexdigest() != src.sha256:
             raise CorruptFileError(f"copying {src.path} to {target} changed its content; try again.")
-        os.replace(tmp, target)
-        return digest
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    return digest.hexdigest()
 
 
 def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:

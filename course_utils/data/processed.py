@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import settings
+from .. import files, settings
 
 FORMAT_VERSION = 1
 
@@ -112,15 +110,9 @@ def save(name: str, key: str, data: dict[str, Any]) -> Path | None:
     folder = processed_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".npz.tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **_encode(data))
-            target = path_for(name, key)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        target = path_for(name, key)
+        with files.atomic_file(target, "wb") as fh:
+            np.savez(fh, **_encode(data))
         for old in folder.glob(f"{name}-*.npz"):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import files
 from .loaders import loader_options
 from .registry import DATASETS
 
@@ -199,9 +200,7 @@ def write(path: str | Path) -> Path:
     """Update (or create) the README at ``path``, keeping its hand-written parts."""
     path = Path(path)
     existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(merge(existing), encoding="utf-8")
-    return path
+    return files.write_text_atomic(path, merge(existing))
 
 
 def generated_block(text: str) -> str | None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from . import parsers
 from .errors import CorruptFileError
 from .types import FileSpec
@@ -79,11 +80,7 @@ def write_sums(folder: str | os.PathLike, entries: Mapping[str, str]) -> Path:
     merged = dict(read_sums(folder) or {})
     merged.update(entries)
     text = "".join(f"{digest}  {name}\n" for name, digest in sorted(merged.items()))
-    target = folder / SUMS_NAME
-    tmp = folder / f".{SUMS_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return files.write_text_atomic(folder / SUMS_NAME, text)
 
 
 # ----------------------------------------------------------------------------- structural checks
@@ -237,10 +234,7 @@ def write_stamp(stamp_dir: Path, path: Path, descriptor: str, sha256: str) -> No
             "check": descriptor,
             "sha256": sha256,
         }
-        target = _stamp_path(stamp_dir, path)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, target)
+        files.write_text_atomic(_stamp_path(stamp_dir, path), json.dumps(data))
     except OSError:
         pass
 

@@ -72,3 +72,26 @@ def outputs(ck: Check, model: keras.Model, x: np.ndarray, what: str = "the model
 def rows_are_distributions(probs: np.ndarray, axis: int = -1) -> bool:
     """Non-negative values that sum to 1 along ``axis``."""
     return bool(np.all(probs >= -1e-6) and np.allclose(probs.sum(axis=axis), 1.0, atol=1e-4))
+
+
+def attempt(ck: Check, fn: Callable[..., Any], *args: Any, what: str, hint: str, **kwargs: Any) -> Any:
+    """Call the student's ``fn`` like ``ck.call``, but an exception fails with ``hint`` (what this step needs)."""
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        ck.fail(f"{what}: your code is still a stub (it raises NotImplementedError)",
+                "replace the `raise NotImplementedError` line with your code")
+    except Exception as exc:
+        ck.fail(f"{what} raised {type(exc).__name__}: {str(exc).strip()[:300]}", hint)
+    return None  # unreachable
+
+
+def numpy(ck: Check, value: Any, what: str) -> np.ndarray:
+    """A tensor (any backend), array or list as a NumPy array, keeping its dtype; anything else fails."""
+    try:
+        arr = np.asarray(keras.ops.convert_to_numpy(value) if keras.ops.is_tensor(value) else value)
+    except Exception:
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":
+        ck.fail(f"{what} should be a tensor or an array of numbers, got {type(value).__name__}")
+    return arr

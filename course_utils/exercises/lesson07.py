@@ -189,3 +189,137 @@ def check_07_3(ck: Check, ce_from_logits: Callable[..., Any]) -> None:
     for trial in range(2):
         run(1000.0, f"logits of size ~1000 (random input {trial + 1})")
     ck.passed("finite and right for huge logits (no overflow)")
+
+
+# -- 07.4: the strings-in classifier ------------------------------------------------------------------------
+# A toy emotion data set: every "tweet" is a few filler words and ONE keyword of its class, in raw form
+# (capitals, punctuation), with very unequal classes. A model that reads the words separates them easily;
+# always answering the most frequent class gets about 45% right.
+_FILLER = ["the", "a", "today", "so", "my", "really", "just", "this", "day", "feel", "at", "work", "with", "you",
+           "again", "all", "morning", "now"]
+_KEYWORDS = [["happy", "love", "great"], ["sad", "cry", "miss"], ["angry", "hate", "furious"],
+             ["scared", "afraid", "nervous"], ["bored", "meh", "dull"]]
+_SHARES = np.array([0.45, 0.25, 0.15, 0.1, 0.05])
+
+
+def toy_tweets(rng: np.random.Generator, n: int, n_classes: int = 5) -> tuple[list[str], np.ndarray]:
+    """``n`` raw toy tweets and their labels (0 .. n_classes-1, imbalanced): one keyword per tweet decides it."""
+    share = _SHARES[:n_classes] / _SHARES[:n_classes].sum()
+    labels = rng.choice(n_classes, size=n, p=share)
+    texts = []
+    for y in labels:
+        words = [str(w) for w in rng.choice(_FILLER, size=int(rng.integers(2, 7)))]
+        key = str(rng.choice(_KEYWORDS[y]))
+        words.insert(int(rng.integers(0, len(words) + 1)), key.upper() if rng.random() < 0.3 else key)
+        text = " ".join(words)
+        texts.append(text[0].upper() + text[1:] + str(rng.choice(["", "!", "!!!", ".", " :)", "..."])))
+    return texts, labels
+
+
+def _toy_vectorizer(texts: list[str]) -> Any:
+    import keras
+    import tensorflow as tf
+
+    vectorizer = keras.layers.TextVectorization(max_tokens=60, output_sequence_length=10, name="toy_vectorizer")
+    vectorizer.adapt(tf.constant(texts))
+    return vectorizer
+
+
+@exercise("07.4", "a classifier that takes raw strings")
+def check_07_4(ck: Check, build_text_classifier: Callable[..., Any]) -> None:
+    """``build_text_classifier(vectorizer, n_classes)``: strings (batch,) -> (batch, n_classes) softmax, recurrent."""
+    import tempfile
+    from pathlib import Path
+
+    import keras
+    import tensorflow as tf
+
+    from . import keras_checks as kc
+
+    kc.seed(ck)
+    n_classes = 5
+    x_train, y_train = toy_tweets(ck.rng, 384, n_classes)    # 12 full batches of 32
+    x_test, y_test = toy_tweets(ck.rng, 300, n_classes)
+    vectorizer = _toy_vectorizer(x_train)
+    what = "build_text_classifier(vectorizer, n_classes)"
+
+    # 1. the model's input: strings, through the given vectorizer
+    model = kc.build(ck, build_text_classifier, vectorizer, n_classes, what=what)
+    try:
+        in_dtype = str(model.inputs[0].dtype)
+    except Exception:                                  # e.g. a Sequential model without an Input
+        in_dtype = ""
+    uses_vectorizer = any(layer is vectorizer for layer in kc.sublayers(model))
+    if in_dtype and "string" not in in_dtype:
+        ck.fail(f"the model's input has dtype {in_dtype}: it expects word ids, not raw strings",
+                "put the vectorizer inside the model: inputs = keras.Input(shape=(), dtype='string'), then "
+                "vectorizer(inputs) as the first step; the saved model then carries its vocabulary")
+    ck.require(uses_vectorizer, "the vectorizer passed to your function is not a layer of the model",
+               "use the given, already adapted TextVectorization layer itself (a new one would have no vocabulary)")
+    batch = tf.constant(x_test[:6])
+    probs = kc.outputs(ck, model, batch, "your classifier on tf.constant(6 raw strings)")
+    ck.passed("takes raw strings (a tf.constant of 6 tweets) through the given vectorizer")
+
+    # 2. the output: one distribution over n_classes per tweet
+    if probs.shape[:1] != (6,) or probs.ndim != 2:
+        ck.fail(f"for 6 tweets the output has shape {probs.shape}; expected (6, {n_classes})",
+                "one vector per tweet: the recurrent layer returns only its last state (no return_sequences), "
+                "or pool over time, before the output layer")
+    if probs.shape[1] != n_classes:
+        ck.fail(f"for n_classes={n_classes} the output has {probs.shape[1]} columns",
+                "the output layer has n_classes units: use the argument, not the 13 of the lesson's data set")
+    if not kc.rows_are_distributions(probs):
+        if np.all((probs > 0) & (probs < 1)):
+            hint = ("these look like sigmoid outputs, the source's mistake (section 6): one emotion per tweet "
+                    "needs a softmax, whose outputs sum to 1")
+        else:
+            hint = "end with Dense(n_classes, activation='softmax') (or a Softmax layer after the logits)"
+        ck.fail("the outputs of a tweet are not a probability distribution (>= 0, summing to 1)", hint)
+    ck.passed(f"output (batch, n_classes) = {probs.shape}, each row a probability distribution")
+    other = kc.build(ck, build_text_classifier, vectorizer, 3, what="build_text_classifier(vectorizer, 3)")
+    shape3 = kc.outputs(ck, other, batch, "your classifier for 3 classes").shape
+    ck.require(shape3 == (6, 3), f"with n_classes=3 the output has shape {shape3}; expected (6, 3)",
+               "the number of output units must come from the n_classes argument")
+
+    # 3. what is inside: a recurrent layer, and an embedding that marks the padding
+    ck.require(kc.has_layer(model, keras.layers.RNN), "there is no recurrent layer in the model",
+               "between the embedding and the output: an LSTM or GRU (bidirectional if you like)")
+    embeddings = [layer for layer in kc.sublayers(model) if isinstance(layer, keras.layers.Embedding)]
+    ck.require(embeddings, "there is no Embedding layer after the vectorizer",
+               "the vectorizer gives word ids; an Embedding turns them into vectors for the recurrent layer")
+    ck.require(any(e.mask_zero for e in embeddings), "the Embedding does not mark the padding",
+               "short tweets are padded with id 0 up to the vectorizer's length: Embedding(..., mask_zero=True) "
+               "lets the recurrent layer skip those positions",
+               passed="a recurrent layer after an Embedding with mask_zero=True")
+
+    # 4. one file: save, reload, same probabilities
+    with tempfile.TemporaryDirectory(prefix="check_07_4-") as folder:
+        path = Path(folder) / "classifier.keras"
+        try:
+            model.save(path)
+            reloaded = keras.models.load_model(path)
+        except Exception as exc:
+            ck.fail(f"saving to a .keras file and loading it back failed ({type(exc).__name__}: {str(exc)[:200]})",
+                    "use Keras layers only (a Lambda layer cannot be reloaded safely, a layer of your own needs "
+                    "@keras.saving.register_keras_serializable)")
+        again = kc.outputs(ck, reloaded, batch, "the reloaded classifier")
+    gap = float(np.max(np.abs(again - probs)))
+    ck.require(gap < 1e-5, f"the reloaded model gives other probabilities (by up to {gap:.3g})",
+               "the .keras file must hold everything: the vectorizer's vocabulary and every weight",
+               passed="saved to a .keras file and reloaded: the same probabilities")
+
+    # 5. it learns: a short training beats always answering the most frequent class
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    ck.call(lambda: model.fit(tf.constant(x_train), y_train, batch_size=32, epochs=4, verbose=0),
+            what="training your classifier")
+    pred = kc.outputs(ck, model, tf.constant(x_test), "your trained classifier").argmax(-1)
+    accuracy = float(np.mean(pred == y_test))
+    majority = float(np.mean(y_test == np.bincount(y_train).argmax()))
+    f1 = float(_f1_per_class(y_test, pred, n_classes).mean())
+    ck.require(accuracy >= majority + 0.3 and f1 >= 0.6,
+               f"after 4 epochs on 384 toy tweets the test accuracy is {accuracy:.3f} (always the most frequent "
+               f"class: {majority:.3f}) and the macro-F1 {f1:.3f}; expected at least {majority + 0.3:.3f} and 0.6",
+               "every toy tweet has one keyword of its class: is the recurrent layer wide enough (16 units or "
+               "more), and does the model end in a softmax over the classes?",
+               passed=f"trained: test accuracy {accuracy:.3f} (most frequent class {majority:.3f}), "
+                      f"macro-F1 {f1:.3f}")

@@ -1,13 +1,16 @@
-"""Lesson 11 (seq2seq translation): teacher-forcing arrays, a loss that ignores padding, BLEU's n-gram precision."""
+"""Lesson 11 (seq2seq translation): teacher-forcing arrays, a loss that ignores padding (NumPy, then Keras),
+BLEU's n-gram precision."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any, Callable, Sequence
 
+import keras
 import numpy as np
 
 from .. import decoding, translation
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -181,3 +184,110 @@ def check_11_3(ck: Check, ngram_precision: Callable[..., Any]) -> None:
                 for _ in range(int(ck.rng.integers(1, 4)))]
         judge(hyp, refs, int(ck.rng.integers(1, 4)), f"random case {trial + 1}")
     ck.passed("10 random cases, n from 1 to 3, 1 to 3 references")
+
+
+# -- 11.4: the masked loss as a Keras loss ------------------------------------------------------------------
+def _padded_targets(ck: Check, batch: int, time: int, vocab: int) -> np.ndarray:
+    """Labels (batch, time) padded with 0 at the end; the first row is long, the last has ONE real token."""
+    lengths = ck.rng.integers(1, time + 1, size=batch)
+    lengths[0], lengths[-1] = max(2, time - 1), 1
+    real = np.arange(time)[None, :] < lengths[:, None]
+    return np.where(real, ck.rng.integers(1, vocab, size=(batch, time)), 0).astype("int32")
+
+
+def _judge_masked_mean(ck: Check, got: float, y_true: np.ndarray, logits: np.ndarray, what: str) -> None:
+    """Fail, naming the mistake, unless ``got`` is the mean cross-entropy over the real tokens of ``y_true``."""
+    per_token = -decoding.log_softmax(logits)[np.arange(len(y_true))[:, None], np.arange(y_true.shape[1]), y_true]
+    real = y_true != 0
+    if np.isclose(got, per_token[real].mean(), rtol=1e-4, atol=1e-5):
+        return
+    pred = logits.argmax(-1) != 0
+    guesses = [
+        (float(per_token.mean()), "the padding positions count: keep only the positions where y_true != 0"),
+        (float(np.sum(per_token * real) / real.size), "the padding positions are left out of the sum but still "
+         "counted in the denominator: divide by the number of REAL tokens"),
+        (float(np.sum(per_token * real)), "that is the sum over the real tokens; the loss is their MEAN"),
+        (float(np.mean(np.sum(per_token * real, 1) / real.sum(1))), "that is the mean of per-sentence means, "
+         "which lets a one-word sentence weigh as much as a long one: sum over all real tokens of the batch, "
+         "then divide once by their number"),
+        (float(np.sum(per_token * pred) / max(pred.sum(), 1)), "the mask comes from the LABELS (y_true != 0), "
+         "not from the predictions"),
+    ]
+    as_probs = keras.ops.convert_to_numpy(                       # the cross-entropy of the logits read as probabilities
+        keras.losses.sparse_categorical_crossentropy(y_true, logits.astype("float32")))
+    guesses.append((float(as_probs[real].mean()), "the cross-entropy read the logits as if they "
+                    "were probabilities: tell it that the decoder's outputs are logits"))
+    ck.diagnose(got, guesses, f"{what}: your loss gives {got:.4f}; the mean cross-entropy over the real tokens "
+                f"is {per_token[real].mean():.4f}",
+                "per position: sparse categorical cross-entropy from the logits; weight it by the mask "
+                "y_true != 0; sum, and divide by the number of real tokens", atol=1e-5, rtol=1e-4)
+
+
+@exercise("11.4", "the masked loss as a Keras loss for compile()")
+def check_11_4(ck: Check, keras_masked_loss: Callable[..., Any]) -> None:
+    """``keras_masked_loss(y_true, logits)`` in keras.ops: a scalar tensor that ``compile`` and ``fit`` can use."""
+    kc.seed(ck)
+    ck.is_callable(keras_masked_loss, "keras_masked_loss")
+    ops = keras.ops
+    for trial in range(4):
+        batch, time, vocab = int(ck.rng.integers(3, 7)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(6, 16))
+        y_true = _padded_targets(ck, batch, time, vocab)
+        logits = ck.rng.normal(scale=2.0, size=(batch, time, vocab)).astype("float32")
+        out = kc.attempt(ck, keras_masked_loss, ops.convert_to_tensor(y_true), ops.convert_to_tensor(logits),
+                         what="keras_masked_loss(y_true, logits)",
+                         hint="y_true and logits arrive as tensors, as in compile: work on them with keras.ops "
+                              "(ops.sum, ops.cast, ops.not_equal, ...), not with NumPy methods")
+        value = kc.numpy(ck, out, "what keras_masked_loss returns")
+        if value.size != 1:
+            ck.fail(f"on labels of shape {y_true.shape} your loss returns an array of shape {value.shape}; a loss "
+                    "for this exercise returns ONE number", "reduce to the mean over the real tokens yourself: "
+                    "compile would average per-token losses over ALL positions, padding included")
+        if not ops.is_tensor(out):
+            ck.fail(f"keras_masked_loss returns a {type(out).__name__}, not a tensor",
+                    "a loss that fit can train with must stay a tensor: compute it with keras.ops (ops.sum, "
+                    "ops.cast, ...), without NumPy or float(...), so gradients can flow through it")
+        _judge_masked_mean(ck, float(value.reshape(-1)[0]), y_true, logits, f"random batch {trial + 1} "
+                           f"({batch} sentences, one of them a single real token)")
+    ck.passed("a scalar tensor equal to the mean cross-entropy over the real tokens, on 4 random padded batches")
+
+    # compile() hands the labels over as float32: they must still work as labels and in the mask
+    y_float = ops.convert_to_tensor(y_true.astype("float32"))
+    out = kc.attempt(ck, keras_masked_loss, y_float, ops.convert_to_tensor(logits),
+                     what="keras_masked_loss with float32 labels (what compile passes)",
+                     hint="inside compile Keras converts y_true to the logits' dtype (float32): cast it back to "
+                          "integers first, ops.cast(y_true, 'int32')")
+    value = kc.numpy(ck, out, "what keras_masked_loss returns")
+    _judge_masked_mean(ck, float(value.reshape(-1)[0]), y_true, logits, "with float32 labels")
+    ck.passed("labels given as float32, as compile passes them")
+
+    noisy = logits.copy()
+    noisy[y_true == 0] += ck.rng.normal(scale=50, size=noisy[y_true == 0].shape).astype("float32")
+    moved = float(kc.numpy(ck, ck.call(keras_masked_loss, ops.convert_to_tensor(y_true), ops.convert_to_tensor(noisy),
+                                       what="keras_masked_loss(y_true, logits)"), "the loss").reshape(-1)[0])
+    ck.require(np.isclose(moved, float(value.reshape(-1)[0]), rtol=1e-5, atol=1e-6),
+               "changing the logits at padded positions changed the loss",
+               "padded positions must not enter the loss at all (weight them by 0 before summing)",
+               passed="the logits at padded positions do not matter")
+
+    # one training step of a tiny model compiled with the loss
+    vocab = 12
+    x = _padded_targets(ck, 8, 7, vocab)
+    y = np.where(x != 0, ck.rng.integers(1, vocab, size=x.shape), 0).astype("int32")
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 8),
+                              keras.layers.Dense(vocab)])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=keras_masked_loss, jit_compile=False)
+    before = keras.ops.convert_to_numpy(model(x))
+    kernel = keras.ops.convert_to_numpy(model.layers[-1].kernel).copy()
+    history = kc.attempt(ck, model.fit, x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0,
+                         what="model.fit with your loss",
+                         hint="fit runs the loss inside a compiled TensorFlow graph on symbolic tensors: use keras.ops "
+                              "only (no NumPy, no float(...), no Python `if` on tensor values)")
+    reported = float(history.history["loss"][0])
+    ck.require(np.isfinite(reported), f"fit reported the loss {reported}",
+               "a batch always has real tokens here; look for a log of 0 or a division by 0")
+    _judge_masked_mean(ck, reported, y, before.astype("float64"), "the loss fit reports for one step")
+    moved = float(np.abs(keras.ops.convert_to_numpy(model.layers[-1].kernel) - kernel).max())
+    ck.require(moved > 0, "one step of fit with your loss did not change the model's weights",
+               "the loss must be differentiable with respect to the logits: no ops.stop_gradient, no argmax or "
+               "rounding on the path from the logits to the loss",
+               passed=f"model.compile(loss=keras_masked_loss) trains: one fit step, finite loss {reported:.4f}")

@@ -1,12 +1,15 @@
-"""Lesson 12 (attention): masked multiplicative attention, one beam-search step, a length penalty."""
+"""Lesson 12 (attention): masked multiplicative attention, one beam-search step, a length penalty, an additive
+attention layer in Keras."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
 from .. import decoding
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -222,3 +225,121 @@ def check_12_3(ck: Check, best_translation: Callable[..., Any]) -> None:
                 f"(length_penalty={alpha})",
                 "compare the normalised scores described in the exercise, not the raw sums")
     ck.passed(f"the right translation in {len(cases)} random sets, length_penalty 0, 0.6, 0.8 and 1")
+
+
+# -- 12.4: additive attention as a Keras layer --------------------------------------------------------------
+def _additive(query: np.ndarray, values: np.ndarray, mask: np.ndarray | None, wq: np.ndarray, wk: np.ndarray,
+              v: np.ndarray, squash: Callable[[np.ndarray], np.ndarray] = np.tanh) -> tuple[np.ndarray, np.ndarray]:
+    """Reference: query (b, dq), values (b, S, dv) -> context (b, dv), weights (b, S); padding gets 0."""
+    scores = (squash((query @ wq)[:, None, :] + values @ wk) @ v)[..., 0]          # (b, S)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    e = np.exp(scores - scores.max(-1, keepdims=True))
+    weights = e / e.sum(-1, keepdims=True)
+    return np.einsum("bs,bsd->bd", weights, values), weights
+
+
+def _dense(ck: Check, layer: keras.layers.Layer, name: str, shape: tuple[int, int], role: str) -> Any:
+    """The kernel of the Dense layer ``layer.<name>`` (built, no bias, of ``shape``)."""
+    dense = getattr(layer, name, None)
+    if not isinstance(dense, keras.layers.Dense):
+        ck.fail(f"your layer has no Dense layer in self.{name} (found {type(dense).__name__})",
+                f"create it in __init__ as stated: self.{name} = layers.Dense(..., use_bias=False); the check "
+                "sets the weights through these three attributes")
+    if dense.use_bias:
+        ck.fail(f"self.{name} has a bias", "the three Dense layers of the statement have use_bias=False")
+    got = tuple(dense.kernel.shape)
+    if got != shape:
+        ck.fail(f"the kernel of self.{name} has shape {got}; expected {shape}", role)
+    return dense.kernel
+
+
+@exercise("12.4", "additive (Bahdanau) attention as a Keras layer")
+def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the student's class)
+    """``AdditiveAttention(units)(query, values, values_mask=None)`` -> (context (b, dv), weights (b, S))."""
+    kc.seed(ck)
+    ck.is_callable(AdditiveAttention, "AdditiveAttention")
+    for trial, (b, s, dq, dv, units) in enumerate([(3, 6, 5, 7, 4), (4, 5, 3, 3, 6)]):
+        layer = ck.call(AdditiveAttention, units, what=f"AdditiveAttention({units})")
+        if not isinstance(layer, keras.layers.Layer):
+            ck.fail(f"AdditiveAttention({units}) made a {type(layer).__name__}, not a Keras layer",
+                    "write a class: class AdditiveAttention(layers.Layer), with __init__ and call")
+        query = ck.rng.normal(size=(b, dq)).astype("float32")
+        values = ck.rng.normal(size=(b, s, dv)).astype("float32")
+        lengths = np.array([s, 3, 1, *ck.rng.integers(1, s + 1, size=b - 3)])[:b]   # full, padded, one word
+        mask = np.arange(s)[None, :] < lengths[:, None]
+
+        def run(with_mask: bool) -> tuple[np.ndarray, np.ndarray]:
+            kwargs = {"values_mask": mask} if with_mask else {}
+            out = kc.attempt(ck, layer, query, values, what=f"calling your layer on a query {query.shape} and "
+                             f"values {values.shape}" + (" with values_mask=..." if with_mask else ""), **kwargs,
+                             hint="the check calls layer(query, values, values_mask=mask): is the signature "
+                                  "call(self, query, values, values_mask=None)? Does the projected query get a "
+                                  "time axis, so it can be added to every projected value?")
+            if not isinstance(out, (tuple, list)) or len(out) != 2:
+                ck.fail(f"your layer should return two tensors, (context, weights); got {type(out).__name__}",
+                        "end call() with `return context, weights`")
+            context, weights = (kc.numpy(ck, t, what) for t, what in zip(out, ("the context", "the weights")))
+            if context.shape == (b, s) and weights.shape == (b, dv) and s != dv:
+                ck.fail("the two results come in the wrong order", "return (context, weights): the context first")
+            if weights.shape == (b, s, 1):
+                ck.fail(f"the weights have shape {weights.shape}; expected {(b, s)}",
+                        "v maps each position to one score, shape (batch, S, 1): drop that last axis, and take the "
+                        "softmax over the source positions")
+            weights = ck.shape(weights, (b, s), "the weights", hint="one weight per source position: (batch, S)")
+            context = ck.shape(context, (b, dv), "the context",
+                               hint="the context is the weighted average of the values over the source positions: "
+                                    "(batch, dv)")
+            return context.astype("float64"), weights.astype("float64")
+
+        run(True)                                                   # builds the three Dense layers
+        kernels = [_dense(ck, layer, "W_q", (dq, units), "W_q projects the QUERY (dq features) to `units`"),
+                   _dense(ck, layer, "W_k", (dv, units), "W_k projects the VALUES (dv features) to `units`"),
+                   _dense(ck, layer, "v", (units, 1), "v maps the `units` tanh features to ONE score")]
+        wq, wk, v = (ck.rng.normal(scale=0.6, size=tuple(k.shape)).astype("float32") for k in kernels)
+        for kernel, value in zip(kernels, (wq, wk, v)):
+            kernel.assign(value)
+        context, weights = run(True)
+        expected_c, expected_w = _additive(query, values, mask, wq, wk, v)
+
+        where = f"(batch {b}, S {s}, query {dq} features, values {dv}, units {units})"
+        sums = weights.sum(-1)
+        if not np.allclose(sums, 1.0, atol=1e-5):
+            if np.allclose(weights, 1.0, atol=1e-6):
+                ck.fail(f"every weight is 1 {where}", "the softmax ran over an axis of size 1: the scores of shape "
+                        "(batch, S, 1) need their softmax over the source positions S")
+            if np.allclose(weights.sum(0), 1.0, atol=1e-5):
+                ck.fail(f"the weights sum to 1 over the batch, not over the source positions {where}",
+                        "the softmax runs over the source positions (the time axis), not the sentences")
+            if np.all(np.abs(weights[~mask]) < 1e-7) and np.allclose(sums[lengths == s], 1.0, atol=1e-5):
+                ck.fail(f"the weights of a padded sentence do not sum to 1 {where}",
+                        "zeroing padded weights after the softmax is not enough: mask the SCORES before it")
+            ck.fail(f"the weights of a sentence do not sum to 1 {where}",
+                    "the weights are a softmax of the scores over the source positions")
+        if np.any(np.abs(weights[~mask]) > 1e-6):
+            unmasked = _additive(query, values, None, wq, wk, v)[1]
+            ck.fail(f"padded source positions get a non-zero weight {where}",
+                    "values_mask is ignored: give the scores of padded positions a huge negative number (or "
+                    "-inf) before the softmax" if np.allclose(weights, unmasked, atol=1e-5)
+                    else "padded positions must get exactly 0: mask the scores before the softmax")
+        if not np.allclose(weights, expected_w, atol=1e-5):
+            if np.allclose(weights, _additive(query, values, mask, wq, wk, v, squash=lambda z: z)[1], atol=1e-5):
+                ck.fail(f"the weights are not the additive scores' softmax {where}",
+                        "the tanh is missing: v^T tanh(W_q q + W_k s_j), the non-linearity is what makes it a "
+                        "small neural network")
+            ck.close(weights, expected_w, f"the weights {where}",
+                     hint="score_j = v^T tanh(W_q query + W_k values_j): add the projected query to EVERY "
+                          "projected value (broadcast over the source positions)")
+        ck.close(context, expected_c, f"the context {where}",
+                 hint="context = sum_j weight_j * values_j: the weights times the (unprojected) values, summed "
+                      "over the source positions")
+        unmasked_c, unmasked_w = _additive(query, values, None, wq, wk, v)
+        context, weights = run(False)
+        ck.close(weights, unmasked_w, f"the weights without a mask {where}",
+                 hint="values_mask=None means every position is real")
+        ck.close(context, unmasked_c, f"the context without a mask {where}")
+        if trial == 0:
+            ck.passed("shapes (batch, dv) and (batch, S); weights sum to 1 over the source positions")
+            ck.passed("padded positions get weight 0; values_mask=None attends everywhere")
+    ck.passed("with the check's kernels in W_q, W_k and v: weights and context match v^T tanh(W_q q + W_k s_j) "
+              "(2 random sizes)")

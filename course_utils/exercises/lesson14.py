@@ -130,3 +130,135 @@ def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
         ck.close(got, expected, "the pooled vectors",
                  hint="sum of vectors * mask over axis 1, divided by mask.sum(axis=1) (keep a trailing axis)")
     ck.passed("3 random padded batches (padding filled with non-zero numbers)")
+
+
+# -- 14.4: freeze and unfreeze a pretrained encoder ---------------------------------------------------------
+_ENC_VOCAB, _ENC_DIM = 40, 6
+
+
+def toy_encoder(name: str = "encoder") -> Any:
+    """A small stand-in for the pretrained encoder: padded ids (batch, T) -> masked BiLSTM states (batch, T, 12)."""
+    import keras
+
+    ids = keras.Input((None,), dtype="int32", name="token_ids")
+    x = keras.layers.Embedding(_ENC_VOCAB, 8, mask_zero=True, name="embedding")(ids)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(_ENC_DIM, return_sequences=True), name="bilstm")(x)
+    return keras.Model(ids, x, name=name)
+
+
+def _weight_ids(weights: list[Any]) -> set[int]:
+    return {id(w) for w in weights}
+
+
+@exercise("14.4", "freeze or fine-tune a pretrained encoder")
+def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
+    """``build_probe(encoder, n_classes, trainable)``: ids -> encoder -> masked mean -> softmax; encoder (un)frozen."""
+    import keras
+
+    from . import keras_checks as kc
+
+    kc.seed(ck)
+    n_classes = 3
+    x = ck.rng.integers(1, _ENC_VOCAB, size=(8, 9)).astype("int32")
+    lengths = ck.rng.integers(3, 10, size=8)
+    x[np.arange(9)[None, :] >= lengths[:, None]] = 0             # padded sentences
+    y = ck.rng.integers(0, n_classes, size=8)
+
+    def probe(trainable: bool, arrives_frozen: bool = False) -> tuple[Any, Any]:
+        encoder = toy_encoder()
+        encoder.trainable = not arrives_frozen
+        model = kc.build(ck, build_probe, encoder, n_classes, trainable,
+                         what=f"build_probe(encoder, {n_classes}, trainable={trainable})")
+        ck.require(any(layer is encoder for layer in kc.sublayers(model)),
+                   "the encoder passed to your function is not part of the model",
+                   "call the given encoder on the model's input (encoder(inputs)), or put it first in a "
+                   "Sequential: its pretrained weights are the point of the exercise")
+        return model, encoder
+
+    def one_step(model: Any, encoder: Any, setting: str) -> tuple[bool, bool]:
+        """Compile, train one batch; did the encoder's weights change, did the head's?"""
+        enc_ids = _weight_ids(encoder.weights)
+        head = [w for w in model.weights if id(w) not in enc_ids]
+        before_enc = [np.array(w.numpy()) for w in encoder.weights]
+        before_head = [np.array(w.numpy()) for w in head]
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
+                      run_eagerly=True)                  # one step: quicker than tracing a graph
+        ck.call(lambda: model.fit(x, y, batch_size=8, epochs=1, verbose=0), what=f"one training step ({setting})")
+        moved_enc = any(not np.array_equal(b, w.numpy()) for b, w in zip(before_enc, encoder.weights))
+        moved_head = any(not np.array_equal(b, w.numpy()) for b, w in zip(before_head, head))
+        return moved_enc, moved_head
+
+    def count(weights: list[Any]) -> int:
+        return int(sum(np.prod(w.shape) for w in weights))
+
+    # 1. frozen: outputs, padding, and only the head trainable
+    model, encoder = probe(trainable=False)
+    probs = kc.outputs(ck, model, x, "your probe")
+    if probs.ndim == 3:
+        ck.fail(f"the probe gives one output per token, shape {probs.shape}; it should give one per sentence",
+                "pool the encoder's vectors over the tokens first: layers.GlobalAveragePooling1D() (a masked mean)")
+    ck.require(probs.shape == (len(x), n_classes), f"for {len(x)} sentences the output has shape {probs.shape}; "
+               f"expected {(len(x), n_classes)}", "Dense(n_classes, activation='softmax') on the pooled vector")
+    ck.require(kc.rows_are_distributions(probs), "the outputs are not probabilities over the classes",
+               "end with a softmax: Dense(n_classes, activation='softmax')",
+               passed=f"output (batch, n_classes) = {probs.shape}, each row a probability distribution")
+    longer = np.concatenate([x, np.zeros((len(x), 5), "int32")], axis=1)
+    moved = float(np.max(np.abs(kc.outputs(ck, model, longer, "your probe") - probs)))
+    ck.require(moved < 1e-4, f"five more padding zeros after each sentence change its probabilities (by {moved:.3g})",
+               "average over the real tokens only: GlobalAveragePooling1D uses the encoder's mask; a Lambda, "
+               "Flatten or ops.mean does not",
+               passed="padding after a sentence changes nothing (masked mean)")
+
+    enc_ids = _weight_ids(encoder.weights)
+    trainable_enc = [w for w in model.trainable_weights if id(w) in enc_ids]
+    trainable_head = [w for w in model.trainable_weights if id(w) not in enc_ids]
+    head_weights = [w for w in model.weights if id(w) not in enc_ids]
+    if not trainable_head:
+        if trainable_enc:
+            ck.fail("with trainable=False the head is frozen and the encoder is not: the wrong part is frozen",
+                    "freeze the ENCODER (the model you were given), and leave the new Dense head trainable")
+        ck.fail("with trainable=False nothing in the probe can be trained: the head is frozen too",
+                "freeze the ENCODER (encoder.trainable = False), not the whole model: the new head must learn")
+    if trainable_enc:
+        n_enc = len(encoder.weights)
+        if len(trainable_enc) < n_enc:
+            ck.fail(f"with trainable=False only part of the encoder is frozen ({len(trainable_enc)} of its "
+                    f"{n_enc} weight tensors are still trainable)",
+                    "set trainable on the encoder model itself, not on one of its layers: encoder.trainable = ... "
+                    "freezes every layer inside it (the embedding and both LSTMs)")
+        ck.fail(f"with trainable=False the encoder is not frozen (all its {n_enc} weight tensors are trainable)",
+                "set encoder.trainable = trainable before the model is compiled; note that calling "
+                "encoder(x, training=False) does NOT freeze anything: it only puts dropout and normalisation "
+                "layers in inference mode")
+    ck.require(len(trainable_head) == len(head_weights), "with trainable=False some of the head's weights are frozen",
+               "freeze the encoder only; the Dense layer on top must stay trainable")
+    ck.passed(f"trainable=False: {count(trainable_head):,} trainable parameters (the head), "
+              f"{count(encoder.weights):,} frozen in the encoder")
+    moved_enc, moved_head = one_step(model, encoder, "trainable=False")
+    ck.require(not moved_enc, "with trainable=False one training step changed the encoder's weights",
+               "set the flag before compiling (the check compiles your model): Keras reads `trainable` when it "
+               "builds the training step")
+    ck.require(moved_head, "with trainable=False one training step did not change the head's weights",
+               "the Dense head must stay trainable", passed="one training step: the frozen encoder did not move, "
+               "the head did")
+
+    # 2. fine-tuning: everything trainable, everything moves
+    model, encoder = probe(trainable=True)
+    frozen = [w for w in model.weights if not any(w is t for t in model.trainable_weights)]
+    if any(id(w) in _weight_ids(encoder.weights) for w in frozen):
+        ck.fail("with trainable=True part of the encoder is frozen",
+                "trainable=True means fine-tuning: the encoder's weights are trained along with the head")
+    ck.require(not frozen, "with trainable=True the head is frozen",
+               "the flag is for the encoder; the head is always trained")
+    moved_enc, moved_head = one_step(model, encoder, "trainable=True")
+    ck.require(moved_enc and moved_head, "with trainable=True one training step did not change both the encoder "
+               "and the head", "nothing should be frozen when fine-tuning",
+               passed=f"trainable=True: all {count(model.weights):,} parameters trainable, and one step moves the "
+                      "encoder too")
+
+    # 3. the second stage of gradual unfreezing: an encoder that arrives frozen must be unfrozen
+    model, encoder = probe(trainable=True, arrives_frozen=True)
+    ck.require(len(model.trainable_weights) == len(model.weights),
+               "an encoder that arrives frozen (as after a first stage that trained the head alone) stays frozen "
+               "with trainable=True", "set encoder.trainable = trainable in both cases, not only when freezing",
+               passed="an encoder that arrives frozen is unfrozen for trainable=True (gradual unfreezing, stage 2)")

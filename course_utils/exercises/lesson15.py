@@ -200,3 +200,122 @@ def check_15_3(ck: Check, tag_agreement: Callable[..., Any]) -> None:
             ck.require(np.isclose(got_per[t], per[t], atol=1e-9), f"per_tag[{t!r}] = {got_per[t]:.4f} is not right",
                        "of the tokens whose gold tag is t, the share whose predicted tag is t as well")
     ck.passed("overall and per-tag agreement on 4 random taggings (skewed tag frequencies)")
+
+
+# -- 15.4: an entity tagger that reads spaCy's part-of-speech tags as a second input --------------------------
+# A toy corpus in which ONLY the part-of-speech tags tell where the names are: the word ids are drawn at random,
+# whatever the tag. POS ids: 1 DET, 2 ADJ, 3 NOUN, 4 VERB, 5 PROPN (0 = padding); BIO labels: 1 O, 2 B-NAME,
+# 3 I-NAME (0 = padding). A proper noun opens a name (B) unless the token before it is a proper noun too (I):
+# telling B from I needs the tag of the previous token, so the model needs its context as well.
+POS_TAGS = ["<pad>", "DET", "ADJ", "NOUN", "VERB", "PROPN"]
+BIO_LABELS = ["<pad>", "O", "B-NAME", "I-NAME"]
+TOY_WORDS = 30
+
+
+def _toy_pos_sentence(rng: np.random.Generator) -> list[int]:
+    pos: list[int] = []
+    while len(pos) < int(rng.integers(4, 11)):
+        if rng.random() < 0.35:
+            pos += [5] * int(rng.integers(1, 4))               # a name of 1 to 3 proper nouns
+        else:
+            pos.append(int(rng.integers(1, 5)))
+    return pos
+
+
+def toy_pos_corpus(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` toy sentences: word ids, POS ids and BIO label ids, each (n, time), post-padded with 0."""
+    rows = [_toy_pos_sentence(rng) for _ in range(n)]
+    width = max(len(r) for r in rows)
+    words, pos, labels = (np.zeros((n, width), "int32") for _ in range(3))
+    for i, p in enumerate(rows):
+        words[i, : len(p)] = rng.integers(1, TOY_WORDS, size=len(p))
+        pos[i, : len(p)] = p
+        labels[i, : len(p)] = [(2 if t == 0 or p[t - 1] != 5 else 3) if tag == 5 else 1 for t, tag in enumerate(p)]
+    return words, pos, labels
+
+
+@exercise("15.4", "an entity tagger that reads words and part-of-speech tags")
+def check_15_4(ck: Check, build_feature_tagger: Callable[..., Any]) -> None:
+    """``build_feature_tagger(vocab_size, n_pos, n_labels)``: [word ids, POS ids] -> (batch, time, n_labels)."""
+    import keras
+
+    from . import keras_checks as kc
+
+    kc.seed(ck)
+    n_pos, n_labels = len(POS_TAGS), len(BIO_LABELS)
+    model = kc.build(ck, build_feature_tagger, TOY_WORDS, n_pos, n_labels,
+                     what="build_feature_tagger(vocab_size, n_pos, n_labels)")
+    n_inputs = len(model.inputs) if isinstance(getattr(model, "inputs", None), (list, tuple)) else 1
+    ck.require(n_inputs == 2, f"the model has {n_inputs} input(s); it needs two: word ids and POS ids",
+               "two keras.Input(shape=(None,), dtype='int32'), and keras.Model([word_ids, pos_ids], outputs)")
+    words, pos, labels = toy_pos_corpus(ck.rng, 6)
+
+    def run(w: np.ndarray, p: np.ndarray, what: str = "your tagger") -> np.ndarray:
+        try:
+            out = model([w, p], training=False)
+        except Exception as exc:
+            try:
+                model([p, w], training=False)
+            except Exception:
+                ck.fail(f"calling {what} on [word_ids, pos_ids] raised {type(exc).__name__}: {str(exc)[:200]}",
+                        "both inputs are (batch, time) int32 arrays; word ids go up to vocab_size - 1, POS ids "
+                        "up to n_pos - 1: size each Embedding by its own vocabulary")
+            ck.fail(f"{what} fails on [word_ids, pos_ids] but runs on [pos_ids, word_ids]: the inputs are "
+                    "in the wrong order", "keras.Model([word_ids, pos_ids], outputs): the words first")
+        if isinstance(out, (list, tuple, dict)):
+            ck.fail(f"{what} returns several outputs; it should return one tensor", "one output layer")
+        return ck.array(keras.ops.convert_to_numpy(out), f"the output of {what}")
+
+    probs = run(words, pos)
+    if probs.ndim == 2:
+        ck.fail(f"the tagger gives one output per sentence, shape {probs.shape}; a tagger needs one per token",
+                "the recurrent layer must return its whole sequence: return_sequences=True")
+    ck.require(probs.shape == (*words.shape, n_labels),
+               f"for inputs of shape {words.shape} the output has shape {probs.shape}; expected "
+               f"{(*words.shape, n_labels)}", "the last layer is Dense(n_labels, activation='softmax')",
+               passed=f"two inputs [word ids, POS ids] -> output (batch, time, n_labels) = {probs.shape}")
+    ck.require(kc.rows_are_distributions(probs, axis=-1),
+               "the outputs at a token are not probabilities over the labels (>= 0, summing to 1)",
+               "end with a softmax over the labels (the last axis): Dense(n_labels, activation='softmax')",
+               passed="each token gets a probability distribution over the labels")
+    ck.require(kc.bidirectional_rnn(model), "there is no bidirectional recurrent layer in the model",
+               "layers.Bidirectional(layers.LSTM(units, return_sequences=True)) on the concatenated embeddings",
+               passed="a bidirectional recurrent layer reads the sentence both ways")
+
+    real = words > 0
+    other_pos = np.where(real, ck.rng.integers(1, n_pos, size=pos.shape), 0).astype("int32")
+    other_words = np.where(real, ck.rng.integers(1, TOY_WORDS, size=words.shape), 0).astype("int32")
+    ck.require(np.abs(run(words, other_pos) - probs)[real].max() > 1e-6,
+               "changing the POS ids changes nothing: the model does not read its second input",
+               "embed the POS ids too (their own Embedding(n_pos, ...)) and join the two embeddings with "
+               "layers.Concatenate() before the recurrent layer")
+    ck.require(np.abs(run(other_words, pos) - probs)[real].max() > 1e-6,
+               "changing the word ids changes nothing: the model does not read the words",
+               "both inputs go into the model: concatenate the word embedding and the POS embedding",
+               passed="the output depends on both the words and the POS tags")
+    longer_w, longer_p = (np.concatenate([a, np.zeros((len(a), 5), "int32")], axis=1) for a in (words, pos))
+    moved = float(np.abs(run(longer_w, longer_p)[:, : words.shape[1]] - probs)[real].max())
+    ck.require(moved < 1e-4, f"adding padding after the sentences changes the probabilities at real tokens "
+               f"(by up to {moved:.3g})", "give BOTH Embeddings mask_zero=True: Concatenate keeps a position as real "
+               "when ANY of its inputs does, so a mask on the words alone is lost next to an unmasked POS "
+               "embedding; the joined mask then reaches the recurrent layer and the loss",
+               passed="the probabilities at real tokens do not depend on the padding after them")
+
+    x_w, x_p, y = toy_pos_corpus(ck.rng, 384)
+    t_w, t_p, t_y = toy_pos_corpus(ck.rng, 300)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    ck.call(lambda: model.fit([x_w, x_p], y, batch_size=32, epochs=4, verbose=0), what="training your tagger")
+    pred = run(t_w, t_p, "your trained tagger").argmax(-1)
+    keep = t_y > 0
+    accuracy = float(np.mean(pred[keep] == t_y[keep]))
+    majority = float(np.mean(t_y[keep] == 1))
+    inside = t_y == 3
+    inside_ok = float(np.mean(pred[inside] == 3)) if inside.any() else 1.0
+    ck.require(accuracy >= 0.95,
+               f"after 4 epochs on 384 toy sentences the token accuracy is {accuracy:.3f} (always 'O': "
+               f"{majority:.3f}; I-NAME tokens right: {inside_ok:.3f}); expected at least 0.95",
+               "in this toy corpus only the POS tags show the names, and I-NAME differs from B-NAME by the tag "
+               "of the previous token: are the POS embeddings concatenated with the word embeddings, and does "
+               "the recurrent layer (16 units or more) return its whole sequence?",
+               passed=f"trained: token accuracy {accuracy:.3f} (always 'O': {majority:.3f}), "
+                      f"I-NAME tokens {inside_ok:.3f}")

@@ -1,11 +1,14 @@
-"""Lesson 16 (Transformer basics): scaled dot-product attention, a local causal mask, an encoder block's parameters."""
+"""Lesson 16 (Transformer basics): scaled dot-product attention, a local causal mask, an encoder block's parameters,
+a causal mask for Keras' MultiHeadAttention."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -198,3 +201,70 @@ def check_16_3(ck: Check, encoder_block_params: Callable[..., Any]) -> None:
         ck.fail(what, "attention: queries, keys, values (d_model -> heads * key_dim, with biases) and an output "
                       "projection back to d_model; two LayerNormalization layers; two Dense layers")
     ck.passed(f"{len(cases)} sizes (heads * key_dim = d_model or not)")
+
+
+# -- 16.4: a causal mask for MultiHeadAttention ---------------------------------------------------------------
+def _mask_mistake(mask: np.ndarray) -> str:
+    """The hint for a wrong (length, length) boolean mask: which typical mistake it is."""
+    q, k = np.indices(mask.shape)
+    known = [
+        (k >= q, "the mask is transposed: axis 0 is the QUERY position, axis 1 the KEY position; row t may "
+                 "see the columns 0 ... t"),
+        (k < q, "a position must be allowed to attend to itself: the diagonal belongs to the visible part (and "
+               "position 0, left with nothing to attend to, ends up attending to everything)"),
+        (k > q, "True and False are swapped: in Keras' attention_mask True means MAY attend"),
+        (np.ones_like(mask, bool), "nothing is masked: the future must be hidden"),
+        (k == q, "each position sees only itself; it may also see every position before it"),
+    ]
+    for pattern, hint in known:
+        if np.array_equal(mask, pattern):
+            return hint
+    return "mask[t, s] is True exactly when key position s is not after query position t (s <= t)"
+
+
+@exercise("16.4", "a causal mask for MultiHeadAttention")
+def check_16_4(ck: Check, causal_attention_mask: Callable[..., Any]) -> None:
+    """``causal_attention_mask(length)`` -> (length, length) bool, True where key <= query, for attention_mask."""
+    kc.seed(ck)
+    ck.is_callable(causal_attention_mask, "causal_attention_mask")
+    mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    for length in (6, 1, 9):
+        mask = kc.numpy(ck, ck.call(causal_attention_mask, length, what=f"causal_attention_mask({length})"),
+                        f"causal_attention_mask({length})")
+        if mask.shape != (length, length):
+            ck.fail(f"causal_attention_mask({length}) has shape {mask.shape}; expected {(length, length)}",
+                    "one row per query position and one column per key position; MultiHeadAttention "
+                    "broadcasts it over the batch and the heads")
+        if mask.dtype != bool:
+            if np.issubdtype(mask.dtype, np.number) and np.all(mask <= 0) and np.any(mask < -1e3):
+                ck.fail(f"causal_attention_mask({length}) holds 0 and large negative numbers",
+                        "that is the additive M of the formula; Keras' attention_mask wants booleans, True where "
+                        "the query may attend to the key")
+            ck.fail(f"causal_attention_mask({length}) has dtype {mask.dtype}; expected bool",
+                    "return booleans (True = may attend), e.g. from a comparison of positions")
+        q_in = ck.rng.normal(size=(2, length, 8)).astype("float32")
+        kv = ck.rng.normal(size=(2, length, 8)).astype("float32")
+        base = kc.numpy(ck, ck.call(mha, q_in, kv, attention_mask=mask, what="MultiHeadAttention with your mask"),
+                        "the attention output")
+        moved = np.zeros((length, length))          # moved[s, t]: change of the output at t when key s changes
+        for s in range(length):
+            changed = kv.copy()
+            changed[:, s] += ck.rng.normal(size=(2, 8)).astype("float32")
+            out = kc.numpy(ck, mha(q_in, changed, attention_mask=mask), "the attention output")
+            moved[s] = np.abs(out - base).max(axis=(0, 2))
+        later = np.argwhere(np.tril(moved > 1e-5, k=-1))              # (s, t) with t < s that moved
+        if later.size:
+            s, t = (int(i) for i in later[0])
+            ck.fail(f"with a sequence of {length}, the output at position {t} changes when only the input at the "
+                    f"LATER position {s} changes: the future is visible", _mask_mistake(mask))
+        hidden = np.argwhere(np.triu(moved < 1e-6))                    # (s, t) with t >= s that did not move
+        if hidden.size:
+            s, t = (int(i) for i in hidden[0])
+            ck.fail(f"with a sequence of {length}, the output at position {t} does not change when the input at "
+                    f"position {s} (not after it) changes: the mask hides too much", _mask_mistake(mask))
+        expected = kc.numpy(ck, mha(q_in, kv, use_causal_mask=True), "the attention output")
+        ck.close(base, expected, f"the output with your mask (length {length})",
+                 hint="it should equal MultiHeadAttention(..., use_causal_mask=True)")
+    ck.passed("(length, length) booleans, for lengths 6, 1 and 9")
+    ck.passed("inside MultiHeadAttention the output at position t depends on the inputs at positions <= t and "
+              "on no later one; the same output as use_causal_mask=True")

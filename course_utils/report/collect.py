@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import claims as claims_mod
+from .. import files
 from ..claims import Claim
 from ..record import machine_info
 from ..results import Result, load_dir
@@ -320,7 +321,7 @@ def collect(
         for i, png in enumerate(_history_images(build / entry.executed), start=1):
             curves_dir.mkdir(parents=True, exist_ok=True)
             path = curves_dir / f"{entry.name}_curves_{i}.png"
-            path.write_bytes(png)
+            files.write_bytes_atomic(path, png)
             entry.figures.append(Figure(entry.name, f"training curves {i}", path.relative_to(build).as_posix()))
 
     comparisons = compare(references, lessons)
