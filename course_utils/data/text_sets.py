@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,57 @@ def load_imdb(
     return data
 
 
+def _load_unsplit(
+    name: str,
+    filename: str,
+    read: Callable[[Path], tuple[list[str], list[str], np.ndarray]],
+    *,
+    synthetic_labels: list[str],
+    synthetic_size: int,
+    length: tuple[int, int],
+    probs: list[float] | None,
+    max_train: int | None,
+    max_test: int | None,
+    test_fraction: float,
+    seed: int,
+    verbose: bool,
+) -> TextClassificationData:
+    """A labelled text file without an upstream split: one class-stratified split, made once, then subsets.
+
+    ``read(path)`` returns (texts, label names, label ids). Without the file, the quick profile gets a
+    labelled synthetic stand-in of ``synthetic_size`` items with the same labels.
+    """
+    info = DATASETS[name]
+    max_train, max_test = check_common(max_train, max_test, seed)
+    fraction = splits.check_fraction(test_fraction)
+    try:
+        records = get_all(info)
+    except DataUnavailableError as err:
+        synthetic_or_raise(info, err)
+        n_fit = int(synthetic_size * (1 - fraction))
+        train, test = synthetic_text(name, synthetic_labels, max_train or n_fit, max_test or synthetic_size - n_fit,
+                                     seed=seed, length=length, probs=probs)
+        return text_data(name, "synthetic", synthetic_labels, train, test, max_train=None, max_test=None, seed=seed)
+    record = records[filename]
+    texts, names, labels = read(record.path)
+    data = split_text_data(name, record, names, texts, labels, fraction, max_train=max_train, max_test=max_test,
+                           seed=seed)
+    say(verbose, f"{name}: {counts(data)}, {len(names)} classes, from {record.source} {record.path}")
+    return data
+
+
+def _read_tweets(path: Path) -> tuple[list[str], list[str], np.ndarray]:
+    rows = parsers.read_tweet_emotions(path)
+    names = sorted(set(rows["labels"]))
+    index = {n: i for i, n in enumerate(names)}
+    return rows["texts"], names, np.asarray([index[x] for x in rows["labels"]], dtype=np.int64)
+
+
+def _read_uci(path: Path) -> tuple[list[str], list[str], np.ndarray]:
+    rows = parsers.read_uci_sentences(path)
+    return rows["texts"], UCI_LABELS, np.asarray(rows["labels"], dtype=np.int64)
+
+
 def load_tweet_emotions(
     *,
     max_train: int | None = None,
@@ -199,37 +251,11 @@ def load_tweet_emotions(
     No upstream split: a class-stratified split with ``test_fraction``
     (default 0.2) and ``seed``, then optional stratified subsets.
     """
-    info = DATASETS["tweet_emotions"]
-    max_train, max_test = check_common(max_train, max_test, seed)
-    fraction = splits.check_fraction(test_fraction)
     names = sorted(TWEET_LABEL_COUNTS)
-    try:
-        records = get_all(info)
-    except DataUnavailableError as err:
-        synthetic_or_raise(info, err)
-        probs = [TWEET_LABEL_COUNTS[n] for n in names]
-        n_total = 8000
-        n_train = max_train or int(n_total * (1 - fraction))
-        n_test = max_test or n_total - int(n_total * (1 - fraction))
-        train, test = synthetic_text(
-            "tweet_emotions", names, n_train, n_test, seed=seed, length=(5, 25), probs=probs
-        )
-        return text_data(
-            "tweet_emotions", "synthetic", names, train, test, max_train=None, max_test=None, seed=seed
-        )
-    record = records["tweet_emotions.csv"]
-    rows = parsers.read_tweet_emotions(record.path)
-    names = sorted(set(rows["labels"]))
-    index = {n: i for i, n in enumerate(names)}
-    labels = np.asarray([index[x] for x in rows["labels"]], dtype=np.int64)
-    data = split_text_data(
-        "tweet_emotions", record, names, rows["texts"], labels, fraction,
-        max_train=max_train, max_test=max_test, seed=seed,
-    )
-    say(
-        verbose, f"tweet_emotions: {counts(data)}, {len(names)} classes, from {record.source} {record.path}"
-    )
-    return data
+    return _load_unsplit("tweet_emotions", "tweet_emotions.csv", _read_tweets, synthetic_labels=names,
+                         synthetic_size=8000, length=(5, 25), probs=[TWEET_LABEL_COUNTS[n] for n in names],
+                         max_train=max_train, max_test=max_test, test_fraction=test_fraction, seed=seed,
+                         verbose=verbose)
 
 
 def load_uci_sentences(
@@ -245,25 +271,7 @@ def load_uci_sentences(
     No upstream split: one class-stratified split with ``test_fraction``
     (default 0.2) and ``seed``, made once (never reshuffled per epoch).
     """
-    info = DATASETS["uci_sentences"]
-    max_train, max_test = check_common(max_train, max_test, seed)
-    fraction = splits.check_fraction(test_fraction)
-    try:
-        records = get_all(info)
-    except DataUnavailableError as err:
-        synthetic_or_raise(info, err)
-        n_train = max_train or int(3000 * (1 - fraction))
-        n_test = max_test or 3000 - int(3000 * (1 - fraction))
-        train, test = synthetic_text("uci_sentences", UCI_LABELS, n_train, n_test, seed=seed, length=(5, 20))
-        return text_data(
-            "uci_sentences", "synthetic", UCI_LABELS, train, test, max_train=None, max_test=None, seed=seed
-        )
-    record = records["sentiment labelled sentences.zip"]
-    rows = parsers.read_uci_sentences(record.path)
-    labels = np.asarray(rows["labels"], dtype=np.int64)
-    data = split_text_data(
-        "uci_sentences", record, UCI_LABELS, rows["texts"], labels, fraction,
-        max_train=max_train, max_test=max_test, seed=seed,
-    )
-    say(verbose, f"uci_sentences: {counts(data)} from {record.source} {record.path}")
-    return data
+    return _load_unsplit("uci_sentences", "sentiment labelled sentences.zip", _read_uci,
+                         synthetic_labels=UCI_LABELS, synthetic_size=3000, length=(5, 20), probs=None,
+                         max_train=max_train, max_test=max_test, test_fraction=test_fraction, seed=seed,
+                         verbose=verbose)
