@@ -61,3 +61,50 @@ CASES = {
         lambda f, b: np.concatenate([b[:, 0], f[:, -1]], axis=-1),    # halves swapped
     ]),
 }
+
+
+# -- 01.4: a GRU cell for keras.layers.RNN --------------------------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import ops                                            # noqa: E402
+
+
+def _gru_cell_class(mix="keras", reset="after", with_state_size=True):
+    class Cell(keras.layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            if with_state_size:
+                self.state_size = units
+
+        def build(self, input_shape):
+            u = self.units
+            self.kernel = self.add_weight(shape=(input_shape[-1], 3 * u), name="kernel")
+            self.recurrent_kernel = self.add_weight(shape=(u, 3 * u), name="recurrent_kernel")
+            self.bias = self.add_weight(shape=(2, 3 * u), initializer="zeros", name="bias")
+
+        def call(self, inputs, states):
+            h_prev = states[0] if isinstance(states, (list, tuple)) else states
+            u = self.units
+            xw = ops.matmul(inputs, self.kernel) + self.bias[0]
+            hu = ops.matmul(h_prev, self.recurrent_kernel) + self.bias[1]
+            z = ops.sigmoid(xw[:, :u] + hu[:, :u])
+            r = ops.sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+            if reset == "after":
+                cand = ops.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+            else:                                            # r applied to h before the product
+                cand = ops.tanh(xw[:, 2 * u:] + ops.matmul(r * h_prev, self.recurrent_kernel[:, 2 * u:])
+                                + self.bias[1, 2 * u:])
+            h = z * h_prev + (1 - z) * cand if mix == "keras" else z * cand + (1 - z) * h_prev
+            return h, [h]
+
+    return Cell
+
+
+MinimalGRUCell = _gru_cell_class()
+
+CASES["01.4"] = (MinimalGRUCell, [
+    _gru_cell_class(mix="swapped"),                  # h = z * candidate + (1 - z) * h_prev
+    _gru_cell_class(reset="before"),                 # reset gate before the recurrent product
+    _gru_cell_class(with_state_size=False),          # keras.layers.RNN cannot size the state
+    MinimalGRUCell(4),                               # an instance instead of the class
+])

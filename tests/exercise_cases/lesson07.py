@@ -106,3 +106,37 @@ CASES = {
                                       weights_normalised]),
     "07.3": (ce_from_logits, [ce_naive, ce_sigmoid, ce_mean]),
 }
+
+
+# -- 07.4: the strings-in classifier ------------------------------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import layers                                         # noqa: E402
+
+
+def _text_classifier(vectorizer, n_classes, activation="softmax", mask=True, units=32, body=None):
+    inputs = keras.Input(shape=(), dtype="string")
+    x = vectorizer(inputs)
+    x = layers.Embedding(vectorizer.vocabulary_size(), 32, mask_zero=mask)(x)
+    x = body(x) if body else layers.Bidirectional(layers.GRU(units))(x)
+    return keras.Model(inputs, layers.Dense(n_classes, activation=activation)(x))
+
+
+def build_text_classifier(vectorizer, n_classes):
+    return _text_classifier(vectorizer, n_classes)
+
+
+def text_classifier_expects_ids(vectorizer, n_classes):
+    return keras.Sequential([keras.Input(shape=(None,), dtype="int32"),          # the vectorizer left outside
+                             layers.Embedding(vectorizer.vocabulary_size(), 32, mask_zero=True),
+                             layers.GRU(32), layers.Dense(n_classes, activation="softmax")])
+
+
+CASES["07.4"] = (build_text_classifier, [
+    lambda vectorizer, n_classes: _text_classifier(vectorizer, n_classes, activation="sigmoid"),  # the source
+    text_classifier_expects_ids,
+    lambda vectorizer, n_classes: _text_classifier(vectorizer, 13),               # the lesson's 13, hard-coded
+    lambda vectorizer, n_classes: _text_classifier(vectorizer, n_classes, mask=False),
+    lambda vectorizer, n_classes: _text_classifier(                              # no recurrent layer
+        vectorizer, n_classes, body=layers.GlobalAveragePooling1D()),
+    lambda vectorizer, n_classes: _text_classifier(vectorizer, n_classes, activation=None),  # logits only
+])

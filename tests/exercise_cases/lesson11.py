@@ -103,3 +103,67 @@ CASES = {
     "11.3": (ngram_precision, [ngram_precision_unclipped, ngram_precision_clip_by_sum,
                                ngram_precision_first_reference]),
 }
+
+
+# -- 11.4: the masked loss in keras.ops, for compile() ----------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import ops                                            # noqa: E402
+
+
+def _per_token_keras(y_true, logits):
+    y_true = ops.cast(y_true, "int32")
+    return y_true, keras.losses.sparse_categorical_crossentropy(y_true, logits, from_logits=True)
+
+
+def keras_masked_loss(y_true, logits):
+    y_true, per_token = _per_token_keras(y_true, logits)
+    mask = ops.cast(ops.not_equal(y_true, 0), per_token.dtype)
+    return ops.sum(per_token * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+
+def keras_loss_all_positions(y_true, logits):
+    return ops.mean(_per_token_keras(y_true, logits)[1])
+
+
+def keras_loss_mask_from_prediction(y_true, logits):
+    _, per_token = _per_token_keras(y_true, logits)
+    mask = ops.cast(ops.not_equal(ops.argmax(logits, axis=-1), 0), per_token.dtype)
+    return ops.sum(per_token * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+
+def keras_loss_sum(y_true, logits):
+    y_true, per_token = _per_token_keras(y_true, logits)
+    return ops.sum(per_token * ops.cast(ops.not_equal(y_true, 0), per_token.dtype))
+
+
+def keras_loss_per_sentence(y_true, logits):
+    y_true, per_token = _per_token_keras(y_true, logits)
+    mask = ops.cast(ops.not_equal(y_true, 0), per_token.dtype)
+    return ops.mean(ops.sum(per_token * mask, axis=1) / ops.sum(mask, axis=1))
+
+
+def keras_loss_probabilities(y_true, logits):
+    y_true = ops.cast(y_true, "int32")
+    per_token = keras.losses.sparse_categorical_crossentropy(y_true, logits)            # from_logits forgotten
+    mask = ops.cast(ops.not_equal(y_true, 0), per_token.dtype)
+    return ops.sum(per_token * mask) / ops.sum(mask)
+
+
+def keras_loss_python_float(y_true, logits):
+    y_true, per_token = _per_token_keras(y_true, logits)
+    mask = ops.cast(ops.not_equal(y_true, 0), per_token.dtype)
+    return ops.sum(per_token * mask) / float(ops.sum(mask))        # fine eagerly, impossible inside fit's graph
+
+
+def keras_loss_numpy(y_true, logits):
+    return masked_loss(np.asarray(y_true), np.asarray(logits))     # 11.2's NumPy answer on tensors: a float
+
+
+def keras_loss_per_token(y_true, logits):
+    y_true, per_token = _per_token_keras(y_true, logits)
+    return per_token * ops.cast(ops.not_equal(y_true, 0), per_token.dtype)     # left for compile to average
+
+
+CASES["11.4"] = (keras_masked_loss, [keras_loss_all_positions, keras_loss_mask_from_prediction, keras_loss_sum,
+                                     keras_loss_per_sentence, keras_loss_probabilities, keras_loss_per_token,
+                                     keras_loss_python_float, keras_loss_numpy, masked_loss])

@@ -88,3 +88,52 @@ CASES = {
                          beam_step_probabilities]),
     "12.3": (best_translation, [best_translation_no_penalty, best_translation_without_eos, best_translation_argmin]),
 }
+
+
+# -- 12.4: additive attention as a Keras layer -------------------------------------------------------------
+from keras import layers, ops                                    # noqa: E402
+
+
+def _additive_layer(softmax_axis=-1, squash=ops.tanh, use_mask=True, mask_after=False, keep_axis=False):
+    class AdditiveAttention(layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.W_q = layers.Dense(units, use_bias=False)
+            self.W_k = layers.Dense(units, use_bias=False)
+            self.v = layers.Dense(1, use_bias=False)
+
+        def call(self, query, values, values_mask=None):
+            scores = self.v(squash(self.W_q(query)[:, None, :] + self.W_k(values)))     # (batch, S, 1)
+            if not keep_axis:
+                scores = scores[..., 0]
+            mask = None if values_mask is None or not use_mask else (
+                values_mask[..., None] if keep_axis else values_mask)
+            if mask is not None and not mask_after:
+                scores = ops.where(mask, scores, -1e9)
+            weights = ops.softmax(scores, axis=softmax_axis)
+            if mask is not None and mask_after:
+                weights = weights * ops.cast(mask, weights.dtype)
+            if keep_axis:
+                return ops.sum(weights * values, axis=1), weights[..., 0]
+            return ops.sum(weights[..., None] * values, axis=1), weights
+
+    return AdditiveAttention
+
+
+AdditiveAttention = _additive_layer()
+
+
+class _AdditiveAttentionMaskArgument(AdditiveAttention):
+    def call(self, query, values, mask=None):                    # not the stated name, values_mask
+        return super().call(query, values, mask)
+
+
+CASES["12.4"] = (AdditiveAttention, [
+    _additive_layer(keep_axis=True),                 # softmax over the size-1 axis of (batch, S, 1): all ones
+    _additive_layer(softmax_axis=0),                 # softmax over the batch
+    _additive_layer(squash=lambda z: z),             # no tanh
+    _additive_layer(use_mask=False),                 # values_mask ignored
+    _additive_layer(mask_after=True),                # padded weights zeroed after the softmax
+    _AdditiveAttentionMaskArgument,                  # call(query, values, mask=None)
+])
+

@@ -61,3 +61,64 @@ CASES = {
     ]),
     "14.3": (masked_mean, [mean_with_padding, masked_sum, divided_by_length, padding_summed]),
 }
+
+
+# -- 14.4: freeze or fine-tune a pretrained encoder ---------------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import layers                                         # noqa: E402
+
+
+def _probe(encoder, n_classes, pool=None):
+    inputs = keras.Input((None,), dtype="int32")
+    pooled = (pool or layers.GlobalAveragePooling1D())(encoder(inputs))
+    return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(pooled))
+
+
+def build_probe(encoder, n_classes, trainable):
+    encoder.trainable = trainable
+    return _probe(encoder, n_classes)
+
+
+def probe_freezes_the_head(encoder, n_classes, trainable):
+    model = _probe(encoder, n_classes)
+    model.layers[-1].trainable = trainable          # the Dense head, not the encoder
+    return model
+
+
+def probe_flag_ignored(encoder, n_classes, trainable):
+    return _probe(encoder, n_classes)
+
+
+def probe_training_false(encoder, n_classes, trainable):
+    inputs = keras.Input((None,), dtype="int32")
+    states = encoder(inputs, training=trainable)     # inference mode, but the weights stay trainable
+    return keras.Model(inputs, layers.Dense(n_classes, activation="softmax")(layers.GlobalAveragePooling1D()(states)))
+
+
+def probe_freezes_everything(encoder, n_classes, trainable):
+    model = _probe(encoder, n_classes)
+    model.trainable = trainable                      # the head is frozen with the encoder
+    return model
+
+
+def probe_only_freezes(encoder, n_classes, trainable):
+    if not trainable:
+        encoder.trainable = False                    # never unfreezes an encoder that arrives frozen
+    return _probe(encoder, n_classes)
+
+
+def probe_freezes_the_embedding_only(encoder, n_classes, trainable):
+    encoder.get_layer("embedding").trainable = trainable
+    return _probe(encoder, n_classes)
+
+
+def probe_plain_mean(encoder, n_classes, trainable):
+    encoder.trainable = trainable
+    return _probe(encoder, n_classes, pool=layers.Lambda(lambda t: keras.ops.mean(t, axis=1)))   # padding counted
+
+
+CASES["14.4"] = (build_probe, [
+    probe_freezes_the_head, probe_flag_ignored, probe_training_false, probe_freezes_everything,
+    probe_only_freezes, probe_freezes_the_embedding_only,
+    probe_plain_mean,
+])

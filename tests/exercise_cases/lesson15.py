@@ -119,3 +119,41 @@ CASES = {
     "15.2": (subtree, [subtree_children_only, subtree_without_itself, subtree_ancestors]),
     "15.3": (tag_agreement, [tag_agreement_macro, tag_agreement_by_predicted, tag_agreement_counts]),
 }
+
+
+# -- 15.4: an entity tagger that reads words and POS tags ---------------------------------------------------
+import keras                                                     # noqa: E402
+from keras import layers                                         # noqa: E402
+
+
+def _feature_tagger(vocab_size, n_pos, n_labels, use_pos=True, mask="both", sequences=True, swap=False):
+    word_ids = keras.Input(shape=(None,), dtype="int32", name="word_ids")
+    pos_ids = keras.Input(shape=(None,), dtype="int32", name="pos_ids")
+    w = layers.Embedding(vocab_size, 32, mask_zero=mask != "none")(word_ids)
+    if use_pos:
+        x = layers.Concatenate()([w, layers.Embedding(n_pos, 8, mask_zero=mask == "both")(pos_ids)])
+    else:
+        x = w                                                     # the POS input is never used
+    x = layers.Bidirectional(layers.LSTM(32, return_sequences=sequences))(x)
+    outputs = layers.Dense(n_labels, activation="softmax")(x)
+    return keras.Model([pos_ids, word_ids] if swap else [word_ids, pos_ids], outputs)
+
+
+def build_feature_tagger(vocab_size, n_pos, n_labels):
+    return _feature_tagger(vocab_size, n_pos, n_labels)
+
+
+def feature_tagger_words_only(vocab_size, n_pos, n_labels):
+    return keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
+                             layers.Embedding(vocab_size, 32, mask_zero=True),
+                             layers.Bidirectional(layers.LSTM(32, return_sequences=True)),
+                             layers.Dense(n_labels, activation="softmax")])
+
+
+CASES["15.4"] = (build_feature_tagger, [
+    feature_tagger_words_only,                                                         # one input
+    lambda vocab_size, n_pos, n_labels: _feature_tagger(vocab_size, n_pos, n_labels, use_pos=False),
+    lambda vocab_size, n_pos, n_labels: _feature_tagger(vocab_size, n_pos, n_labels, mask="words"),   # the mask is lost in Concatenate
+    lambda vocab_size, n_pos, n_labels: _feature_tagger(vocab_size, n_pos, n_labels, sequences=False),
+    lambda vocab_size, n_pos, n_labels: _feature_tagger(vocab_size, n_pos, n_labels, swap=True),
+])

@@ -104,3 +104,36 @@ CASES = {
     "16.3": (encoder_block_params, [block_params_three_projections, block_params_no_layer_norm,
                                     block_params_no_biases, block_params_d_model_projections]),
 }
+
+
+# -- 16.4: a causal mask for MultiHeadAttention ------------------------------------------------------------
+from keras import ops                                            # noqa: E402
+
+
+def causal_attention_mask(length):
+    positions = ops.arange(length)
+    return positions[None, :] <= positions[:, None]              # key <= query
+
+
+def causal_mask_transposed(length):
+    return np.triu(np.ones((length, length), dtype=bool))       # the future visible, the past hidden
+
+
+def causal_mask_strict(length):
+    return np.tril(np.ones((length, length), dtype=bool), k=-1)  # a position cannot see itself
+
+
+def causal_mask_inverted(length):
+    return ~np.tril(np.ones((length, length), dtype=bool))      # True where attention is NOT allowed
+
+
+def causal_mask_additive(length):
+    return np.where(np.tril(np.ones((length, length), dtype=bool)), 0.0, -np.inf)   # the formula's M
+
+
+def causal_mask_batched(length):
+    return np.tril(np.ones((1, length, length), dtype=bool))    # an extra batch axis
+
+
+CASES["16.4"] = (causal_attention_mask, [causal_mask_transposed, causal_mask_strict, causal_mask_inverted,
+                                         causal_mask_additive, causal_mask_batched])
