@@ -10,6 +10,27 @@ The notebooks use::
     cu.seed_everything(42)
     cfg = cu.profile(quick=dict(epochs=1), full=dict(epochs=10))
     ds = cu.data.load("imdb")
+
+Where things live (one module per concern; the model code stays in the notebooks):
+
+- foundations, importing nothing else of the package: ``settings`` (profiles,
+  environment variables, seeds), ``files`` (atomic writes), ``stats``
+  (intervals, paired comparisons), ``splits`` (index splits)
+- data: ``data`` (registry, download, verify, cache, mirror, parsers, loaders,
+  synthetic stand-ins; a package of its own)
+- text plumbing: ``text`` (tokens, vocabularies, padding, length buckets),
+  ``nested`` (3-D batches for hierarchical models), ``tagging``, ``translation``,
+  ``decoding``, ``embeddings``, ``nlp`` (spaCy and tensorflow-hub)
+- training helpers: ``metrics`` (masked metrics and losses), ``training``
+  (timers, comparison tables), ``plots``, ``cells`` (NumPy reference cells)
+- what a lesson reports: ``results`` (numbers), ``claims`` (conclusions)
+- running the course: ``runner`` (executes notebooks), ``record`` (a run's
+  record), ``report`` (the course report and docs/results.md), ``nblinks``
+- ``exercises``: the checks of every lesson's exercises, one module per lesson
+
+Imports point from the later groups to the earlier ones only (the runner and
+report read what results and claims wrote, never the other way);
+``tests/test_package_layout.py`` fails on an import cycle or a module over 500 lines.
 """
 
 from __future__ import annotations
@@ -34,6 +55,7 @@ _SUBMODULES = (
     "embeddings",
     "exercises",
     "metrics",
+    "nested",
     "nlp",
     "plots",
     "report",
