@@ -1,5 +1,5 @@
-"""Language tools that lessons 14-16 share: spaCy's English pipeline, TF-Hub
-modules in Keras 3, and sinusoidal positional encodings.
+"""Language tools that lessons 14 and 15 share: spaCy's English pipeline and TF-Hub
+modules in Keras 3.
 
 - :func:`load_spacy_english`: the small English spaCy pipeline, from the
   official ``en_core_web_sm`` package or its PyPI re-upload
@@ -11,7 +11,6 @@ modules in Keras 3, and sinusoidal positional encodings.
   SavedModel and read it back through ``tensorflow_hub.load``.
 - :class:`HubSignatureLayer`: a Keras 3 layer that calls a ``hub.load``-ed
   module (``hub.KerasLayer`` cannot be used in a Keras 3 model).
-- :func:`positional_encoding`: the Transformer's sinusoidal position table.
 
 Heavy libraries (spaCy, TensorFlow, Keras, tensorflow_hub) are imported only
 when a function needs them.
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import numpy as np
 
 from . import settings
 
@@ -39,7 +37,6 @@ __all__ = [
     "hub_reachable",
     "save_module",
     "load_module",
-    "positional_encoding",
 ]
 
 #: Packages tried, in order, by :func:`load_spacy_english`.
@@ -293,26 +290,3 @@ def __getattr__(name: str) -> Any:
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --------------------------------------------------------------------------- positions
-
-
-def positional_encoding(length: int, depth: int, base: float = 10000.0) -> np.ndarray:
-    """The sinusoidal positional encoding of "Attention is all you need": ``(length, depth)``.
-
-    ``PE[pos, 2i] = sin(pos / base**(2i/depth))`` and
-    ``PE[pos, 2i+1] = cos(pos / base**(2i/depth))`` for positions
-    ``0..length-1``; float32, values in [-1, 1].
-    """
-    if length < 0 or depth < 1:
-        raise ValueError(f"positional_encoding() needs length >= 0 and depth >= 1, got {length}, {depth}")
-    if base <= 0:
-        raise ValueError(f"base must be positive, got {base}")
-    pos = np.arange(length, dtype=np.float64)[:, None]
-    two_i = np.arange(0, depth, 2, dtype=np.float64)[None, :]
-    angles = pos / np.power(base, two_i / depth)  # (length, ceil(depth/2))
-    pe = np.empty((length, depth), dtype=np.float64)
-    pe[:, 0::2] = np.sin(angles)
-    pe[:, 1::2] = np.cos(angles[:, : depth // 2])
-    return pe.astype(np.float32)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import socket
 import warnings
 from pathlib import Path
@@ -281,31 +280,3 @@ def test_hub_signature_layer_in_a_keras3_model(saved_module) -> None:
     with pytest.raises(ValueError, match="frozen"):
         nlp.HubSignatureLayer(path, trainable=True)
     assert layer.get_config()["output_keys"] == "features"
-
-
-# --------------------------------------------------------------------------- positional encoding
-
-
-@pytest.mark.parametrize(("length", "depth"), [(7, 8), (5, 7), (1, 1), (50, 16)])
-def test_positional_encoding_matches_the_formula(length: int, depth: int) -> None:
-    pe = nlp.positional_encoding(length, depth)
-    assert pe.shape == (length, depth) and pe.dtype == np.float32
-    for pos in range(length):
-        for j in range(depth):
-            i = j // 2
-            angle = pos / 10000 ** (2 * i / depth)
-            expected = math.sin(angle) if j % 2 == 0 else math.cos(angle)
-            assert abs(pe[pos, j] - expected) < 1e-6, (pos, j)
-
-
-def test_positional_encoding_properties_and_errors() -> None:
-    pe = nlp.positional_encoding(64, 32)
-    assert np.all(np.abs(pe) <= 1.0)
-    np.testing.assert_allclose(pe[0, 0::2], 0.0)  # sin(0)
-    np.testing.assert_allclose(pe[0, 1::2], 1.0)  # cos(0)
-    assert len({tuple(np.round(row, 5)) for row in pe}) == 64  # every position differs
-    assert nlp.positional_encoding(0, 4).shape == (0, 4)
-    with pytest.raises(ValueError):
-        nlp.positional_encoding(4, 0)
-    with pytest.raises(ValueError):
-        nlp.positional_encoding(4, 4, base=0)
