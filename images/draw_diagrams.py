@@ -549,6 +549,51 @@ def draw_elmo_bilm(out_dir: Path) -> Path:
     return save(fig, out_dir, "elmo_bilm")
 
 
+def draw_hierarchical_rnn(out_dir: Path) -> Path:
+    """A hierarchical attention network: words -> sentence vectors -> a document vector (lesson 17)."""
+    fig, ax = new_axes(13, 7.0, (-1.6, 15.6), (-2.2, 8.0))
+    sentences = [["the", "plot", "drags"], ["but", "i", "loved", "it"]]
+    dx, gap = 1.45, 1.3
+    x, sentence_x = 0.0, []
+    for s, words in enumerate(sentences):
+        xs = [x + k * dx for k in range(len(words))]
+        for k, (xk, word) in enumerate(zip(xs, words)):
+            box(ax, xk, 0, word, color=INPUT, w=1.2, fontsize=10.5)
+            box(ax, xk, 1.5, rf"$h_{{{s + 1},{k + 1}}}$", color=HIDDEN, w=1.0, h=0.62, fontsize=10.5)
+            arrow(ax, (xk, 0.35), (xk, 1.19))
+            if k:
+                arrow(ax, (xk - dx + 0.5, 1.62), (xk - 0.5, 1.62), color=EDGE, lw=1.1, shrink=2)
+                arrow(ax, (xk - 0.5, 1.38), (xk - dx + 0.5, 1.38), color=EDGE, lw=1.1, shrink=2)
+        mid = (xs[0] + xs[-1]) / 2
+        box(ax, mid, 3.0, r"attention pooling $\alpha$", color=GATE, w=2.9, h=0.6, fontsize=10)
+        for xk in xs:
+            arrow(ax, (xk, 1.81), (mid + 0.25 * (xk - mid), 2.7), color=ACCENT, lw=1.0, shrink=2)
+        box(ax, mid, 4.3, rf"$s_{s + 1}$", color=OUTPUT, w=0.9, h=0.62)
+        arrow(ax, (mid, 3.3), (mid, 3.99))
+        ax.text(mid, -0.75, f"sentence {s + 1}: the word-level BiGRU", ha="center", fontsize=10, color=MUTED)
+        sentence_x.append(mid)
+        x = xs[-1] + dx + gap
+    # the sentence level
+    for k, sx in enumerate(sentence_x):
+        box(ax, sx, 5.6, rf"$u_{k + 1}$", color=HIDDEN, w=0.9, h=0.62)
+        arrow(ax, (sx, 4.61), (sx, 5.29))
+    a, b = sentence_x
+    arrow(ax, (a + 0.45, 5.72), (b - 0.45, 5.72), color=EDGE, lw=1.2)
+    arrow(ax, (b - 0.45, 5.48), (a + 0.45, 5.48), color=EDGE, lw=1.2)
+    mid = (a + b) / 2
+    box(ax, mid, 6.8, r"attention pooling $\beta$", color=GATE, w=2.9, h=0.6, fontsize=10)
+    for sx in sentence_x:
+        arrow(ax, (sx, 5.91), (mid + 0.3 * (sx - mid), 6.5), color=ACCENT, lw=1.2, shrink=2)
+    box(ax, mid + 4.6, 6.8, r"$d \rightarrow$ P(positive)", color=OUTPUT, w=2.8, h=0.62, fontsize=10.5)
+    arrow(ax, (mid + 1.3, 6.8), (mid + 3.2, 6.8))
+    ax.text(b + 2.0, 5.6, "sentence-level BiGRU", ha="left", va="center", fontsize=10, color=MUTED)
+    ax.text(x + 0.2, 1.5, "one encoder,\nshared by every\nsentence\n(EncodeEach)", ha="left", va="center",
+            fontsize=10, color=MUTED)
+    ax.text(7.2, -1.6, "a character-aware word encoder is the same pattern one level down: "
+            "characters -> a BiLSTM -> one vector per word", ha="center", va="center", fontsize=10.5)
+    return save(fig, out_dir, "hierarchical_rnn")
+
+
 #: Every diagram: file stem -> drawing function (each writes ``<out>/<stem>.png``).
 DIAGRAMS: dict[str, Callable[[Path], Path]] = {
     "unrolled_rnn": draw_unrolled_rnn,
@@ -560,6 +605,7 @@ DIAGRAMS: dict[str, Callable[[Path], Path]] = {
     "attention": draw_attention,
     "self_attention": draw_self_attention,
     "elmo_bilm": draw_elmo_bilm,
+    "hierarchical_rnn": draw_hierarchical_rnn,
 }
 
 

@@ -21,6 +21,7 @@ REQUIRED = (
     "topologies",
     "seq2seq",
     "attention",
+    "hierarchical_rnn",
 )
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -104,8 +104,8 @@ def check_17_2(ck: Check, build_word_encoder: Callable[..., Any]) -> None:
     inputs = keras.Input(shape=(None,), dtype="int32")
     classifier = keras.Model(inputs, keras.layers.Dense(4, activation="softmax")(encoder(inputs)))
     classifier.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy")
-    x_fit, y_fit = _suffix_words(ck, 800, 9)
-    kc.attempt(ck, classifier.fit, x_fit, y_fit, epochs=12, batch_size=64, verbose=0,
+    x_fit, y_fit = _suffix_words(ck, 600, 9)
+    kc.attempt(ck, classifier.fit, x_fit, y_fit, epochs=6, batch_size=64, verbose=0,
                what="training your encoder under a softmax layer", hint="the encoder must take int ids "
                "(batch, characters) and give float vectors (batch, dim)")
     x_new, y_new = _suffix_words(ck, 300, 9)
