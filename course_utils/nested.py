@@ -15,18 +15,14 @@ padding at both levels, so a mask follows from the ids themselves.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from .text import Vocabulary, pad, tokenize
+from .text import HTML_BREAK, Vocabulary, pad, tokenize
 
 Nested = Sequence[Sequence[Sequence[int]]]
-
-_BREAK = re.compile(r"<br\s*/?>", flags=re.IGNORECASE)
-
 
 def split_documents(texts: Sequence[str], batch_size: int = 256) -> list[list[list[str]]]:
     """Each text as a list of sentences, each a list of lower-cased words (punctuation dropped).
@@ -43,7 +39,7 @@ def split_documents(texts: Sequence[str], batch_size: int = 256) -> list[list[li
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     out: list[list[list[str]]] = []
-    for doc in nlp.pipe((_BREAK.sub(" ", t) for t in texts), batch_size=batch_size):
+    for doc in nlp.pipe((HTML_BREAK.sub(" ", t) for t in texts), batch_size=batch_size):
         sentences = (tokenize(s.text, punctuation=False) for s in doc.sents)
         out.append([s for s in sentences if s])
     return out

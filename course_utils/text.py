@@ -1,6 +1,7 @@
 """Tokens, vocabularies, padding and length bucketing.
 
 - :func:`tokenize`: a simple lower-casing word tokeniser for the lessons.
+- :func:`review_words`: a review's lower-cased words, HTML line breaks removed (IMDB lessons).
 - :class:`Vocabulary`: token <-> id with padding id 0 and out-of-vocabulary id 1.
 - :func:`pad`: pad or truncate id sequences to one length (pre or post).
 - :func:`padding_fraction`: the share of a padded batch that is padding.
@@ -26,6 +27,7 @@ PAD = "<pad>"
 OOV = "<unk>"
 
 _TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+HTML_BREAK = re.compile(r"<br\s*/?>", flags=re.IGNORECASE)   # IMDB reviews contain "<br /><br />"
 
 
 def tokenize(text: str, lower: bool = True, punctuation: bool = True) -> list[str]:
@@ -43,6 +45,11 @@ def tokenize(text: str, lower: bool = True, punctuation: bool = True) -> list[st
         tokens = [t for t in tokens if re.match(r"[\w']", t)]
     return tokens
 
+
+
+def review_words(text: str) -> list[str]:
+    """The lower-cased words of a review (punctuation dropped), its HTML line breaks replaced by spaces."""
+    return tokenize(HTML_BREAK.sub(" ", text), punctuation=False)
 
 class Vocabulary:
     """A mapping between tokens and integer ids.

@@ -124,3 +124,16 @@ def predict_in_chunks(model: Any, x: Any, chunk: int = 1000) -> np.ndarray:
             part = tf.constant(list(part))
         outputs.append(keras.ops.convert_to_numpy(model(part, training=False)))
     return np.concatenate(outputs, axis=0)
+
+
+def binary_hits(model: Any, x: Any, y: Any, threshold: float = 0.5) -> np.ndarray:
+    """One 0/1 (int8) entry per row: does the model's P(positive) fall on the side of the label ``y``?
+
+    For a model with one sigmoid output; what ``cu.stats.paired_difference``
+    takes to compare two classifiers on the same test items.
+    """
+    y = np.asarray(y).ravel()
+    p = predict_in_chunks(model, x).ravel()
+    if p.shape != y.shape:
+        raise ValueError(f"binary_hits(): the model gave {p.size} probabilities for {y.size} labels")
+    return ((p > threshold) == (y > 0.5)).astype("int8")

@@ -96,3 +96,15 @@ def test_predict_in_chunks_equals_one_call_for_ids_and_strings():
                                np.asarray(text_model(tf.constant(texts))), atol=1e-6)
     with pytest.raises(ValueError, match="chunk"):
         predict_in_chunks(model, ids, chunk=0)
+
+
+def test_binary_hits_one_entry_per_row():
+    from course_utils.training import binary_hits
+
+    inputs = keras.Input(shape=(1,))
+    model = keras.Model(inputs, keras.layers.Activation("sigmoid")(inputs))   # P(positive) = sigmoid(x)
+    x = np.array([[3.0], [-3.0], [2.0], [-1.0]], dtype="float32")
+    hits = binary_hits(model, x, np.array([1, 0, 0, 1]))
+    assert hits.tolist() == [1, 1, 0, 0] and hits.dtype == np.int8
+    with pytest.raises(ValueError, match="4 probabilities for 3 labels"):
+        binary_hits(model, x, [1, 0, 1])

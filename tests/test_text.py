@@ -9,6 +9,7 @@ from course_utils.text import (
     pad,
     padded_dataset,
     padding_fraction,
+    review_words,
     tokenize,
 )
 
@@ -18,6 +19,10 @@ def test_tokenize():
     assert tokenize("Hello, World", lower=False, punctuation=False) == ["Hello", "World"]
     with pytest.raises(TypeError):
         tokenize(["not", "a", "string"])
+
+
+def test_review_words_drops_html_breaks_and_punctuation():
+    assert review_words("Great film!<br /><br />Loved it.<BR>Yes") == ["great", "film", "loved", "it", "yes"]
 
 
 def test_vocabulary_reserved_ids_and_order():

@@ -1,5 +1,8 @@
 """Check steps for answers that are Keras models: build, inspect, call, compare with padding.
 
+Also the padded-sequence test data several checks share (:func:`padding_mask`,
+:func:`masked_mean`).
+
 The model exercises (a tagger, a classifier, a layer, a cell) share these
 steps, so each lesson's check states only what its model must do. Every step
 records a passed step or stops the check with a message and a hint (see
@@ -95,3 +98,21 @@ def numpy(ck: Check, value: Any, what: str) -> np.ndarray:
     if arr is None or arr.dtype.kind not in "biuf":
         ck.fail(f"{what} should be a tensor or an array of numbers, got {type(value).__name__}")
     return arr
+
+
+def padding_mask(ck: Check, batch: int, steps: int, side: str) -> np.ndarray:
+    """Boolean (batch, steps) masks of padded sequences (``side`` "post" or "pre"), each with a real step.
+
+    The first row has no padding and the last one a single real step.
+    """
+    lengths = ck.rng.integers(1, steps + 1, size=batch)
+    lengths[0] = steps                       # one sequence without padding
+    lengths[-1] = 1                          # and a one-word one
+    mask = np.arange(steps)[None, :] < lengths[:, None]
+    return mask if side == "post" else mask[:, ::-1].copy()
+
+
+def masked_mean(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The reference: the mean of ``seq`` (batch, time, d) over the True steps of ``mask`` (batch, time)."""
+    m = np.asarray(mask, dtype="float64")[..., None]
+    return (np.asarray(seq, dtype="float64") * m).sum(axis=1) / m.sum(axis=1)

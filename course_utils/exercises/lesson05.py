@@ -12,15 +12,6 @@ from .core import Check, exercise
 from .references import early_stopping as keras_early_stopping
 
 
-def _masks(ck: Check, batch: int, steps: int, side: str) -> np.ndarray:
-    """Boolean (batch, steps) masks of padded sequences, each with at least one real step."""
-    lengths = ck.rng.integers(1, steps + 1, size=batch)
-    lengths[0] = steps                       # one sequence without padding
-    lengths[-1] = 1                          # and a one-word one
-    mask = np.arange(steps)[None, :] < lengths[:, None]
-    return mask if side == "post" else mask[:, ::-1].copy()
-
-
 @exercise("05.1", "the mean over time, without the padding")
 def check_05_1(ck: Check, masked_mean: Callable[..., Any]) -> None:
     """``masked_mean(seq, mask)``: (batch, time, units) and (batch, time) -> (batch, units)."""
@@ -29,11 +20,11 @@ def check_05_1(ck: Check, masked_mean: Callable[..., Any]) -> None:
         for trial in range(2):
             batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 5))
             seq = ck.rng.normal(size=(batch, steps, units))
-            mask = _masks(ck, batch, steps, side)
+            mask = kc.padding_mask(ck, batch, steps, side)
             out = ck.call(masked_mean, seq.copy(), mask.copy())
             arr = ck.shape(out, (batch, units), "the pooled vectors",
                            hint="average over the time axis (axis 1): one vector per sequence")
-            expected = (seq * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            expected = kc.masked_mean(seq, mask)
             if np.allclose(arr, seq.mean(axis=1)):
                 ck.fail("the padded steps are averaged in too",
                         "that is torch.mean(rnn_out, dim=1), the source's bug: use the mask to leave padding out")
@@ -56,7 +47,7 @@ def check_05_2(ck: Check, last_real_state: Callable[..., Any]) -> None:
         for trial in range(2):
             batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 5))
             seq = ck.rng.normal(size=(batch, steps, units))
-            mask = _masks(ck, batch, steps, side)
+            mask = kc.padding_mask(ck, batch, steps, side)
             out = ck.call(last_real_state, seq.copy(), mask.copy())
             arr = ck.shape(out, (batch, units), "the last real states",
                            hint="one vector per sequence: (batch, units)")

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
@@ -95,11 +96,6 @@ def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
     ck.passed("4 random mixes (2 to 4 layers, negative raw weights, gamma != 1)")
 
 
-def _masked_mean(vectors: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    m = mask[..., None].astype(float)
-    return (vectors * m).sum(axis=1) / m.sum(axis=1)
-
-
 @exercise("14.3", "the masked mean of token vectors")
 def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
     """``masked_mean(vectors (B, T, d), mask (B, T) bool)`` -> (B, d): the mean over the real tokens of each row."""
@@ -111,7 +107,7 @@ def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
         mask = np.arange(t)[None, :] < lengths[:, None]
         vectors = ck.rng.normal(size=(batch, t, d))
         vectors[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))   # padding holds leftovers
-        expected = _masked_mean(vectors, mask)
+        expected = kc.masked_mean(vectors, mask)
         got = ck.array(ck.call(masked_mean, vectors.copy(), mask.copy()), "the pooled vectors")
         ck.shape(got, (batch, d), "the pooled vectors",
                  hint="average over the token axis (axis 1): one d-dimensional vector per sentence")

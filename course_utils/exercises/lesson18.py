@@ -14,19 +14,6 @@ from .core import Check, exercise
 
 
 # -- 18.1 ---------------------------------------------------------------------------------------------------
-def _mask(ck: Check, batch: int, steps: int, side: str) -> np.ndarray:
-    """(batch, steps) booleans, True for real steps; one full row, one row with a single real step."""
-    lengths = ck.rng.integers(1, steps + 1, size=batch)
-    lengths[0], lengths[-1] = steps, 1
-    mask = np.arange(steps)[None, :] < lengths[:, None]
-    return mask if side == "post" else mask[:, ::-1].copy()
-
-
-def _masked_mean(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    m = mask.astype("float64")[..., None]
-    return (seq * m).sum(axis=1) / m.sum(axis=1)
-
-
 @exercise("18.1", "a mean over time that honours the mask")
 def check_18_1(ck: Check, layer_class: Any) -> None:
     """``layer_class``: a ``keras.layers.Layer`` subclass; ``layer_class()(seq, mask=mask)`` -> (batch, units)."""
@@ -44,7 +31,7 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
     for side in ("post", "pre"):
         batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(5, 9)), int(ck.rng.integers(2, 5))
         seq = ck.rng.normal(size=(batch, steps, units)).astype("float32")
-        mask = _mask(ck, batch, steps, side)
+        mask = kc.padding_mask(ck, batch, steps, side)
         out = kc.attempt(ck, layer, seq, mask=mask, what=f"calling your layer on a {side}-padded batch",
                          hint="call(self, inputs, mask=None): inputs is (batch, time, units), mask (batch, time) "
                               "booleans; use keras.ops (ops.cast, ops.sum, ops.expand_dims)")
@@ -60,7 +47,7 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
         if np.allclose(arr, (seq64 * mask[..., None]).sum(axis=1) / mask.sum(), atol=1e-5):
             ck.fail("the sum is divided by the number of real steps of the whole batch",
                     "each sequence has its own number of real steps: sum the mask over axis 1 only")
-        ck.close(arr, _masked_mean(seq64, mask), f"the masked mean ({side}-padded batch)", atol=1e-5,
+        ck.close(arr, kc.masked_mean(seq64, mask), f"the masked mean ({side}-padded batch)", atol=1e-5,
                  hint="sum of the real steps divided by the number of real steps, sequence by sequence")
     ck.passed("called with an explicit mask: the mean over the real steps, for post and pre padding")
 
