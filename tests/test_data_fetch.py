@@ -275,8 +275,10 @@ def test_cli_fetch_reports_failures(data_env, capsys):
 
 
 def test_cli_prepare(data_env, capsys):
-    assert cli(["prepare", "sine"]) == 0
-    assert "sine" in capsys.readouterr().out
+    data_env.profile("quick")
+    assert cli(["prepare", "alice"]) == 0  # quick profile, offline, no files: the labelled stand-in
+    assert "alice" in capsys.readouterr().out
+    data_env.profile("full")
     assert cli(["prepare", "alice"]) == 1  # full profile, offline, no files: reported as a failure
     assert cli(["prepare"]) == 2
 

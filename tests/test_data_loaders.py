@@ -240,25 +240,6 @@ def test_fra_eng(mirror):
     assert load("fra_eng", max_pairs=2, verbose=False).pairs == FRA_PAIRS[:2]
 
 
-def test_sine_windows_split_by_time(data_env):
-    ds = load("sine", n_steps=300, window=20, horizon=3, test_fraction=0.2, seed=1, verbose=False)
-    assert ds.source == "generated" and not ds.synthetic
-    assert ds.series.dtype == np.float32 and ds.series.shape == (300,) and ds.time.shape == (300,)
-    assert ds.train.x.shape == (240 - 23 + 1, 20, 1) and ds.train.y.shape == (240 - 23 + 1, 3)
-    assert ds.test.x.shape == (60 - 23 + 1, 20, 1) and ds.test.x.dtype == np.float32
-    assert ds.train.start.max() + 23 <= ds.split_index  # train targets end before the split
-    assert ds.test.start.min() >= ds.split_index  # test windows start after it
-    s = ds.test.start[5]
-    np.testing.assert_array_equal(ds.test.x[5, :, 0], ds.series[s : s + 20])
-    np.testing.assert_array_equal(ds.test.y[5], ds.series[s + 20 : s + 23])
-    same = load("sine", n_steps=300, window=20, horizon=3, test_fraction=0.2, seed=1, verbose=False)
-    np.testing.assert_array_equal(same.series, ds.series)
-    clean = load("sine", noise=0.0, verbose=False)
-    np.testing.assert_allclose(clean.series, np.sin(clean.time), atol=1e-6)
-    with pytest.raises(ValueError, match="window"):
-        load("sine", n_steps=50, window=40)
-
-
 # ----------------------------------------------------------------------------- options and names
 
 
@@ -344,12 +325,10 @@ def test_status_table(mirror, monkeypatch):
         "treebank",
         "alice",
         "fra_eng",
-        "sine",
         "glove",
     }
     row = table.set_index("file").loc["treebank.zip"]
     assert row["state"] == "mirror"
-    assert table.set_index("dataset").loc["sine", "state"] == "generated"
     load("treebank", verbose=False)
     checked = status(check=True).set_index("file")
     assert checked.loc["treebank.zip", "verified"] == True  # noqa: E712

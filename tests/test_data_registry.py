@@ -19,7 +19,7 @@ except ImportError:  # tests/ imported as a package
 __all__ = ["data_env"]
 
 README = Path(__file__).resolve().parents[1] / "data" / "README.md"
-REQUIRED = {"imdb", "ag_news", "tweet_emotions", "uci_sentences", "treebank", "alice", "fra_eng", "sine"}
+REQUIRED = {"imdb", "ag_news", "tweet_emotions", "uci_sentences", "treebank", "alice", "fra_eng"}
 
 
 def test_names():
@@ -33,12 +33,9 @@ def test_entry_is_complete(name):
     assert isinstance(info, data.DatasetInfo) and info.name == name
     for text in (info.title, info.description, info.licence, info.citation, info.split_policy):
         assert text.strip()
-    assert info.kind in {"text_classification", "tagging", "corpus", "pairs", "series"}
+    assert info.kind in {"text_classification", "tagging", "corpus", "pairs"}
     assert info.options and "verbose" in info.options
-    if name == "sine":
-        assert info.files == () and not info.synthetic_fallback
-    else:
-        assert info.files
+    assert info.files
     for spec in info.files:
         assert spec.url.startswith("https://")
         assert spec.check_kind in {"sha256", "md5", "structure"}
@@ -77,7 +74,7 @@ def test_filenames_are_unique_relative_paths():
 
 
 def test_info_unknown_name():
-    with pytest.raises(ValueError, match="valid names: .*imdb.*sine"):
+    with pytest.raises(ValueError, match="valid names: .*imdb.*glove"):
         data.info("cifar10")
     with pytest.raises(ValueError, match="its files: pg11.txt, pg12.txt"):
         data.info("alice").file("pg13.txt")

@@ -25,12 +25,10 @@ from .types import (
     DatasetInfo,
     FileSpec,
     PairsData,
-    SeriesData,
     TaggedSplit,
     TaggingData,
     TextClassificationData,
     TextSplit,
-    WindowSplit,
     WordVectors,
 )
 
@@ -51,7 +49,5 @@ __all__ = [
     "TaggingData",
     "CorpusData",
     "PairsData",
-    "WindowSplit",
-    "SeriesData",
     "WordVectors",
 ]

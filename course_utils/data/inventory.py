@@ -65,7 +65,7 @@ def _row(name: str, spec: FileSpec, check: bool) -> dict[str, object]:
 
 def status(*, check: bool = False) -> pd.DataFrame:
     """One row per dataset file: ``dataset``, ``file``, ``state`` (cached / mirror / missing /
-    generated / prepared), ``where`` (path), ``verified`` (True, or None = not checked yet),
+    prepared), ``where`` (path), ``verified`` (True, or None = not checked yet),
     ``on_load`` (what ``load`` will do), ``check`` (sha256 / md5 / structure), ``size_mb``.
 
     ``check=True`` verifies every present file now (hashes and parses; slower).
@@ -76,20 +76,6 @@ def status(*, check: bool = False) -> pd.DataFrame:
 
     rows = []
     for name, info in DATASETS.items():
-        if not info.files:
-            rows.append(
-                dict(
-                    dataset=name,
-                    file="-",
-                    state="generated",
-                    where="",
-                    verified=None,
-                    on_load="generated in memory",
-                    check="-",
-                    size_mb=None,
-                )
-            )
-            continue
         if name == "ag_news":
             prepared = tfds_prepared()
             rows.append(

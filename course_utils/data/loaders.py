@@ -21,7 +21,7 @@ from typing import Any
 from .ag_news import load_ag_news
 from .glove import load_glove
 from .registry import DATASETS
-from .sequences import load_alice, load_fra_eng, load_sine, load_treebank
+from .sequences import load_alice, load_fra_eng, load_treebank
 from .text_sets import load_imdb, load_tweet_emotions, load_uci_sentences
 from .types import DatasetInfo
 
@@ -33,7 +33,6 @@ LOADERS: dict[str, Callable[..., Any]] = {
     "treebank": load_treebank,
     "alice": load_alice,
     "fra_eng": load_fra_eng,
-    "sine": load_sine,
     "glove": load_glove,
 }
 

@@ -34,8 +34,6 @@ def render_table() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for info in DATASETS.values():
-        if not info.files:
-            lines.append(f"| `{info.name}` | (generated) | - | - | {_cell(info.licence)} | - | - |")
         for i, spec in enumerate(info.files):
             first = i == 0
             check = f"`{spec.checksum}`" if spec.checksum else f"structure ({_cell(spec.structure)})"

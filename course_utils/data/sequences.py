@@ -1,5 +1,5 @@
 """Loaders of the sequence sets: the treebank sample (tagging), the Alice books (characters),
-the Tatoeba English-French pairs and the generated sine wave."""
+and the Tatoeba English-French pairs."""
 
 from __future__ import annotations
 
@@ -23,10 +23,8 @@ from .registry import DATASETS
 from .types import (
     CorpusData,
     PairsData,
-    SeriesData,
     TaggedSplit,
     TaggingData,
-    WindowSplit,
 )
 
 ALICE_BOOKS = {"pg11.txt": "Alice's Adventures in Wonderland", "pg12.txt": "Through the Looking-Glass"}
@@ -143,67 +141,4 @@ def load_fra_eng(*, max_pairs: int | None = None, verbose: bool = True) -> Pairs
         name="fra_eng", source=record.source, files={record.filename: str(record.path)}, pairs=pairs
     )
     say(verbose, f"fra_eng: {len(pairs):,} pairs from {record.source} {record.path}")
-    return data
-
-
-# ----------------------------------------------------------------------------- sine
-
-
-def load_sine(
-    *,
-    n_steps: int = 2000,
-    window: int = 50,
-    horizon: int = 1,
-    noise: float = 0.05,
-    dt: float = 0.1,
-    test_fraction: float = 0.2,
-    seed: int = 0,
-    verbose: bool = True,
-) -> SeriesData:
-    """A noisy sine wave ``sin(t) + noise * N(0, 1)`` at ``t = 0, dt, 2 dt, ...``, as windows.
-
-    The first ``1 - test_fraction`` of the steps is the train part, the rest
-    the test part; windows never cross the boundary, so test targets are
-    never seen in training. ``train.x``/``test.x``: (n, window, 1) float32;
-    ``.y``: (n, horizon) float32, the values right after each window.
-    """
-    for name, value in (("n_steps", n_steps), ("window", window), ("horizon", horizon)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if noise < 0 or dt <= 0:
-        raise ValueError(f"noise must be >= 0 and dt > 0, got noise={noise!r}, dt={dt!r}")
-    fraction = splits.check_fraction(test_fraction)
-    split_index = int(round(n_steps * (1 - fraction)))
-    need = window + horizon
-    if split_index < need or n_steps - split_index < need:
-        raise ValueError(
-            f"n_steps={n_steps} with test_fraction={fraction} leaves {split_index} train and "
-            f"{n_steps - split_index} test steps; each part needs at least window + horizon = {need}. "
-            "Use more steps or a smaller window."
-        )
-    rng = np.random.default_rng(seed)
-    time = (np.arange(n_steps) * dt).astype(np.float32)
-    series = (np.sin(time) + noise * rng.standard_normal(n_steps)).astype(np.float32)
-
-    def windows(start: int, stop: int) -> WindowSplit:
-        part = series[start:stop]
-        view = np.lib.stride_tricks.sliding_window_view(part, need)
-        return WindowSplit(
-            x=np.ascontiguousarray(view[:, :window, None]),
-            y=np.ascontiguousarray(view[:, window:]),
-            start=np.arange(start, start + len(view), dtype=np.int64),
-        )
-
-    data = SeriesData(
-        name="sine",
-        source="generated",
-        time=time,
-        series=series,
-        train=windows(0, split_index),
-        test=windows(split_index, n_steps),
-        window=window,
-        horizon=horizon,
-        split_index=split_index,
-    )
-    say(verbose, f"sine: generated {n_steps} steps, {len(data.train)} train / {len(data.test)} test windows")
     return data

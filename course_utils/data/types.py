@@ -2,8 +2,8 @@
 
 Registry side: :class:`FileSpec` (one upstream file) and :class:`DatasetInfo`
 (one dataset). Loaded side: :class:`TextClassificationData`,
-:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData`,
-:class:`SeriesData` and :class:`WordVectors`, all sharing the fields of :class:`Dataset`.
+:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData`
+and :class:`WordVectors`, all sharing the fields of :class:`Dataset`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class DatasetInfo:
     """A registry entry: what a dataset is, where its files come from, how it is split.
 
     ``kind`` is one of ``text_classification``, ``tagging``, ``corpus``,
-    ``pairs``, ``series``, ``word_vectors``. ``files`` is empty for generated data (``sine``).
+    ``pairs``, ``word_vectors``.
     ``options`` maps each option of ``load(name, ...)`` to its default.
     """
 
@@ -95,8 +95,7 @@ class Dataset:
     """Fields shared by every loaded dataset.
 
     ``source`` is where the data came from: ``cache``, ``mirror``,
-    ``download``, ``synthetic`` (a stand-in, not real data) or ``generated``
-    (computed here by design, e.g. ``sine``). ``files`` maps each upstream file
+    ``download`` or ``synthetic`` (a stand-in, not real data). ``files`` maps each upstream file
     to the path it was read from. ``notes`` lists caveats (partial data, ...).
     """
 
@@ -227,50 +226,6 @@ class PairsData(Dataset):
 
     def _sizes(self) -> str:
         return f"{len(self.pairs):,} pairs"
-
-
-@dataclass(repr=False)
-class WindowSplit:
-    """Sliding windows over a series.
-
-    ``x``: float32 (n, window, 1) inputs; ``y``: float32 (n, horizon) targets
-    (the ``horizon`` values right after each window); ``start``: int64 (n,)
-    index in the full series where each window starts.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    start: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def __repr__(self) -> str:
-        return f"<WindowSplit: x{tuple(self.x.shape)} y{tuple(self.y.shape)}>"
-
-
-@dataclass(kw_only=True, repr=False)
-class SeriesData(Dataset):
-    """A generated time series and its windows, split by time.
-
-    ``time`` and ``series``: float32 (n_steps,). Train windows (inputs and
-    targets) lie in ``series[:split_index]``; test windows in
-    ``series[split_index:]``, so nothing from the test part leaks into training.
-    """
-
-    time: np.ndarray
-    series: np.ndarray
-    train: WindowSplit
-    test: WindowSplit
-    window: int
-    horizon: int
-    split_index: int
-
-    def _sizes(self) -> str:
-        return (
-            f"{len(self.series)} steps, window={self.window} horizon={self.horizon}, "
-            f"train={len(self.train)} test={len(self.test)} windows"
-        )
 
 
 @dataclass(kw_only=True, repr=False)
