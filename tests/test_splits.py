@@ -1,15 +1,12 @@
-"""Tests of course_utils.splits: leak checks, deterministic splits, the flawed tf.data split."""
+"""Tests of course_utils.splits: duplicate keys, leak checks, deterministic splits."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from course_utils import splits
 from course_utils.splits import (
     deterministic_split,
-    expected_leak_fraction,
-    flawed_shuffle_take_skip_split,
     normalize_text,
     overlap,
 )
@@ -168,92 +165,6 @@ def test_deterministic_split_rejects_bad_groups():
         deterministic_split(4, 0.5, 0, groups=["a", "b"])
     with pytest.raises(ValueError, match="one group"):
         deterministic_split(4, 0.5, 0, groups=["a"] * 4)
-
-
-# ------------------------------------------------------------------ flawed shuffle/take/skip
-
-
-def test_flawed_split_parts_have_the_requested_sizes():
-    sim = flawed_shuffle_take_skip_split(300, test_size=100, val_size=20, epochs=3, seed=0)
-    assert len(sim.train_per_epoch) == 3 and len(sim.val_per_epoch) == 3
-    assert all(len(t) == 180 for t in sim.train_per_epoch)
-    assert all(len(v) == 20 for v in sim.val_per_epoch)
-    assert len(sim.test_idx) == 100
-    # within one pass, the parts are disjoint: the leak comes from *different* passes
-    for t, v in zip(sim.train_per_epoch, sim.val_per_epoch):
-        assert len(set(t.tolist())) == 180
-
-
-def test_flawed_split_leaks_test_examples_into_training():
-    sim = flawed_shuffle_take_skip_split(3000, test_size=1000, val_size=200, epochs=10, seed=1)
-    expected = expected_leak_fraction(3000, 1800, 10)
-    assert expected == pytest.approx(1 - 0.4**10)
-    assert sim.test_seen_fraction == pytest.approx(expected, abs=0.01)
-    curve = sim.leak_by_epoch()
-    assert curve.shape == (10,)
-    assert np.all(np.diff(curve) >= 0)
-    assert curve[0] == pytest.approx(0.6, abs=0.05)
-    rep = sim.overlap()
-    assert not rep.leak_free
-    assert rep.fraction_by_id == pytest.approx(sim.test_seen_fraction)
-    assert set(sim.never_trained_on().tolist()).isdisjoint(sim.seen_in_training.tolist())
-
-
-def test_flawed_split_without_reshuffle_does_not_leak():
-    sim = flawed_shuffle_take_skip_split(
-        500, test_size=100, val_size=50, epochs=5, seed=2, reshuffle_each_iteration=False
-    )
-    assert sim.test_seen_fraction == 0.0
-    assert sim.overlap().leak_free
-    assert len(sim.never_trained_on()) == 100
-
-
-def test_flawed_split_with_small_buffer_still_emits_a_permutation_and_leaks():
-    rng = np.random.default_rng(0)
-    order = splits._shuffle_buffer_order(1000, 50, rng)
-    np.testing.assert_array_equal(np.sort(order), np.arange(1000))
-    # a small buffer barely moves elements: the first outputs come from the start
-    assert order[:100].max() < 300
-    sim = flawed_shuffle_take_skip_split(1000, test_size=300, epochs=4, buffer_size=50, seed=0)
-    assert 0.0 < sim.test_seen_fraction < 1.0
-
-
-def test_flawed_split_overlap_by_text():
-    texts = [f"sentence number {i}" for i in range(200)]
-    sim = flawed_shuffle_take_skip_split(200, test_size=50, epochs=3, seed=4)
-    rep = sim.overlap(texts)
-    assert rep.checked_texts and rep.checked_ids
-    assert rep.test_in_train_by_text == rep.test_in_train_by_id > 0
-    with pytest.raises(ValueError, match="n=200"):
-        sim.overlap(texts[:10])
-
-
-def test_flawed_split_is_reproducible_from_seed():
-    a = flawed_shuffle_take_skip_split(100, test_size=30, epochs=2, seed=5)
-    b = flawed_shuffle_take_skip_split(100, test_size=30, epochs=2, seed=5)
-    np.testing.assert_array_equal(a.test_idx, b.test_idx)
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(n=10, test_size=0, epochs=1), "test_size"),
-        (dict(n=10, test_size=5, val_size=5, epochs=1), "test_size \\+ val_size < n"),
-        (dict(n=10, test_size=3, epochs=0), "epochs"),
-        (dict(n=10, test_size=3, epochs=1, buffer_size=0), "buffer_size"),
-    ],
-)
-def test_flawed_split_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        flawed_shuffle_take_skip_split(**kwargs)
-
-
-def test_expected_leak_fraction_limits_and_errors():
-    assert expected_leak_fraction(100, 100, 1) == 1.0
-    assert expected_leak_fraction(100, 50, 1) == pytest.approx(0.5)
-    assert expected_leak_fraction(100, 50, 2) == pytest.approx(0.75)
-    with pytest.raises(ValueError):
-        expected_leak_fraction(100, 0, 1)
 
 
 def test_module_does_not_import_tensorflow():
