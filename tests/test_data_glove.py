@@ -11,8 +11,8 @@ import dataclasses
 
 import numpy as np
 import pytest
+from gensim.models import KeyedVectors
 
-from course_utils import embeddings as E
 from course_utils.data import (
     CorruptFileError,
     DataUnavailableError,
@@ -162,9 +162,10 @@ def test_load_subset_from_mirror(glove_mirror, monkeypatch, capsys):
     assert wv.get("café") is None
     with pytest.raises(KeyError, match="'café' is not among the 6 words of 'glove'"):
         wv.index("café")
-    aligned = E.embedding_matrix(["<pad>", "<unk>", "king", "café"], wv, fill="zeros")
-    np.testing.assert_array_equal(aligned.matrix[2], wv["king"])
-    assert aligned.missing == ("café",)
+    kv = KeyedVectors(vector_size=wv.dim)  # as lesson 04 does: the same words and rows in gensim's container
+    kv.add_vectors(wv.words, wv.vectors)
+    assert kv.index_to_key == wv.words and "café" not in kv
+    np.testing.assert_array_equal(kv["king"], wv["king"])
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("a warm load must come from the processed cache")
@@ -233,9 +234,11 @@ def test_synthetic_stand_in_has_planted_structure(data_env, capsys):
     # the words of the synthetic UCI/IMDB texts have vectors; sentiment words cluster by class
     for word in ("the", "great", "awful", "movie", "king", "queen", "man", "woman"):
         assert word in wv
-    near_great = [w for w, _ in E.nearest_neighbours(wv.vectors, wv.words, "great", k=5)]
+    kv = KeyedVectors(vector_size=wv.dim)
+    kv.add_vectors(wv.words, wv.vectors)
+    near_great = [w for w, _ in kv.most_similar("great", topn=5)]
     assert set(near_great) <= set(synthetic._VECTOR_GROUPS["positive"])
-    best = E.analogy(wv.vectors, wv.words, "man", "king", "woman", k=1)
+    best = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)
     assert best[0][0] == "queen"
     again = load("glove", max_words=20, verbose=False)
     np.testing.assert_array_equal(again.vectors, wv.vectors[:20])  # deterministic

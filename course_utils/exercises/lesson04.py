@@ -1,4 +1,4 @@
-"""Lesson 04 (word embeddings): nearest neighbours by cosine, aligning vectors, the gradient of a lookup."""
+"""Lesson 04 (word embeddings): nearest neighbours by cosine, aligning vectors with random rows, a lookup's gradient."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import embeddings
 from .core import Check, exercise
 
 _LETTERS = list("abcdefghijklmnopqrstuvwxyz")
@@ -22,6 +21,17 @@ def _tokens(ck: Check, n: int) -> list[str]:
             seen.add(w)
             out.append(w)
     return out
+
+
+def _cosines(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every row of ``matrix`` with the vector ``q``."""
+    return matrix @ q / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(q))
+
+
+def _nearest(matrix: np.ndarray, tokens: list[str], query: str, k: int) -> list[str]:
+    """The reference: the k other tokens of highest cosine with ``query``, most similar first."""
+    cos = _cosines(matrix, matrix[tokens.index(query)])
+    return [tokens[i] for i in np.argsort(-cos, kind="stable") if tokens[i] != query][:k]
 
 
 @exercise("04.1", "nearest neighbours by cosine similarity")
@@ -40,7 +50,7 @@ def check_04_1(ck: Check, nearest: Callable[..., Any]) -> None:
             ck.fail(f"{what} returned {type(out).__name__}; expected a list of {k} tokens",
                     "return the tokens themselves (strings), most similar first")
         got = [t[0] if isinstance(t, tuple) and t else t for t in out]    # (token, score) pairs are fine too
-        expected = [t for t, _ in embeddings.nearest_neighbours(matrix, tokens, query, k=k, skip=())]
+        expected = _nearest(matrix, tokens, query, k)
         if not all(isinstance(t, str) for t in got):
             ck.fail(f"{what} returned {[type(t).__name__ for t in got][:3]}... instead of tokens",
                     "map the row indices back to tokens: tokens[i]")
@@ -59,7 +69,7 @@ def check_04_1(ck: Check, nearest: Callable[..., Any]) -> None:
         if got == [tokens[i] for i in dist] and got != expected:
             ck.fail(f"{what} ranks by Euclidean distance",
                     "cosine similarity ignores the lengths of the vectors; the distance does not")
-        cos = embeddings.cosine_similarity(q, matrix)[0]
+        cos = _cosines(matrix, q)
         least = sorted(others, key=lambda i: cos[i])[:k]
         if got in ([tokens[i] for i in least], expected[::-1]) and got != expected:
             ck.fail(f"{what} returns the least similar tokens first", "sort by decreasing similarity")
@@ -67,48 +77,86 @@ def check_04_1(ck: Check, nearest: Callable[..., Any]) -> None:
     ck.passed("the right k neighbours, in order, for 4 random matrices with rows of very different lengths")
 
 
-@exercise("04.2", "aligning word vectors with a vocabulary")
-def check_04_2(ck: Check, align: Callable[..., Any]) -> None:
-    """``align(id_to_token, vectors, dim)`` -> (matrix (len(id_to_token), dim), missing tokens)."""
-    ck.is_callable(align, "align")
-    for trial in range(3):
-        dim = int(ck.rng.integers(3, 7))
-        words = _tokens(ck, int(ck.rng.integers(10, 20)))
+@exercise("04.2", "aligning word vectors: random rows and coverage")
+def check_04_2(ck: Check, align_random: Callable[..., Any]) -> None:
+    """``align_random(id_to_token, vectors, dim, seed)`` -> (matrix (len(id_to_token), dim), coverage)."""
+    ck.is_callable(align_random, "align_random")
+    what = "align_random(id_to_token, vectors, dim, seed)"
+    for trial, scale in enumerate((0.1, 3.0, 0.3)):     # far from 1: a standard normal fill stands out
+        dim = int(ck.rng.integers(10, 16))
+        words = _tokens(ck, int(ck.rng.integers(40, 60)))
         id_to_token = ["<pad>", "<unk>", *words]
-        have = [w for w in words if ck.rng.random() < 0.7]
-        extra = _tokens(ck, 5)                                    # vectors for words the vocabulary lacks
-        extra = [w for w in extra if w not in words]
-        order = list(ck.rng.permutation(have + extra))            # the vectors' own order is not the vocabulary's
-        vectors = {str(w): ck.rng.normal(size=dim).astype("float32") for w in order}
-        out = ck.call(align, list(id_to_token), dict(vectors), dim, what="align(id_to_token, vectors, dim)")
+        have = [w for w in words if ck.rng.random() < 0.6]
+        extra = [w for w in _tokens(ck, 5) if w not in words]   # vectors for words the vocabulary lacks
+        order = list(ck.rng.permutation(have + extra))          # the vectors' own order is not the vocabulary's
+        vectors = {str(w): (scale * ck.rng.normal(size=dim)).astype("float32") for w in order}
+        seed = int(ck.rng.integers(1000))
+        out = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed, what=what)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"align should return a pair (matrix, missing), got {type(out).__name__}",
-                    "return the matrix and the list of vocabulary words without a vector, as a tuple")
-        matrix, missing = out
-        ref = embeddings.embedding_matrix(id_to_token, vectors, dim=dim, fill="zeros")
+            ck.fail(f"align_random should return a pair (matrix, coverage), got {type(out).__name__}",
+                    "return the matrix and the coverage (one number), as a tuple")
+        matrix, coverage = out
         arr = ck.shape(matrix, (len(id_to_token), dim), "the aligned matrix",
                        hint="one row per id of the vocabulary (padding and <unk> included), dim columns")
-        if np.allclose(arr[:-2], ref.matrix[2:]) and not np.allclose(arr, ref.matrix):
+        if not np.all(np.isfinite(arr)):
+            ck.fail("the aligned matrix contains NaN or infinity")
+        found = [i for i, t in enumerate(id_to_token) if t in vectors]
+        fill = [i for i, t in enumerate(id_to_token) if i > 0 and t not in vectors]   # <unk> and the misses
+        expected_found = np.stack([vectors[id_to_token[i]] for i in found])
+        shifted = [i - 2 for i in found]
+        if np.allclose(arr[shifted], expected_found, atol=1e-6) and not np.allclose(arr[found], expected_found):
             ck.fail("the rows are shifted by two", "row i is the vector of id_to_token[i]; ids 0 and 1 are reserved")
-        rows = [i for i, t in enumerate(id_to_token) if t in vectors]
-        if not np.allclose(arr[rows], ref.matrix[rows], atol=1e-6):
+        if not np.allclose(arr[found], expected_found, atol=1e-6):
             ck.fail("a word's row does not hold its vector",
                     "row i must be vectors[id_to_token[i]]: follow the vocabulary's order, not the vectors' order")
-        ck.require(not arr[0].any(), "the padding row (id 0) is not all zeros", "padding gets a zero row")
-        ck.close(arr, ref.matrix, "the aligned matrix",
-                 hint="<unk> and the words without a vector get zero rows in this exercise")
-        if not isinstance(missing, (list, tuple)):
-            ck.fail(f"missing should be a list of tokens, got {type(missing).__name__}")
-        missing = [str(t) for t in missing]
-        if "<pad>" in missing or "<unk>" in missing:
-            ck.fail("the reserved tokens are listed as missing",
-                    "<pad> and <unk> are not words: they never have pretrained vectors, and are not counted as misses")
-        if set(missing) >= set(extra) and extra:
-            ck.fail("missing lists words that are not in the vocabulary",
-                    "missing = the vocabulary's words that have no vector, not the vectors that have no word")
-        ck.equal(missing, list(ref.missing), "the list of missing words",
-                 hint="the vocabulary words (ids 2 and up) without a vector, in id order")
-    ck.passed("rows in vocabulary order, zero rows and the missing words, 3 random vocabularies")
+        ck.require(not arr[0].any(), "the padding row (id 0) is not all zeros",
+                   "padding is not a word: its row stays zero, so padded steps add nothing")
+        ck.require(arr[fill[1:]].any(axis=1).all() if len(fill) > 1 else True,
+                   "the words without a vector still have zero rows",
+                   "this exercise asks for random rows: rng.normal(0, s, size=dim) for each of them")
+        ck.require(arr[1].any(), "the <unk> row (id 1) is all zeros",
+                   "<unk> stands for the rare words of the text: it gets a random row too, like a word with no vector")
+        if len(fill) > 1 and np.allclose(arr[fill], arr[fill[0]]):
+            ck.fail("every row without a vector holds the same random numbers",
+                    "draw a new random vector for each row, e.g. rng.normal(0, s, size=(n_missing, dim))")
+        target = float(np.std(expected_found))
+        values = arr[fill].ravel()
+        sd, n = float(np.std(values)), values.size
+        band = np.exp(4.0 / np.sqrt(2 * n))                     # 4 standard errors of a standard deviation
+        if not target / band < sd < target * band:
+            standard = 1 / band < sd < band
+            ck.fail(f"the random rows have standard deviation {sd:.3g}; the vectors found have {target:.3g}",
+                    "draw from N(0, s) with s = np.std of the vectors found, not from a standard normal "
+                    "(np.random.normal's default scale is 1)" if standard else
+                    "s is the standard deviation of all the numbers in the vectors found (one number): "
+                    "rng.normal(0, s, size=...)")
+        if abs(float(np.mean(values))) > 4 * target / np.sqrt(n):
+            ck.fail(f"the random rows have mean {float(np.mean(values)):.3g}, far from 0",
+                    "draw from a normal distribution centred at 0: rng.normal(0, s, ...)")
+        again = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed, what=what)
+        if not isinstance(again, (tuple, list)) or len(again) != 2 or \
+                not np.array_equal(ck.array(again[0], "the second matrix"), arr):
+            ck.fail("two calls with the same seed gave different matrices",
+                    "make the random generator from the seed: rng = np.random.default_rng(seed)")
+        other = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed + 1, what=what)
+        other_arr = ck.array(other[0] if isinstance(other, (tuple, list)) and other else other, "the matrix")
+        if other_arr.shape == arr.shape and np.array_equal(other_arr, arr):
+            ck.fail("another seed gave exactly the same random rows", "use the seed argument to make the generator")
+        n_words, n_found = len(words), len(found)
+        got = ck.number(coverage, "the coverage", hint="return one number: the share of the words that have a vector")
+        right = n_found / n_words
+        if not np.isclose(got, right, atol=1e-9):
+            ck.diagnose(got, [
+                (n_found / len(id_to_token), "<pad> and <unk> are not words: count only ids 2 and up"),
+                (1 - right, "coverage is the share of words that have a vector, not of those that miss one"),
+                (n_found / len(vectors), "coverage is about the vocabulary: its words with a vector, out of all "
+                                         "its words (not out of all the vectors)"),
+                (100 * right, "give the share as a number between 0 and 1, not a percentage"),
+                (float(n_found), "divide by the number of words: coverage is a share"),
+            ], f"the coverage is {got:.4g}; expected the share of the vocabulary's words that have a vector",
+                "coverage = (words with a vector) / (words in the vocabulary, without <pad> and <unk>)")
+    ck.passed("rows in vocabulary order, a zero padding row, random rows at the scale of the vectors found")
+    ck.passed("the same seed gives the same matrix, another seed other random rows; the coverage, 3 vocabularies")
 
 
 @exercise("04.3", "the gradient of an embedding lookup")

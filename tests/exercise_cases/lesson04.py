@@ -40,45 +40,83 @@ def nearest_euclidean(matrix, tokens, query, k):
     return [tokens[i] for i in order[:k]]
 
 
-def align(id_to_token, vectors, dim):
+def align_random(id_to_token, vectors, dim, seed):
     matrix = np.zeros((len(id_to_token), dim), dtype="float32")
-    missing = []
-    for i, token in enumerate(id_to_token):
-        if i < 2:                          # <pad> and <unk>
-            continue
+    found, fill = [], [1]                  # id 1 (<unk>) gets a random row; id 0 (<pad>) stays zero
+    for i, token in enumerate(id_to_token[2:], start=2):
         if token in vectors:
             matrix[i] = vectors[token]
+            found.append(i)
         else:
-            missing.append(token)
-    return matrix, missing
+            fill.append(i)
+    rng = np.random.default_rng(seed)
+    matrix[fill] = rng.normal(0.0, np.std(matrix[found]), size=(len(fill), dim))
+    return matrix, len(found) / (len(id_to_token) - 2)
 
 
-def align_vectors_order(id_to_token, vectors, dim):
-    # rows in the order of the vectors, not of the vocabulary
+def align_random_zeros(id_to_token, vectors, dim, seed):
+    # the words without a vector keep zero rows
     matrix = np.zeros((len(id_to_token), dim), dtype="float32")
+    found = 0
+    for i, token in enumerate(id_to_token[2:], start=2):
+        if token in vectors:
+            matrix[i] = vectors[token]
+            found += 1
+    return matrix, found / (len(id_to_token) - 2)
+
+
+def align_random_standard_normal(id_to_token, vectors, dim, seed):
+    # random rows from N(0, 1), not at the scale of the vectors
+    matrix, coverage = align_random(id_to_token, vectors, dim, seed)
+    rng = np.random.default_rng(seed)
+    fill = [1] + [i for i, t in enumerate(id_to_token) if i >= 2 and t not in vectors]
+    matrix[fill] = rng.normal(size=(len(fill), dim))
+    return matrix, coverage
+
+
+def align_random_unseeded(id_to_token, vectors, dim, seed):
+    # the seed is ignored: every call draws other rows
+    matrix, coverage = align_random(id_to_token, vectors, dim, seed)
+    fill = [1] + [i for i, t in enumerate(id_to_token) if i >= 2 and t not in vectors]
+    found = [i for i, t in enumerate(id_to_token) if t in vectors]
+    matrix[fill] = np.random.default_rng().normal(0.0, np.std(matrix[found]), size=(len(fill), dim))
+    return matrix, coverage
+
+
+def align_random_pad_too(id_to_token, vectors, dim, seed):
+    # padding gets a random row as well
+    matrix, coverage = align_random(id_to_token, vectors, dim, seed)
+    found = [i for i, t in enumerate(id_to_token) if t in vectors]
+    matrix[0] = np.random.default_rng(seed).normal(0.0, np.std(matrix[found]), size=dim)
+    return matrix, coverage
+
+
+def align_random_one_row(id_to_token, vectors, dim, seed):
+    # one random vector shared by every word without a vector
+    matrix, coverage = align_random(id_to_token, vectors, dim, seed)
+    fill = [1] + [i for i, t in enumerate(id_to_token) if i >= 2 and t not in vectors]
+    matrix[fill] = matrix[1]
+    return matrix, coverage
+
+
+def align_random_vectors_order(id_to_token, vectors, dim, seed):
+    # rows in the order of the vectors, not of the vocabulary
+    matrix, coverage = align_random(id_to_token, vectors, dim, seed)
     known = [v for w, v in vectors.items() if w in id_to_token]
     matrix[2:2 + len(known)] = known
-    return matrix, [t for t in id_to_token[2:] if t not in vectors]
+    return matrix, coverage
 
 
-def align_forgets_reserved(id_to_token, vectors, dim):
-    words = id_to_token[2:]
-    matrix = np.zeros((len(id_to_token), dim), dtype="float32")
-    for j, w in enumerate(words):
-        if w in vectors:
-            matrix[j] = vectors[w]
-    return matrix, [w for w in words if w not in vectors]
+def align_random_coverage_with_reserved(id_to_token, vectors, dim, seed):
+    # <pad> and <unk> counted as words
+    matrix, _ = align_random(id_to_token, vectors, dim, seed)
+    return matrix, sum(t in vectors for t in id_to_token) / len(id_to_token)
 
 
-def align_reserved_missing(id_to_token, vectors, dim):
-    matrix, _ = align(id_to_token, vectors, dim)
-    return matrix, [t for t in id_to_token if t not in vectors]
-
-
-def align_missing_reversed(id_to_token, vectors, dim):
-    # "missing" = the vectors without a word
-    matrix, _ = align(id_to_token, vectors, dim)
-    return matrix, [w for w in vectors if w not in id_to_token]
+def align_random_coverage_of_vectors(id_to_token, vectors, dim, seed):
+    # the share of the vectors used, not of the vocabulary covered
+    matrix, _ = align_random(id_to_token, vectors, dim, seed)
+    return matrix, sum(t in vectors for t in id_to_token) / len(vectors)
 
 
 def embedding_grad(ids, upstream, vocab_size):
@@ -108,6 +146,8 @@ def embedding_grad_assign(ids, upstream, vocab_size):
 
 CASES = {
     "04.1": (nearest, [nearest_dot, nearest_with_itself, nearest_ascending, nearest_euclidean]),
-    "04.2": (align, [align_vectors_order, align_forgets_reserved, align_reserved_missing, align_missing_reversed]),
+    "04.2": (align_random, [align_random_zeros, align_random_standard_normal, align_random_unseeded,
+                            align_random_pad_too, align_random_one_row, align_random_vectors_order,
+                            align_random_coverage_with_reserved, align_random_coverage_of_vectors]),
     "04.3": (embedding_grad, [embedding_grad_buffered, embedding_grad_mean, embedding_grad_assign]),
 }
