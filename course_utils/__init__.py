@@ -1,7 +1,7 @@
 """course_utils: the helper package of the rnn-course lessons.
 
 Light to import: submodules that need TensorFlow (``metrics``, ``text``'s
-tf.data helpers, ``cells``...) are imported on first attribute access, so
+tf.data helpers...) are imported on first attribute access, so
 ``import course_utils as cu`` stays fast.
 
 The notebooks use::
@@ -11,7 +11,10 @@ The notebooks use::
     cfg = cu.profile(quick=dict(epochs=1), full=dict(epochs=10))
     ds = cu.data.load("imdb")
 
-Where things live (one module per concern; the model code stays in the notebooks):
+Where things live (one module per concern; the model code stays in the notebooks, and so
+does code that is one lesson's own subject: the NumPy cells of lesson 01, aligning word
+vectors in 04, the leaking tf.data split in 08, the sine series in 13, positional
+encodings in 16):
 
 - foundations, importing nothing else of the package: ``settings`` (profiles,
   environment variables, seeds), ``files`` (atomic writes), ``stats``
@@ -20,9 +23,9 @@ Where things live (one module per concern; the model code stays in the notebooks
   synthetic stand-ins; a package of its own)
 - text plumbing: ``text`` (tokens, vocabularies, padding, length buckets),
   ``nested`` (3-D batches for hierarchical models), ``tagging``, ``translation``,
-  ``decoding``, ``embeddings``, ``nlp`` (spaCy and tensorflow-hub)
+  ``decoding``, ``nlp`` (spaCy and tensorflow-hub)
 - training helpers: ``metrics`` (masked metrics and losses), ``training``
-  (timers, comparison tables), ``plots``, ``cells`` (NumPy reference cells)
+  (timers, comparison tables), ``plots``
 - what a lesson reports: ``results`` (numbers), ``claims`` (conclusions)
 - running the course: ``runner`` (executes notebooks), ``record`` (a run's
   record), ``report`` (the course report and docs/results.md), ``nblinks``
@@ -48,11 +51,9 @@ from .settings import current_profile, is_quick, profile, seed_everything
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "cells",
     "claims",
     "data",
     "decoding",
-    "embeddings",
     "exercises",
     "metrics",
     "nested",

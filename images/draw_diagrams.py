@@ -10,7 +10,7 @@ Every picture is drawn from scratch here (no image is copied from anywhere),
 so the course can regenerate all of them. The notebooks embed them with
 Markdown, e.g. ``![LSTM cell](../images/lstm_cell.png)``.
 
-Notation follows ``course_utils.cells`` and Keras 3: row vectors, ``W`` for
+Notation follows lesson 01 and Keras 3: row vectors, ``W`` for
 the input kernel, ``U`` for the recurrent kernel, LSTM gates ``i, f, g, o``,
 GRU gates ``z, r`` with Keras' convention ``h_t = z*h_{t-1} + (1-z)*h~``.
 """

@@ -1,4 +1,4 @@
-"""Lesson 01 (recurrent cells): a GRU step, parameter counts, a bidirectional layer's output."""
+"""Lesson 01 (recurrent cells): a minimal gated unit, parameter counts, a bidirectional layer's output, a GRU cell."""
 
 from __future__ import annotations
 
@@ -6,53 +6,105 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import cells
 from .core import Check, exercise
 
 
-@exercise("01.1", "one GRU step in NumPy")
-def check_01_1(ck: Check, gru_step: Callable[..., Any]) -> None:
-    """``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias)``: Keras' GRU with reset_after=True."""
-    ck.is_callable(gru_step, "gru_step")
+# -- references: Keras itself, and NumPy cells that can make the typical mistakes ----------------------------
+def _keras_param_count(kind: str, input_dim: int, units: int, bidirectional: bool = False) -> int:
+    """``count_params()`` of a built Keras SimpleRNN / LSTM / GRU layer with default settings."""
+    import keras
+
+    make = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[kind]
+    # zeros: the count does not depend on the initial values, and big orthogonal matrices are slow to draw
+    layer = make(units, kernel_initializer="zeros", recurrent_initializer="zeros")
+    if bidirectional:
+        layer = keras.layers.Bidirectional(layer)
+    layer.build((None, None, input_dim))
+    return int(layer.count_params())
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
+              variant: str = "keras") -> np.ndarray:
+    """One GRU step (reset_after=True layout) in float64; ``variant`` names a mistake (see _GRU_MISTAKES)."""
+    u = recurrent.shape[0]
+    if variant == "gates_swapped":                      # z read from the r block and the other way round
+        order = np.r_[u:2 * u, 0:u, 2 * u:3 * u]
+        kernel, recurrent, bias = kernel[:, order], recurrent[:, order], bias[:, order]
+    xw = x @ kernel + bias[0]
+    hu = h @ recurrent + bias[1]
+    z = _sigmoid(xw[:, :u] + hu[:, :u])
+    r = _sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+    if variant == "reset_before":                       # the 2014 formulation: r scales h before the product
+        cand = np.tanh(xw[:, 2 * u:] + (r * h) @ recurrent[:, 2 * u:] + bias[1, 2 * u:])
+    else:
+        cand = np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+    return (1 - z) * h + z * cand if variant == "swapped_mix" else z * h + (1 - z) * cand
+
+
+def _mgu_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
+              variant: str = "right") -> np.ndarray:
+    """One minimal-gated-unit step (blocks f, candidate); ``variant`` names a typical mistake."""
+    u = recurrent.shape[0]
+    xw = x @ kernel + bias
+    f = _sigmoid(xw[:, :u] + h @ recurrent[:, :u])
+    if variant == "gate_after_product":                 # f scales (h U_h), as a GRU with reset_after=True
+        cand = np.tanh(xw[:, u:] + f * (h @ recurrent[:, u:]))
+    elif variant == "no_gate_in_candidate":
+        cand = np.tanh(xw[:, u:] + h @ recurrent[:, u:])
+    else:
+        cand = np.tanh(xw[:, u:] + (f * h) @ recurrent[:, u:])
+    return f * h + (1 - f) * cand if variant == "swapped_mix" else (1 - f) * h + f * cand
+
+
+@exercise("01.1", "a minimal gated unit in NumPy")
+def check_01_1(ck: Check, mgu_step: Callable[..., Any]) -> None:
+    """``mgu_step(x_t, h_prev, kernel, recurrent_kernel, bias)``: one step of the minimal gated unit."""
+    ck.is_callable(mgu_step, "mgu_step")
     batch, d, u = 3, 4, 5
 
     def weights(with_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        kernel = ck.rng.normal(scale=0.7, size=(d, 3 * u))
-        recurrent = ck.rng.normal(scale=0.7, size=(u, 3 * u))
-        bias = ck.rng.normal(scale=0.5, size=(2, 3 * u)) if with_bias else np.zeros((2, 3 * u))
+        kernel = ck.rng.normal(scale=0.7, size=(d, 2 * u))
+        recurrent = ck.rng.normal(scale=0.7, size=(u, 2 * u))
+        bias = ck.rng.normal(scale=0.5, size=(2 * u,)) if with_bias else np.zeros(2 * u)
         return kernel, recurrent, bias
 
-    # 1. from a zero state, without biases: only the input side and the gate order matter
+    # 1. from a zero state, without a bias: only the input side and the block order matter
     x, h0 = ck.rng.normal(size=(batch, d)), np.zeros((batch, u))
     k, rk, b = weights(with_bias=False)
-    out = ck.call(gru_step, x, h0, k, rk, b)
+    out = ck.call(mgu_step, x, h0, k, rk, b)
     ck.shape(out, (batch, u), "the new state", hint="one row per sequence in the batch, `units` columns")
-    ck.close(out, cells.gru_step(x, h0, k, rk, b), "the new state from h_prev = 0 (no biases)",
-             hint="the kernel's columns are three blocks in Keras' order: update z, reset r, candidate h")
-    ck.passed("shape and gate order (zero state, no biases)")
+    if np.allclose(out, _mgu_step(x, h0, k, rk, b, "swapped_mix"), atol=1e-6):
+        ck.fail("f and 1 - f are swapped in the final mix",
+                "from h_prev = 0 the new state must be f * candidate: h_t = (1 - f) * h_prev + f * candidate")
+    ck.close(out, _mgu_step(x, h0, k, rk, b), "the new state from h_prev = 0 (no bias)",
+             hint="the kernel's columns are two blocks: the gate f first, then the candidate; "
+                  "from h_prev = 0 the new state is f * candidate")
+    ck.passed("shape and block order (zero state, no bias)")
 
-    # 2. a non-zero previous state: the mixing convention
-    h = ck.rng.normal(size=(batch, u))
-    out = ck.array(ck.call(gru_step, x, h, k, rk, b), "the new state")
-    expected = cells.gru_step(x, h, k, rk, b)
-    gates = cells.gru_gates(x, h, k, rk, b)
-    swapped = (1 - gates["z"]) * h + gates["z"] * gates["hh"]
-    if out.shape == expected.shape and np.allclose(out, swapped, atol=1e-6):
-        ck.fail("z and 1 - z are swapped in the final mix",
-                "Keras keeps the old state where z is close to 1: h_t = z * h_prev + (1 - z) * candidate")
-    ck.close(out, expected, "the new state from a random h_prev (no biases)",
-             hint="the reset gate multiplies the recurrent part of the candidate only")
-    ck.passed("mixing old state and candidate")
-
-    # 3. both bias rows (reset_after=True): r multiplies (h_prev U_h + recurrent bias)
+    # 2. a non-zero previous state: where the gate acts, and how it mixes
+    mistakes = {
+        "swapped_mix": ("f and 1 - f are swapped in the final mix",
+                        "like the GRU's update gate, but the other way round: h_t = (1 - f) * h_prev + f * candidate"),
+        "gate_after_product": ("the gate multiplies h_prev @ U_h instead of h_prev",
+                               "the candidate reads the gated state: tanh(x W_h + (f * h_prev) @ U_h + b_h)"),
+        "no_gate_in_candidate": ("the candidate ignores the gate",
+                                 "f appears twice: in the candidate, as f * h_prev, and in the final mix"),
+    }
     for trial in range(3):
-        k, rk, b = weights(with_bias=True)
+        k, rk, b = weights(with_bias=trial > 0)
         x, h = ck.rng.normal(size=(batch, d)), ck.rng.normal(size=(batch, u))
-        out = ck.call(gru_step, x, h, k, rk, b)
-        ck.close(out, cells.gru_step(x, h, k, rk, b), f"the new state with biases (random input {trial + 1})",
-                 hint="bias has two rows: bias[0] is added on the input side, bias[1] on the recurrent side, "
-                      "and with reset_after=True the reset gate multiplies (h_prev @ U_h + bias[1] block h)")
-    ck.passed("both bias rows, 3 random inputs")
+        out = ck.array(ck.call(mgu_step, x, h, k, rk, b), "the new state")
+        if out.shape == (batch, u):
+            for variant, (what, hint) in mistakes.items():
+                if np.allclose(out, _mgu_step(x, h, k, rk, b, variant), atol=1e-6):
+                    ck.fail(what, hint)
+        ck.close(out, _mgu_step(x, h, k, rk, b), f"the new state from a random h_prev (random input {trial + 1})",
+                 hint="f = sigmoid(x W_f + h_prev U_f + b_f); candidate = tanh(x W_h + (f * h_prev) U_h + b_h)")
+    ck.passed("a random previous state, with and without a bias, 3 random inputs")
 
 
 @exercise("01.2", "parameter counts of recurrent layers")
@@ -68,12 +120,12 @@ def check_01_2(ck: Check, rnn_params: Callable[..., Any]) -> None:
     cases += [(kind, int(ck.rng.integers(1, 200)), int(ck.rng.integers(1, 200))) for kind in hints for _ in range(2)]
     for kind, d, u in cases:
         got = ck.call(rnn_params, kind, d, u)
-        ck.require(got == cells.rnn_param_count(kind, d, u),
+        ck.require(got == _keras_param_count(kind, d, u),
                    f"rnn_params({kind!r}, {d}, {u}) = {got!r}; that is not what Keras counts", hints[kind])
     ck.passed("SimpleRNN, LSTM and GRU, 9 sizes")
     for kind, d, u in cases[:3]:
         got = ck.call(rnn_params, kind, d, u, bidirectional=True)
-        ck.require(got == cells.rnn_param_count(kind, d, u, bidirectional=True),
+        ck.require(got == _keras_param_count(kind, d, u, bidirectional=True),
                    f"rnn_params({kind!r}, {d}, {u}, bidirectional=True) = {got!r}; not right",
                    "a bidirectional layer holds two independent copies of the layer")
     ck.passed("bidirectional layers")
@@ -100,23 +152,11 @@ def check_01_3(ck: Check, bidirectional_last: Callable[..., Any]) -> None:
 # -- 01.4: a GRU cell for keras.layers.RNN ------------------------------------------------------------------
 def _gru_sequence(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
                   variant: str = "keras") -> np.ndarray:
-    """Unroll a GRU (reset_after=True layout) over x (batch, time, d) in float64; ``variant`` names a mistake."""
-    u = recurrent.shape[0]
-    if variant == "gates_swapped":                      # z read from the r block and the other way round
-        order = np.r_[u:2 * u, 0:u, 2 * u:3 * u]
-        kernel, recurrent, bias = kernel[:, order], recurrent[:, order], bias[:, order]
-    h = np.zeros((x.shape[0], u))
+    """Unroll :func:`_gru_step` over x (batch, time, d) from h = 0; ``variant`` names a mistake."""
+    h = np.zeros((x.shape[0], recurrent.shape[0]))
     out = []
     for t in range(x.shape[1]):
-        xw = x[:, t] @ kernel + bias[0]
-        hu = h @ recurrent + bias[1]
-        z = cells.sigmoid(xw[:, :u] + hu[:, :u])
-        r = cells.sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
-        if variant == "reset_before":                   # the 2014 formulation: r scales h before the product
-            cand = np.tanh(xw[:, 2 * u:] + (r * h) @ recurrent[:, 2 * u:] + bias[1, 2 * u:])
-        else:
-            cand = np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
-        h = (1 - z) * h + z * cand if variant == "swapped_mix" else z * h + (1 - z) * cand
+        h = _gru_step(x[:, t], h, kernel, recurrent, bias, variant)
         out.append(h)
     return np.stack(out, axis=1)
 

@@ -2,34 +2,43 @@
 
 import numpy as np
 
-from course_utils import cells
-
 
 def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
+def _mgu_parts(x_t, h_prev, kernel, recurrent_kernel, bias):
+    # the gate f, the input side x W + b, and the recurrent candidate weights U_h
     u = h_prev.shape[-1]
-    xw, hu = x_t @ kernel + bias[0], h_prev @ recurrent_kernel + bias[1]
-    z, r = _sigmoid(xw[:, :u] + hu[:, :u]), _sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
-    return z * h_prev + (1 - z) * np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+    xw = x_t @ kernel + bias
+    f = _sigmoid(xw[:, :u] + h_prev @ recurrent_kernel[:, :u])
+    return f, xw[:, u:], recurrent_kernel[:, u:]
 
 
-def gru_step_swapped_mix(x_t, h_prev, kernel, recurrent_kernel, bias):
-    g = cells.gru_gates(x_t, h_prev, kernel, recurrent_kernel, bias)
-    return (1 - g["z"]) * h_prev + g["z"] * g["hh"]
+def mgu_step(x_t, h_prev, kernel, recurrent_kernel, bias):
+    f, x_side, u_h = _mgu_parts(x_t, h_prev, kernel, recurrent_kernel, bias)
+    candidate = np.tanh(x_side + (f * h_prev) @ u_h)
+    return (1 - f) * h_prev + f * candidate
 
 
-def gru_step_reset_before(x_t, h_prev, kernel, recurrent_kernel, bias):
-    # the 2014 formulation, with the two bias rows simply added
-    return cells.gru_step(x_t, h_prev, kernel, recurrent_kernel, bias[0] + bias[1], reset_after=False)
+def mgu_step_swapped_mix(x_t, h_prev, kernel, recurrent_kernel, bias):
+    f, x_side, u_h = _mgu_parts(x_t, h_prev, kernel, recurrent_kernel, bias)
+    return f * h_prev + (1 - f) * np.tanh(x_side + (f * h_prev) @ u_h)
 
 
-def gru_step_gates_swapped(x_t, h_prev, kernel, recurrent_kernel, bias):
+def mgu_step_gate_after_product(x_t, h_prev, kernel, recurrent_kernel, bias):
+    f, x_side, u_h = _mgu_parts(x_t, h_prev, kernel, recurrent_kernel, bias)
+    return (1 - f) * h_prev + f * np.tanh(x_side + f * (h_prev @ u_h))
+
+
+def mgu_step_blocks_swapped(x_t, h_prev, kernel, recurrent_kernel, bias):
     u = h_prev.shape[-1]
-    order = np.r_[u:2 * u, 0:u, 2 * u:3 * u]      # r and z blocks read in the wrong order
-    return cells.gru_step(x_t, h_prev, kernel[:, order], recurrent_kernel[:, order], bias[:, order])
+    order = np.r_[u:2 * u, 0:u]                   # candidate block read as the gate and the other way round
+    return mgu_step(x_t, h_prev, kernel[:, order], recurrent_kernel[:, order], bias[order])
+
+
+def mgu_step_no_batch(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return mgu_step(x_t, h_prev, kernel, recurrent_kernel, bias)[0]      # only the first row
 
 
 def rnn_params(kind, input_dim, units, bidirectional=False):
@@ -53,7 +62,8 @@ def bidirectional_last(forward_seq, backward_seq):
 
 
 CASES = {
-    "01.1": (gru_step, [gru_step_swapped_mix, gru_step_reset_before, gru_step_gates_swapped]),
+    "01.1": (mgu_step, [mgu_step_swapped_mix, mgu_step_gate_after_product, mgu_step_blocks_swapped,
+                        mgu_step_no_batch]),
     "01.2": (rnn_params, [rnn_params_no_reset_after, rnn_params_ignores_bidirectional]),
     "01.3": (bidirectional_last, [
         lambda f, b: np.concatenate([f[:, -1], b[:, -1]], axis=-1),   # both at the last step
