@@ -118,15 +118,8 @@ def masked_accuracy_numpy(y_true: Any, y_pred: Any, pad_id: int = 0) -> float:
     ``y_pred`` may be class scores ``(batch, time, classes)`` or predicted ids
     ``(batch, time)``. Returns NaN when there is no non-padding token.
     """
-    y_true = np.asarray(y_true)
-    y_pred = np.asarray(y_pred)
-    if y_pred.ndim == y_true.ndim + 1:
-        y_pred = y_pred.argmax(-1)
-    if y_pred.shape != y_true.shape:
-        raise ValueError(f"shapes differ: y_true {y_true.shape}, predicted ids {y_pred.shape}")
-    keep = y_true != pad_id
-    n = int(keep.sum())
-    return float("nan") if n == 0 else float((y_true[keep] == y_pred[keep]).sum() / n)
+    true_ids, predicted_ids = flatten_unpadded(y_true, y_pred, pad_id)
+    return float("nan") if true_ids.size == 0 else float(np.mean(true_ids == predicted_ids))
 
 
 def per_class_accuracy(

@@ -77,10 +77,7 @@ def plot_history(
             ax.set_xticks(epochs)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
-    if save_as:
-        save_figure(fig, save_as)
-    return fig
+    return _finish(fig, save_as)
 
 
 def plot_confusion_matrix(
@@ -119,10 +116,7 @@ def plot_confusion_matrix(
                         color="white" if shown[i, j] > 0.6 * (shown.max() or 1) else "black")
     fig.colorbar(im, ax=ax, fraction=0.046)
     ax.set_title(title or ("confusion matrix (row-normalised)" if normalize else "confusion matrix"))
-    fig.tight_layout()
-    if save_as:
-        save_figure(fig, save_as)
-    return fig
+    return _finish(fig, save_as)
 
 
 def plot_attention(
@@ -157,10 +151,7 @@ def plot_attention(
     fig.colorbar(im, ax=ax, fraction=0.046)
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    if save_as:
-        save_figure(fig, save_as)
-    return fig
+    return _finish(fig, save_as)
 
 
 def plot_positional_encoding(pe: Any, title: str = "positional encoding", ax: Any = None) -> Any:
@@ -178,8 +169,7 @@ def plot_positional_encoding(pe: Any, title: str = "positional encoding", ax: An
     ax.set_ylabel("position")
     ax.set_title(title)
     fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, None)
 
 
 def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any = None) -> Any:
@@ -197,7 +187,14 @@ def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any 
     ax.set_title(title or f"{share:.0%} of this batch is padding")
     ax.set_xlabel("time step")
     ax.set_ylabel("sequence")
+    return _finish(fig, None)
+
+
+def _finish(fig: Any, save_as: str | None) -> Any:
+    """Tighten the layout, save the figure when ``save_as`` names it, and return it."""
     fig.tight_layout()
+    if save_as:
+        save_figure(fig, save_as)
     return fig
 
 

@@ -167,14 +167,19 @@ def restore(record: Path, build: Path) -> list[str]:
     for lesson in _lessons_in(record):
         if lesson in have:
             continue
-        for part in _PARTS:
-            src = record / part.format(lesson)
-            if src.is_file():
-                dst = build / part.format(lesson)
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dst)
+        _copy_lesson(record, build, lesson)
         copied.append(lesson)
     return copied
+
+
+def _copy_lesson(src_root: Path, dst_root: Path, lesson: str) -> None:
+    """Copy one lesson's run, results and claims files (those that exist) from one folder to another."""
+    for part in _PARTS:
+        src = src_root / part.format(lesson)
+        if src.is_file():
+            dst = dst_root / part.format(lesson)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
 
 
 def store(build: Path, record: Path) -> list[str]:
@@ -187,12 +192,7 @@ def store(build: Path, record: Path) -> list[str]:
     if staging.exists():
         shutil.rmtree(staging)
     for lesson in lessons:
-        for part in _PARTS:
-            src = build / part.format(lesson)
-            if src.is_file():
-                dst = staging / part.format(lesson)
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dst)
+        _copy_lesson(build, staging, lesson)
     from .files import swap_in
 
     swap_in(staging, record)
