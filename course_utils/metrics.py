@@ -18,13 +18,18 @@ import numpy as np
 from keras import ops
 
 
-def _check_shapes(y_true: Any, y_pred: Any) -> None:
+def _labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+    """Tensors ``(labels (batch, time) int32, scores (batch, time, classes))``; a trailing label axis of 1 is dropped."""
+    y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
     t, p = tuple(y_true.shape), tuple(y_pred.shape)
     if len(p) != len(t) + 1 and not (len(p) == len(t) and t[-1:] == (1,)):
         raise ValueError(
             f"y_true {t} and y_pred {p} do not fit: expected integer labels (batch, time) "
             "and per-class scores (batch, time, classes)"
         )
+    if len(t) == len(p):
+        y_true = ops.squeeze(y_true, -1)
+    return ops.cast(y_true, "int32"), y_pred
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -44,12 +49,7 @@ class MaskedAccuracy(keras.metrics.Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", name="count", dtype="float32")
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        y_true = ops.convert_to_tensor(y_true)
-        y_pred = ops.convert_to_tensor(y_pred)
-        _check_shapes(y_true, y_pred)
-        if len(y_true.shape) == len(y_pred.shape):
-            y_true = ops.squeeze(y_true, -1)
-        y_true = ops.cast(y_true, "int32")
+        y_true, y_pred = _labels_and_scores(y_true, y_pred)
         predicted = ops.cast(ops.argmax(y_pred, axis=-1), "int32")
         keep = ops.cast(ops.not_equal(y_true, self.pad_id), "float32")
         if sample_weight is not None:
@@ -79,12 +79,7 @@ def masked_sparse_categorical_crossentropy(
     (or logits with ``from_logits=True``) ``(batch, time, classes)``.
     Returns a scalar; a batch made only of padding gives 0 (not NaN).
     """
-    y_true = ops.convert_to_tensor(y_true)
-    y_pred = ops.convert_to_tensor(y_pred)
-    _check_shapes(y_true, y_pred)
-    if len(y_true.shape) == len(y_pred.shape):
-        y_true = ops.squeeze(y_true, -1)
-    y_true = ops.cast(y_true, "int32")
+    y_true, y_pred = _labels_and_scores(y_true, y_pred)
     per_token = keras.losses.sparse_categorical_crossentropy(
         ops.maximum(y_true, 0), y_pred, from_logits=from_logits
     )
