@@ -116,3 +116,41 @@ def masked_mean(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The reference: the mean of ``seq`` (batch, time, d) over the True steps of ``mask`` (batch, time)."""
     m = np.asarray(mask, dtype="float64")[..., None]
     return (np.asarray(seq, dtype="float64") * m).sum(axis=1) / m.sum(axis=1)
+
+
+def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ...] = ("post",), trials: int = 3,
+                      leftovers: bool = True) -> None:
+    """The shared steps of the masked-mean exercises: ``fn(seq (batch, T, d), mask (batch, T))`` -> (batch, d).
+
+    One batch per side and trial; with ``leftovers`` the padded steps hold large numbers instead of noise like
+    the real ones, so a mean that reads them is far off. Each typical mistake gets its own message.
+    """
+    ck.is_callable(fn, getattr(fn, "__name__", "masked_mean"))
+    for side in sides:
+        for trial in range(trials):
+            batch, steps, d = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 6))
+            mask = padding_mask(ck, batch, steps, side)
+            seq = ck.rng.normal(size=(batch, steps, d))
+            if leftovers:
+                seq[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))
+            got = ck.shape(ck.call(fn, seq.copy(), mask.copy()), (batch, d), "the pooled vectors",
+                           hint="average over the time axis (axis 1): one vector per sequence")
+            m = mask[..., None]
+            mistakes = [
+                (seq.mean(axis=1), "the padded steps are averaged in too",
+                 "use the mask to leave the padding out of both the sum and the count"),
+                ((seq * m).sum(axis=1), "this is the sum over the real steps, not their mean",
+                 "divide by the number of real steps"),
+                ((seq * m).sum(axis=1) / steps, "the sum is divided by the padded length, not by the real steps",
+                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
+                ((seq * m).sum(axis=1) / mask.sum(), "the sum is divided by the real steps of the whole batch",
+                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
+                (seq.sum(axis=1) / mask.sum(axis=1, keepdims=True), "the padded steps are added into the sum",
+                 "multiply by the mask (as 0/1) before summing: padding may hold any numbers"),
+            ]
+            for wrong, what, hint in mistakes:
+                if np.allclose(got, wrong, atol=1e-6):
+                    ck.fail(what, hint)
+            ck.close(got, masked_mean(seq, mask), f"the masked mean ({side}-padded batch {trial + 1})",
+                     hint="sum of the real steps divided by the number of real steps, sequence by sequence")
+

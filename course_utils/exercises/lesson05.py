@@ -15,27 +15,8 @@ from .references import early_stopping as keras_early_stopping
 @exercise("05.1", "the mean over time, without the padding")
 def check_05_1(ck: Check, masked_mean: Callable[..., Any]) -> None:
     """``masked_mean(seq, mask)``: (batch, time, units) and (batch, time) -> (batch, units)."""
-    ck.is_callable(masked_mean, "masked_mean")
-    for side in ("post", "pre"):
-        for trial in range(2):
-            batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 5))
-            seq = ck.rng.normal(size=(batch, steps, units))
-            mask = kc.padding_mask(ck, batch, steps, side)
-            out = ck.call(masked_mean, seq.copy(), mask.copy())
-            arr = ck.shape(out, (batch, units), "the pooled vectors",
-                           hint="average over the time axis (axis 1): one vector per sequence")
-            expected = kc.masked_mean(seq, mask)
-            if np.allclose(arr, seq.mean(axis=1)):
-                ck.fail("the padded steps are averaged in too",
-                        "that is torch.mean(rnn_out, dim=1), the source's bug: use the mask to leave padding out")
-            if np.allclose(arr, (seq * mask[..., None]).sum(axis=1) / steps):
-                ck.fail("the padded steps are zeroed, but the sum is still divided by the full length",
-                        "divide by the number of REAL steps of each sequence, not by the padded length")
-            if np.allclose(arr, (seq * mask[..., None]).sum(axis=1) / mask.sum()):
-                ck.fail("the sum is divided by the number of real steps of the whole batch",
-                        "each sequence has its own number of real steps")
-            ck.close(arr, expected, f"the masked mean ({side}-padded batch {trial + 1})",
-                     hint="sum of the real steps divided by the number of real steps, sequence by sequence")
+    # the source's bug is the first mistake the shared check names: torch.mean(rnn_out, dim=1) over the padding
+    kc.check_masked_mean(ck, masked_mean, sides=("post", "pre"), trials=2)
     ck.passed("post- and pre-padded batches, 4 random cases")
 
 

@@ -99,32 +99,7 @@ def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
 @exercise("14.3", "the masked mean of token vectors")
 def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
     """``masked_mean(vectors (B, T, d), mask (B, T) bool)`` -> (B, d): the mean over the real tokens of each row."""
-    ck.is_callable(masked_mean, "masked_mean")
-    for trial in range(3):
-        batch, t, d = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 8)), int(ck.rng.integers(2, 6))
-        lengths = ck.rng.integers(1, t + 1, size=batch)
-        lengths[0], lengths[1] = t, 1                      # one full row, one row with a single token
-        mask = np.arange(t)[None, :] < lengths[:, None]
-        vectors = ck.rng.normal(size=(batch, t, d))
-        vectors[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))   # padding holds leftovers
-        expected = kc.masked_mean(vectors, mask)
-        got = ck.array(ck.call(masked_mean, vectors.copy(), mask.copy()), "the pooled vectors")
-        ck.shape(got, (batch, d), "the pooled vectors",
-                 hint="average over the token axis (axis 1): one d-dimensional vector per sentence")
-        m = mask[..., None]
-        if np.allclose(got, vectors.mean(axis=1), atol=1e-6):
-            ck.fail("the padded positions were averaged in",
-                    "only the positions where mask is True are tokens; leave the others out of sum and count")
-        if np.allclose(got, (vectors * m).sum(axis=1), atol=1e-6):
-            ck.fail("this is the sum over the real tokens, not their mean", "divide by the number of real tokens")
-        if np.allclose(got, (vectors * m).sum(axis=1) / t, atol=1e-6):
-            ck.fail("you divided by the padded length T, not by the number of real tokens",
-                    "each row has its own number of tokens: mask.sum(axis=1)")
-        if np.allclose(got, vectors.sum(axis=1) / lengths[:, None], atol=1e-6):
-            ck.fail("the padded positions were added into the sum",
-                    "multiply the vectors by the mask (as 0/1) before summing: padding may hold any numbers")
-        ck.close(got, expected, "the pooled vectors",
-                 hint="sum of vectors * mask over axis 1, divided by mask.sum(axis=1) (keep a trailing axis)")
+    kc.check_masked_mean(ck, masked_mean, sides=("post",), trials=3)
     ck.passed("3 random padded batches (padding filled with non-zero numbers)")
 
 
