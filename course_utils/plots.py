@@ -1,5 +1,5 @@
-"""Plots the lessons share: training curves, confusion matrices, attention maps,
-positional encodings and pictures of padded batches.
+"""Plots the lessons share: training curves, confusion matrices, attention maps
+and pictures of padded batches.
 
 Every function draws on a new figure (or the ``ax`` given), returns the
 matplotlib ``Figure``, and, when ``COURSE_RESULTS_DIR`` is set, can save it
@@ -152,24 +152,6 @@ def plot_attention(
     if title:
         ax.set_title(title)
     return _finish(fig, save_as)
-
-
-def plot_positional_encoding(pe: Any, title: str = "positional encoding", ax: Any = None) -> Any:
-    """Image of a positional-encoding matrix ``(positions, depth)``."""
-    pe = np.asarray(pe)
-    if pe.ndim != 2:
-        raise ValueError(f"positional encoding must be 2-D (positions, depth), got shape {pe.shape}")
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 3.5))
-    else:
-        fig = ax.figure
-    im = ax.imshow(pe, cmap="RdBu", aspect="auto", vmin=-1, vmax=1)
-    ax.set_xlabel("depth (embedding dimension)")
-    ax.set_ylabel("position")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.046)
-    return _finish(fig, None)
 
 
 def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any = None) -> Any:

@@ -42,9 +42,6 @@ def test_confusion_attention_positional():
     assert len(fig.axes[0].get_xticklabels()) == 3
     with pytest.raises(ValueError, match="smaller"):
         plots.plot_attention(np.ones((1, 1)), ["a", "b"], ["x"])
-    with pytest.raises(ValueError, match="2-D"):
-        plots.plot_positional_encoding(np.zeros(3))
-    plots.plot_positional_encoding(np.zeros((4, 8)))
 
 
 def test_comparison_table():
