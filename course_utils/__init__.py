@@ -55,6 +55,7 @@ _SUBMODULES = (
     "data",
     "decoding",
     "exercises",
+    "files",
     "metrics",
     "nested",
     "nlp",

@@ -118,6 +118,27 @@ def masked_mean(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (np.asarray(seq, dtype="float64") * m).sum(axis=1) / m.sum(axis=1)
 
 
+def name_masked_mean_mistake(ck: Check, got: np.ndarray, seq: np.ndarray, mask: np.ndarray,
+                             atol: float = 1e-6) -> None:
+    """Stop the check with its own message when ``got`` is one of the typical wrong masked means of ``seq``."""
+    m = np.asarray(mask, dtype="float64")[..., None]
+    mistakes = [
+        (seq.mean(axis=1), "the padded steps are averaged in too",
+         "use the mask to leave the padding out of both the sum and the count"),
+        ((seq * m).sum(axis=1), "this is the sum over the real steps, not their mean",
+         "divide by the number of real steps"),
+        ((seq * m).sum(axis=1) / seq.shape[1], "the sum is divided by the padded length, not by the real steps",
+         "each sequence has its own number of real steps: mask.sum(axis=1)"),
+        ((seq * m).sum(axis=1) / m.sum(), "the sum is divided by the real steps of the whole batch",
+         "each sequence has its own number of real steps: mask.sum(axis=1)"),
+        (seq.sum(axis=1) / m.sum(axis=1), "the padded steps are added into the sum",
+         "multiply by the mask (as 0/1) before summing: padding may hold any numbers"),
+    ]
+    for wrong, what, hint in mistakes:
+        if np.allclose(got, wrong, atol=atol):
+            ck.fail(what, hint)
+
+
 def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ...] = ("post",), trials: int = 3,
                       leftovers: bool = True) -> None:
     """The shared steps of the masked-mean exercises: ``fn(seq (batch, T, d), mask (batch, T))`` -> (batch, d).
@@ -135,22 +156,6 @@ def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ..
                 seq[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))
             got = ck.shape(ck.call(fn, seq.copy(), mask.copy()), (batch, d), "the pooled vectors",
                            hint="average over the time axis (axis 1): one vector per sequence")
-            m = mask[..., None]
-            mistakes = [
-                (seq.mean(axis=1), "the padded steps are averaged in too",
-                 "use the mask to leave the padding out of both the sum and the count"),
-                ((seq * m).sum(axis=1), "this is the sum over the real steps, not their mean",
-                 "divide by the number of real steps"),
-                ((seq * m).sum(axis=1) / steps, "the sum is divided by the padded length, not by the real steps",
-                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
-                ((seq * m).sum(axis=1) / mask.sum(), "the sum is divided by the real steps of the whole batch",
-                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
-                (seq.sum(axis=1) / mask.sum(axis=1, keepdims=True), "the padded steps are added into the sum",
-                 "multiply by the mask (as 0/1) before summing: padding may hold any numbers"),
-            ]
-            for wrong, what, hint in mistakes:
-                if np.allclose(got, wrong, atol=1e-6):
-                    ck.fail(what, hint)
+            name_masked_mean_mistake(ck, got, seq, mask)
             ck.close(got, masked_mean(seq, mask), f"the masked mean ({side}-padded batch {trial + 1})",
                      hint="sum of the real steps divided by the number of real steps, sequence by sequence")
-

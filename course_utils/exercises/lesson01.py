@@ -29,7 +29,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
               variant: str = "keras") -> np.ndarray:
-    """One GRU step (reset_after=True layout) in float64; ``variant`` names a mistake (see _GRU_MISTAKES)."""
+    """One GRU step (reset_after=True layout) in float64; ``variant`` names a mistake of exercise 01.4."""
     u = recurrent.shape[0]
     if variant == "gates_swapped":                      # z read from the r block and the other way round
         order = np.r_[u:2 * u, 0:u, 2 * u:3 * u]
@@ -72,20 +72,6 @@ def check_01_1(ck: Check, mgu_step: Callable[..., Any]) -> None:
         bias = ck.rng.normal(scale=0.5, size=(2 * u,)) if with_bias else np.zeros(2 * u)
         return kernel, recurrent, bias
 
-    # 1. from a zero state, without a bias: only the input side and the block order matter
-    x, h0 = ck.rng.normal(size=(batch, d)), np.zeros((batch, u))
-    k, rk, b = weights(with_bias=False)
-    out = ck.call(mgu_step, x, h0, k, rk, b)
-    ck.shape(out, (batch, u), "the new state", hint="one row per sequence in the batch, `units` columns")
-    if np.allclose(out, _mgu_step(x, h0, k, rk, b, "swapped_mix"), atol=1e-6):
-        ck.fail("f and 1 - f are swapped in the final mix",
-                "from h_prev = 0 the new state must be f * candidate: h_t = (1 - f) * h_prev + f * candidate")
-    ck.close(out, _mgu_step(x, h0, k, rk, b), "the new state from h_prev = 0 (no bias)",
-             hint="the kernel's columns are two blocks: the gate f first, then the candidate; "
-                  "from h_prev = 0 the new state is f * candidate")
-    ck.passed("shape and block order (zero state, no bias)")
-
-    # 2. a non-zero previous state: where the gate acts, and how it mixes
     mistakes = {
         "swapped_mix": ("f and 1 - f are swapped in the final mix",
                         "like the GRU's update gate, but the other way round: h_t = (1 - f) * h_prev + f * candidate"),
@@ -94,14 +80,30 @@ def check_01_1(ck: Check, mgu_step: Callable[..., Any]) -> None:
         "no_gate_in_candidate": ("the candidate ignores the gate",
                                  "f appears twice: in the candidate, as f * h_prev, and in the final mix"),
     }
+
+    def name_mistake(out: np.ndarray, *args: np.ndarray, variants: tuple[str, ...] = tuple(mistakes)) -> None:
+        for variant in variants:
+            if np.allclose(out, _mgu_step(*args, variant), atol=1e-6):
+                ck.fail(*mistakes[variant])
+
+    # 1. from a zero state, without a bias: only the input side and the block order matter
+    x, h0 = ck.rng.normal(size=(batch, d)), np.zeros((batch, u))
+    k, rk, b = weights(with_bias=False)
+    out = ck.shape(ck.call(mgu_step, x, h0, k, rk, b), (batch, u), "the new state",
+                   hint="one row per sequence in the batch, `units` columns")
+    name_mistake(out, x, h0, k, rk, b, variants=("swapped_mix",))   # from h = 0 the gate's place cannot show
+    ck.close(out, _mgu_step(x, h0, k, rk, b), "the new state from h_prev = 0 (no bias)",
+             hint="the kernel's columns are two blocks: the gate f first, then the candidate; "
+                  "from h_prev = 0 the new state is f * candidate")
+    ck.passed("shape and block order (zero state, no bias)")
+
+    # 2. a non-zero previous state: where the gate acts, and how it mixes
     for trial in range(3):
         k, rk, b = weights(with_bias=trial > 0)
         x, h = ck.rng.normal(size=(batch, d)), ck.rng.normal(size=(batch, u))
         out = ck.array(ck.call(mgu_step, x, h, k, rk, b), "the new state")
         if out.shape == (batch, u):
-            for variant, (what, hint) in mistakes.items():
-                if np.allclose(out, _mgu_step(x, h, k, rk, b, variant), atol=1e-6):
-                    ck.fail(what, hint)
+            name_mistake(out, x, h, k, rk, b)
         ck.close(out, _mgu_step(x, h, k, rk, b), f"the new state from a random h_prev (random input {trial + 1})",
                  hint="f = sigmoid(x W_f + h_prev U_f + b_f); candidate = tanh(x W_h + (f * h_prev) U_h + b_h)")
     ck.passed("a random previous state, with and without a bias, 3 random inputs")

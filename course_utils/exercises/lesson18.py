@@ -38,15 +38,7 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
         arr = ck.shape(kc.numpy(ck, out, "the layer's output"), (batch, units), "the layer's output",
                        hint="average over the time axis (axis 1): one vector per sequence")
         seq64 = seq.astype("float64")
-        if np.allclose(arr, seq64.mean(axis=1), atol=1e-5):
-            ck.fail("the padded steps are averaged in too: the mask is ignored",
-                    "multiply the outputs by the mask (cast to float) before summing over time")
-        if np.allclose(arr, (seq64 * mask[..., None]).sum(axis=1) / steps, atol=1e-5):
-            ck.fail("the padded steps are zeroed, but the sum is divided by the full length",
-                    "divide by the number of REAL steps of each sequence: the sum of its mask")
-        if np.allclose(arr, (seq64 * mask[..., None]).sum(axis=1) / mask.sum(), atol=1e-5):
-            ck.fail("the sum is divided by the number of real steps of the whole batch",
-                    "each sequence has its own number of real steps: sum the mask over axis 1 only")
+        kc.name_masked_mean_mistake(ck, arr, seq64, mask, atol=1e-5)
         ck.close(arr, kc.masked_mean(seq64, mask), f"the masked mean ({side}-padded batch)", atol=1e-5,
                  hint="sum of the real steps divided by the number of real steps, sequence by sequence")
     ck.passed("called with an explicit mask: the mean over the real steps, for post and pre padding")
