@@ -14,7 +14,7 @@ The notebooks use::
 Where things live (one module per concern; the model code stays in the notebooks, and so
 does code that is one lesson's own subject: the NumPy cells of lesson 01, aligning word
 vectors in 04, the leaking tf.data split in 08, the sine series in 13, positional
-encodings in 16):
+encodings in 16, the SavedModel and TF-Hub layer of 14):
 
 - foundations, importing nothing else of the package: ``settings`` (profiles,
   environment variables, seeds), ``files`` (atomic writes), ``stats``
@@ -23,7 +23,7 @@ encodings in 16):
   synthetic stand-ins; a package of its own)
 - text plumbing: ``text`` (tokens, vocabularies, padding, length buckets),
   ``nested`` (3-D batches for hierarchical models), ``tagging``, ``translation``,
-  ``decoding``, ``nlp`` (spaCy and tensorflow-hub)
+  ``decoding``, ``nlp`` (spaCy, and whether tfhub.dev answers)
 - training helpers: ``metrics`` (masked metrics and losses), ``training``
   (timers, comparison tables), ``plots``
 - what a lesson reports: ``results`` (numbers), ``claims`` (conclusions)

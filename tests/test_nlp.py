@@ -1,4 +1,4 @@
-"""course_utils.nlp: spaCy loading with fallbacks, TF-Hub helpers, positional encodings."""
+"""course_utils.nlp: spaCy loading with fallbacks, and the TF-Hub reachability check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import socket
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from course_utils import nlp, settings
@@ -170,7 +169,7 @@ def test_notebook_15_runs_on_a_blank_pipeline(monkeypatch: pytest.MonkeyPatch, t
     assert namespace.get("tokens_table") is not None, "the tokenisation part must still run"
 
 
-# --------------------------------------------------------------------------- TF-Hub helpers
+# --------------------------------------------------------------------------- TF-Hub reachability
 
 
 def test_hub_reachable_is_false_offline_without_touching_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,66 +216,3 @@ def test_hub_reachable_online(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         monkeypatch.undo()
         settings.reload()
-
-
-@pytest.fixture(scope="module")
-def saved_module(tmp_path_factory: pytest.TempPathFactory):
-    """A tiny string-input module saved as a SavedModel: (path, module)."""
-    tf = pytest.importorskip("tensorflow")
-    pytest.importorskip("tensorflow_hub")
-
-    class Lengths(tf.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.scale = tf.Variable([2.0, -1.0])
-
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
-        def __call__(self, sentences):
-            n = tf.cast(tf.strings.length(sentences), tf.float32)
-            return {"features": n[:, None] * self.scale, "words": tf.strings.split(sentences).row_lengths()}
-
-    module = Lengths()
-    path = nlp.save_module(
-        module, tmp_path_factory.mktemp("hub") / "lengths",
-        signatures={"default": module.__call__.get_concrete_function()},
-    )
-    return path, module
-
-
-def test_savedmodel_round_trip_through_hub(saved_module) -> None:
-    import tensorflow as tf
-
-    path, module = saved_module
-    x = tf.constant(["a b c", "hello", ""])
-    loaded = nlp.load_module(path)
-    before, after = module(x), loaded(x)
-    np.testing.assert_allclose(after["features"].numpy(), before["features"].numpy())
-    np.testing.assert_array_equal(after["words"].numpy(), [3, 1, 0])
-    with pytest.raises(FileExistsError):
-        nlp.save_module(module, path)
-    with pytest.raises(FileNotFoundError, match="saved_model.pb"):
-        nlp.load_module(path.parent / "nothing_here")
-
-
-def test_hub_signature_layer_in_a_keras3_model(saved_module) -> None:
-    import keras
-    import tensorflow as tf
-
-    path, module = saved_module
-    layer = nlp.HubSignatureLayer(str(path), signature="default", output_keys="features")
-    assert isinstance(layer, keras.layers.Layer) and not layer.trainable
-    text = keras.Input((), dtype="string")
-    out = keras.layers.Dense(1, kernel_initializer="ones", use_bias=False)(layer(text))
-    model = keras.Model(text, out)
-    x = tf.constant(["abcd", "ab"])
-    np.testing.assert_allclose(model.predict(x, verbose=0)[:, 0], [4.0, 2.0])  # 2n - n
-    assert layer.count_params() == 0 and not layer.weights  # the module's variables are not Keras weights
-    both = nlp.HubSignatureLayer(path, signature="default", output_keys=("features", "words"))(x)
-    assert [tuple(t.shape) for t in both] == [(2, 2), (2,)]
-    whole = nlp.HubSignatureLayer(module, signature=None)(x)  # the module object itself
-    assert set(whole) == {"features", "words"}
-    with pytest.raises(ValueError, match="no signature"):
-        nlp.HubSignatureLayer(path, signature="serving_default")
-    with pytest.raises(ValueError, match="frozen"):
-        nlp.HubSignatureLayer(path, trainable=True)
-    assert layer.get_config()["output_keys"] == "features"
