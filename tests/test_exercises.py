@@ -1,10 +1,10 @@
 """Exercise checks: right answers pass, wrong ones fail, nothing ever raises; notebooks and student edition."""
 
 import importlib.util
-import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 import course_utils as cu
@@ -102,6 +102,17 @@ def test_verdict_and_registration_rules():
         def check_01_1(ck, answer):
             pass
 
+
+
+def test_pair_and_shape_of_helpers():
+    from course_utils.exercises.core import Check, _Failed
+
+    ck = Check(seed=0)
+    assert ck.pair((1, 2), "f", ("context", "weights")) == (1, 2)
+    with pytest.raises(_Failed) as failed:
+        ck.pair(np.zeros(3), "f", ("context", "weights"))
+    assert "(context, weights)" in failed.value.message and "return context, weights" in failed.value.hint
+    assert Check.shape_of(np.zeros((2, 3))) == (2, 3) and Check.shape_of("text") is None
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_lesson_has_checked_exercises_with_hidden_solutions(lesson):

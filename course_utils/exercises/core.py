@@ -153,6 +153,22 @@ class Check:
                 self.fail(message, specific)
         self.fail(message, hint)
 
+    def pair(self, out: Any, what: str, names: tuple[str, str]) -> tuple[Any, Any]:
+        """The answer returned two things, e.g. ``names=("context", "weights")``."""
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            first, second = names
+            self.fail(f"{what} should return two things, ({first}, {second}); got {type(out).__name__}",
+                      f"end your function with `return {first}, {second}`")
+        return out[0], out[1]
+
+    @staticmethod
+    def shape_of(value: Any) -> tuple[int, ...] | None:
+        """The array shape of ``value``, or None if it is not an array of numbers (never fails)."""
+        try:
+            return np.asarray(value, dtype="float64").shape
+        except Exception:
+            return None
+
     def array(self, value: Any, what: str) -> np.ndarray:
         """Convert to a float NumPy array (Keras tensors included) or fail."""
         try:

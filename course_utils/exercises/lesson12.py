@@ -25,21 +25,6 @@ def _masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return e / e.sum(-1, keepdims=True)
 
 
-def _shape_of(value: Any) -> tuple[int, ...] | None:
-    """The array shape of ``value``, or None if it is not an array of numbers."""
-    try:
-        return np.asarray(value, dtype="float64").shape
-    except Exception:
-        return None
-
-
-def _pair(out: Any, ck: Check, what: str) -> tuple[Any, Any]:
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        ck.fail(f"{what} should return two things, (context, weights); got {type(out).__name__}",
-                "end your function with `return context, weights`")
-    return out[0], out[1]
-
-
 @exercise("12.1", "masked multiplicative attention in NumPy")
 def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
     """``luong_attention(query, values, values_mask, W)`` -> (context (b, T, d), weights (b, T, S))."""
@@ -55,8 +40,8 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
     weights = _masked_softmax(scores, mask)
     context = weights @ values
     out = ck.call(luong_attention, query, values, mask, w)
-    got_c, got_w = _pair(out, ck, "luong_attention")
-    if _shape_of(got_c) == (b, t, s) and _shape_of(got_w) == (b, t, d):
+    got_c, got_w = ck.pair(out, "luong_attention", ("context", "weights"))
+    if ck.shape_of(got_c) == (b, t, s) and ck.shape_of(got_w) == (b, t, d):
         ck.fail("the two results come in the wrong order", "return (context, weights): the context first")
     got_w = ck.shape(got_w, (b, t, s), "the weights",
                      hint="one weight per (output step, source position): shape (batch, T, S)")
@@ -97,7 +82,8 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
         w = ck.rng.normal(size=(d, d))
         mask = np.arange(s)[None, :] < ck.rng.integers(1, s + 1, size=b)[:, None]
         weights = _masked_softmax(np.einsum("btd,bsd->bts", query @ w, values), mask)
-        got_c, got_w = _pair(ck.call(luong_attention, query, values, mask, w), ck, "luong_attention")
+        out = ck.call(luong_attention, query, values, mask, w)
+        got_c, got_w = ck.pair(out, "luong_attention", ("context", "weights"))
         ck.close(got_w, weights, f"the weights (random shapes {trial + 1})")
         ck.close(got_c, weights @ values, f"the context (random shapes {trial + 1})")
     ck.passed("2 more random shapes and masks")

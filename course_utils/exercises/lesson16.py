@@ -24,21 +24,6 @@ def _sdpa(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None,
     return w @ v, w
 
 
-def _shape_of(value: Any) -> tuple[int, ...] | None:
-    """The array shape of ``value``, or None if it is not an array of numbers."""
-    try:
-        return np.asarray(value, dtype="float64").shape
-    except Exception:
-        return None
-
-
-def _pair(out: Any, ck: Check) -> tuple[Any, Any]:
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        ck.fail(f"the function should return (output, weights); got {type(out).__name__}",
-                "end with `return output, weights`")
-    return out[0], out[1]
-
-
 @exercise("16.1", "scaled dot-product attention with a mask")
 def check_16_1(ck: Check, attention: Callable[..., Any]) -> None:
     """``attention(q, k, v, mask=None)`` -> (output (b, Tq, dv), weights (b, Tq, Tk)); mask True = may attend."""
@@ -47,8 +32,8 @@ def check_16_1(ck: Check, attention: Callable[..., Any]) -> None:
     q, k, v = (ck.rng.normal(size=s) for s in ((b, tq, dk), (b, tk, dk), (b, tk, dv)))
 
     # 1. no mask: the scaling and the softmax axis
-    out, w = _pair(ck.call(attention, q, k, v, None), ck)
-    if _shape_of(out) == (b, tq, tk) and _shape_of(w) == (b, tq, dv):
+    out, w = ck.pair(ck.call(attention, q, k, v, None), "scaled_dot_product_attention", ("output", "weights"))
+    if ck.shape_of(out) == (b, tq, tk) and ck.shape_of(w) == (b, tq, dv):
         ck.fail("the two results come in the wrong order", "return (output, weights): the output first")
     w = ck.shape(w, (b, tq, tk), "the weights", hint="one weight per (query, key) pair: (batch, T_query, T_key)")
     ck.shape(out, (b, tq, dv), "the output", hint="one output per query, as wide as the values: (batch, T_query, d_v)")
@@ -68,7 +53,7 @@ def check_16_1(ck: Check, attention: Callable[..., Any]) -> None:
     # 2. a boolean mask: True = may attend, every query keeps at least one key
     mask = ck.rng.random((b, tq, tk)) < 0.5
     mask[..., 0] = True
-    out, w = _pair(ck.call(attention, q, k, v, mask), ck)
+    out, w = ck.pair(ck.call(attention, q, k, v, mask), "scaled_dot_product_attention", ("output", "weights"))
     w = ck.shape(w, (b, tq, tk), "the weights with a mask")
     expected_out, expected_w = _sdpa(q, k, v, mask)
     if np.allclose(w, _sdpa(q, k, v, None)[1], atol=1e-6):
@@ -93,7 +78,7 @@ def check_16_1(ck: Check, attention: Callable[..., Any]) -> None:
         mask = ck.rng.random((b, tq, tk)) < 0.6
         mask[..., -1] = True
         expected_out, expected_w = _sdpa(q, k, v, mask)
-        out, w = _pair(ck.call(attention, q, k, v, mask), ck)
+        out, w = ck.pair(ck.call(attention, q, k, v, mask), "scaled_dot_product_attention", ("output", "weights"))
         ck.close(w, expected_w, f"the weights (random shapes {trial + 1})")
         ck.close(out, expected_out, f"the output (random shapes {trial + 1})")
     ck.passed("2 more random shapes")
