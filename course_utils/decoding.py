@@ -9,8 +9,8 @@ notebook, so the model code stays visible there::
         # returns (scores (k, vocab), new_state)
         ...
 
-Scores may be logits or log-probabilities (``scores_are="logits"`` or
-``"log_probs"``); they are turned into log-probabilities internally.
+Scores may be logits or log-probabilities: both go through :func:`log_softmax`,
+which leaves log-probabilities unchanged.
 A state may be an array, or a tuple/list/dict of arrays (or ``None``), each
 with the hypotheses along axis 0; beam search reorders it with ``take``.
 """
@@ -42,7 +42,7 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature}")
     logits = np.asarray(logits, dtype=np.float64)
-    if temperature == 0 or temperature < 1e-6:
+    if temperature < 1e-6:
         out = np.zeros_like(logits)
         idx = logits.argmax(axis=-1)
         np.put_along_axis(out, np.expand_dims(idx, -1), 1.0, axis=-1)
@@ -50,42 +50,11 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
     return np.exp(log_softmax(logits / temperature))
 
 
-def sample_with_temperature(
-    logits: Any, temperature: float = 1.0, rng: np.random.Generator | int | None = None
-) -> np.ndarray | int:
-    """Draw one id from ``softmax(logits / temperature)``.
-
-    ``logits``: ``(vocab,)`` -> an int; ``(batch, vocab)`` -> ``(batch,)`` ids.
-    ``temperature == 0`` is greedy (argmax) and needs no randomness.
-    """
-    logits = np.asarray(logits)
-    if logits.ndim not in (1, 2):
-        raise ValueError(f"logits must be (vocab,) or (batch, vocab), got shape {logits.shape}")
-    probs = apply_temperature(logits, temperature)
-    if temperature == 0 or temperature < 1e-6:
-        ids = probs.argmax(-1)
-    else:
-        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        p2 = probs.reshape(-1, probs.shape[-1])
-        # inverse-CDF sampling, vectorised over the batch
-        cdf = np.cumsum(p2, axis=-1)
-        u = gen.random((p2.shape[0], 1)) * cdf[:, -1:]
-        ids = np.minimum((cdf < u).sum(axis=-1), p2.shape[-1] - 1).reshape(probs.shape[:-1])
-    return int(ids) if logits.ndim == 1 else ids.astype(np.int64)
-
-
-def _to_log_probs(scores: Any, scores_are: str) -> np.ndarray:
+def _to_log_probs(scores: Any) -> np.ndarray:
     arr = np.asarray(scores, dtype=np.float64)
     if arr.ndim != 2:
         raise ValueError(f"step_fn must return scores of shape (k, vocab), got {arr.shape}")
-    if scores_are == "logits":
-        return log_softmax(arr)
-    if scores_are == "log_probs":
-        return arr
-    if scores_are == "probs":
-        with np.errstate(divide="ignore"):
-            return np.log(arr)
-    raise ValueError(f"scores_are must be 'logits', 'log_probs' or 'probs', got {scores_are!r}")
+    return log_softmax(arr)
 
 
 def _take(state: Any, idx: np.ndarray) -> Any:
@@ -96,10 +65,6 @@ def _take(state: Any, idx: np.ndarray) -> Any:
         return {k: _take(v, idx) for k, v in state.items()}
     if isinstance(state, (list, tuple)):
         return type(state)(_take(v, idx) for v in state)
-    if hasattr(state, "numpy") and not isinstance(state, np.ndarray):
-        import tensorflow as tf
-
-        return tf.gather(state, idx, axis=0)
     return np.take(np.asarray(state), idx, axis=0)
 
 
@@ -110,7 +75,6 @@ def sample_sequence(
     steps: int,
     temperature: float = 1.0,
     seed: int | None = 0,
-    scores_are: str = "logits",
 ) -> np.ndarray:
     """Generate ``steps`` ids per row by sampling, feeding each back in.
 
@@ -124,8 +88,13 @@ def sample_sequence(
     out = np.zeros((ids.size, steps), dtype=np.int64)
     for t in range(steps):
         scores, state = step_fn(ids, state)
-        logp = _to_log_probs(scores, scores_are)
-        ids = np.asarray(sample_with_temperature(logp, temperature, rng), dtype=np.int64).reshape(-1)
+        probs = apply_temperature(_to_log_probs(scores), temperature)
+        if temperature < 1e-6:
+            ids = probs.argmax(-1)
+        else:  # inverse-CDF sampling, vectorised over the batch
+            cdf = np.cumsum(probs, axis=-1)
+            u = rng.random((len(cdf), 1)) * cdf[:, -1:]
+            ids = np.minimum((cdf < u).sum(axis=-1), cdf.shape[1] - 1)
         out[:, t] = ids
     return out
 
@@ -137,7 +106,6 @@ def greedy_decode(
     eos_id: int,
     max_len: int,
     batch_size: int = 1,
-    scores_are: str = "logits",
 ) -> list[list[int]]:
     """Pick the most likely next token until EOS or ``max_len``, for a batch.
 
@@ -150,7 +118,7 @@ def greedy_decode(
     outputs: list[list[int]] = [[] for _ in range(batch_size)]
     for _ in range(max_len):
         scores, state = step_fn(ids, state)
-        logp = _to_log_probs(scores, scores_are)
+        logp = _to_log_probs(scores)
         if logp.shape[0] != batch_size:
             raise ValueError(f"step_fn returned {logp.shape[0]} rows for a batch of {batch_size}")
         ids = logp.argmax(-1).astype(np.int64)
@@ -186,7 +154,6 @@ def beam_search(
     max_len: int,
     beam_width: int = 4,
     length_penalty: float = 0.0,
-    scores_are: str = "logits",
     return_all: bool = False,
 ) -> list[int] | list[Hypothesis]:
     """Beam search for ONE input: keep the ``beam_width`` best partial outputs.
@@ -205,7 +172,7 @@ def beam_search(
     finished: list[Hypothesis] = []
     for _ in range(max_len):
         scores, new_state = step_fn(last, state)
-        logp = _to_log_probs(scores, scores_are)
+        logp = _to_log_probs(scores)
         if logp.shape[0] != len(beams):
             raise ValueError(f"step_fn returned {logp.shape[0]} rows for {len(beams)} hypotheses")
         vocab = logp.shape[1]

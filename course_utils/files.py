@@ -37,13 +37,13 @@ def swap_in(staging: Path, dest: Path) -> Path:
 @contextmanager
 def atomic_file(path: Path | str, mode: str = "w", **open_kwargs: Any) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; it replaces ``path`` when the block ends without error."""
-    if not any(c in mode for c in "wx"):
+    if "w" not in mode:
         raise ValueError(f"atomic_file writes a new file: mode must contain 'w', got {mode!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, mode.replace("x", "w"), **open_kwargs) as fh:
+        with os.fdopen(fd, mode, **open_kwargs) as fh:
             yield fh
         os.replace(tmp, path)
     except BaseException:

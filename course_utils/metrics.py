@@ -10,6 +10,7 @@ work in ``model.compile(...)`` and in a hand-written training loop.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -139,16 +140,10 @@ def per_class_accuracy(
         raise ValueError(f"label ids must be in 0..{len(label_names) - 1}")
     keep = ~np.isin(t, list(ignore))
     t, p = t[keep], p[keep]
-    rows = []
-    for idx, name in enumerate(label_names):
-        if idx in ignore:
-            continue
-        sel = t == idx
-        n = int(sel.sum())
-        if n == 0:
-            continue
-        c = int((p[sel] == idx).sum())
-        rows.append({"label": name, "support": n, "correct": c, "accuracy": c / n})
+    support = np.bincount(t, minlength=len(label_names))
+    correct = np.bincount(t[t == p], minlength=len(label_names))
+    rows = [{"label": name, "support": int(n), "correct": int(c), "accuracy": c / n}
+            for name, n, c in zip(label_names, support, correct) if n]
     df = pd.DataFrame(rows, columns=["label", "support", "correct", "accuracy"])
     return df.sort_values("support", ascending=False, ignore_index=True)
 
@@ -193,8 +188,4 @@ def macro_f1(y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndar
 
 def macro_f1_metric(n_classes: int) -> Callable[[np.ndarray, np.ndarray], float]:
     """``metric(y_true, y_pred)`` for :func:`course_utils.stats.paired_difference`."""
-
-    def metric(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-        return macro_f1(y_true, y_pred, n_classes)
-
-    return metric
+    return functools.partial(macro_f1, n_classes=n_classes)

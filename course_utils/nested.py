@@ -83,8 +83,6 @@ def pad_nested(items: Nested, max_outer: int | None = None, max_inner: int | Non
     are truncated (their beginning kept). Id 0 is padding, so a real id must
     never be 0 (:class:`~course_utils.text.Vocabulary` reserves it).
     """
-    if isinstance(items, np.ndarray) and items.ndim == 3:
-        items = items.tolist()
     for i, item in enumerate(items):
         if isinstance(item, (str, bytes)) or (len(item) and _depth(item[0]) != 1):
             raise ValueError(f"pad_nested() needs items that are lists of id lists; item {i} is not")

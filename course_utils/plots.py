@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from . import settings
+from . import files, settings
+from .text import padding_fraction
 
 
 def _plt() -> Any:
     import matplotlib
 
-    if matplotlib.get_backend().lower() == "agg" or not _in_notebook():
+    if not _in_notebook():
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
@@ -37,13 +38,6 @@ def _in_notebook() -> bool:
         return False
 
 
-def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:
-    hist = getattr(history, "history", history)
-    if not isinstance(hist, Mapping) or not hist:
-        raise ValueError("plot_history() needs a keras History (model.fit's return value) or a non-empty dict")
-    return hist
-
-
 def plot_history(
     history: Any,
     metrics: Sequence[str] | None = None,
@@ -55,7 +49,9 @@ def plot_history(
     ``history`` is what ``model.fit`` returns (or its ``.history`` dict);
     ``metrics`` defaults to every non-validation key. Returns the Figure.
     """
-    hist = _history_dict(history)
+    hist = getattr(history, "history", history)
+    if not isinstance(hist, Mapping) or not hist:
+        raise ValueError("plot_history() needs a keras History (model.fit's return value) or a non-empty dict")
     if metrics is None:
         metrics = [k for k in hist if not k.startswith("val_") and k not in ("learning_rate", "lr")]
     unknown = [m for m in metrics if m not in hist]
@@ -97,12 +93,8 @@ def plot_confusion_matrix(
     shown = cm.astype(float)
     if normalize:
         shown = shown / np.maximum(shown.sum(axis=1, keepdims=True), 1)
-    plt = _plt()
-    if ax is None:
-        size = max(3.5, 0.45 * n + 2)
-        fig, ax = plt.subplots(figsize=(size + 1, size))
-    else:
-        fig = ax.figure
+    size = max(3.5, 0.45 * n + 2)
+    fig, ax = _figure(ax, (size + 1, size))
     im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
     ax.set_xticks(range(n), label_names, rotation=60 if n > 4 else 0, ha="right" if n > 4 else "center")
     ax.set_yticks(range(n), label_names)
@@ -138,11 +130,7 @@ def plot_attention(
             f"weights {np.shape(weights)} are smaller than the tokens given "
             f"({len(target_tokens)} target x {len(source_tokens)} source)"
         )
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(0.5 * len(source_tokens) + 2, 0.45 * len(target_tokens) + 1.5))
-    else:
-        fig = ax.figure
+    fig, ax = _figure(ax, (0.5 * len(source_tokens) + 2, 0.45 * len(target_tokens) + 1.5))
     im = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(w.max(), 1e-9), aspect="auto")
     ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
     ax.set_yticks(range(len(target_tokens)), target_tokens)
@@ -157,19 +145,20 @@ def plot_attention(
 def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any = None) -> Any:
     """Picture of a padded batch ``(batch, time)``: tokens dark, padding light."""
     arr = np.asarray(batch)
-    if arr.ndim != 2:
-        raise ValueError(f"plot_padding() needs a 2-D (batch, time) array, got shape {arr.shape}")
-    plt = _plt()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(min(12, 0.25 * arr.shape[1] + 2), 0.3 * arr.shape[0] + 1.2))
-    else:
-        fig = ax.figure
+    share = padding_fraction(arr, pad_id)       # also checks that the batch is 2-D
+    fig, ax = _figure(ax, (min(12, 0.25 * arr.shape[1] + 2), 0.3 * arr.shape[0] + 1.2))
     ax.imshow(arr != pad_id, cmap="Greys", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
-    share = float(np.mean(arr == pad_id)) if arr.size else 0.0
     ax.set_title(title or f"{share:.0%} of this batch is padding")
     ax.set_xlabel("time step")
     ax.set_ylabel("sequence")
     return _finish(fig, None)
+
+
+def _figure(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """``(figure, axes)``: a new figure of ``figsize``, or the figure of the ``ax`` given."""
+    if ax is None:
+        return _plt().subplots(figsize=figsize)
+    return ax.figure, ax
 
 
 def _finish(fig: Any, save_as: str | None) -> Any:
@@ -190,8 +179,6 @@ def save_figure(fig: Any, name: str) -> Path | None:
         return None
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "figure"
     path = out / "figures" / f"{safe}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=90, bbox_inches="tight")
-    tmp.replace(path)
+    with files.atomic_file(path, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=90, bbox_inches="tight")
     return path

@@ -23,7 +23,6 @@ after changing the environment (tests do).
 from __future__ import annotations
 
 import os
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,21 +153,14 @@ def profile(*, quick: dict[str, Any], full: dict[str, Any], show: bool = True) -
 
 
 def seed_everything(seed: int = 42) -> int:
-    """Seed Python, NumPy and TensorFlow/Keras for a reproducible run.
+    """Seed Python, NumPy and TensorFlow/Keras for a reproducible run (``keras.utils.set_random_seed``).
 
     Returns the seed, so a notebook can print or record it.
     """
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
-    import numpy as np
+    import keras
 
-    np.random.seed(seed)
-    try:
-        import keras
-
-        keras.utils.set_random_seed(seed)
-    except ImportError:  # keras is a dependency, but keep settings usable without it
-        pass
+    keras.utils.set_random_seed(seed)
     return seed

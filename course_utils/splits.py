@@ -3,7 +3,7 @@
 - :func:`normalize_text`: the text key used to spot duplicates
   ("Great phone!" and "great phone" are the same example).
 - :func:`overlap`: how many test examples also sit in the training split,
-  by index and by normalised text (an :class:`OverlapReport`).
+  by normalised text and by index (an :class:`OverlapReport`).
 - :func:`deterministic_split`: split ``n`` examples once, reproducibly from a
   seed, optionally keeping groups (e.g. identical texts) on one side.
 - :func:`stratified_split`, :func:`random_split`, :func:`stratified_subset`
@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,40 +34,31 @@ def normalize_text(text: str) -> str:
     same key ``"great phone"``.
     """
     if not isinstance(text, str):
-        raise TypeError(f"normalize_text() needs a str, got {type(text).__name__}")
+        raise TypeError(f"normalize_text() needs a str, got {type(text).__name__}; decode bytes first")
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class OverlapReport:
     """What two splits share.
 
-    By index (when ids were given): ``shared_ids`` are the ids present in both
-    splits (sorted, int64) and ``test_in_train_by_id`` counts the test
-    examples whose id is in the training split. By text (when texts were
-    given): ``shared_texts`` are the normalised texts present in both splits
-    and ``test_in_train_by_text`` counts the test examples whose normalised
-    text occurs in the training split. ``duplicates_within_train`` /
-    ``duplicates_within_test`` count examples whose text already occurred
-    earlier in the same split (not a leak, but worth knowing).
+    ``test_in_train_by_text`` counts the test examples whose normalised text
+    occurs in the training split; ``shared_texts`` are those texts (sorted).
+    ``test_in_train_by_id`` counts the test examples whose id is in the
+    training split (``None`` when no ids were given).
     """
 
     n_train: int
     n_test: int
-    checked_ids: bool
-    checked_texts: bool
-    shared_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    test_in_train_by_id: int = 0
-    shared_texts: tuple[str, ...] = ()
-    test_in_train_by_text: int = 0
-    duplicates_within_train: int = 0
-    duplicates_within_test: int = 0
+    shared_texts: tuple[str, ...]
+    test_in_train_by_text: int
+    test_in_train_by_id: int | None = None
 
     @property
     def fraction_by_id(self) -> float:
         """Share of test examples whose id is also in the training split (0..1)."""
-        return self.test_in_train_by_id / self.n_test if self.n_test else 0.0
+        return (self.test_in_train_by_id or 0) / self.n_test if self.n_test else 0.0
 
     @property
     def fraction_by_text(self) -> float:
@@ -78,126 +68,60 @@ class OverlapReport:
     @property
     def leak_free(self) -> bool:
         """True when no test example is shared with training, by id or by text."""
-        return self.test_in_train_by_id == 0 and self.test_in_train_by_text == 0
+        return not self.test_in_train_by_id and self.test_in_train_by_text == 0
 
     def as_dict(self) -> dict[str, Any]:
         """The counts as a flat dict (handy for a pandas row)."""
+        by_id = self.test_in_train_by_id is not None
         return {
             "train examples": self.n_train,
             "test examples": self.n_test,
-            "test in train (by id)": self.test_in_train_by_id if self.checked_ids else None,
-            "share by id": round(self.fraction_by_id, 4) if self.checked_ids else None,
-            "test in train (by text)": self.test_in_train_by_text if self.checked_texts else None,
-            "share by text": round(self.fraction_by_text, 4) if self.checked_texts else None,
+            "test in train (by id)": self.test_in_train_by_id,
+            "share by id": round(self.fraction_by_id, 4) if by_id else None,
+            "test in train (by text)": self.test_in_train_by_text,
+            "share by text": round(self.fraction_by_text, 4),
             "leak-free": self.leak_free,
         }
 
     def summary(self) -> str:
         """One human-readable line."""
         parts = [f"{self.n_test} test vs {self.n_train} train examples"]
-        if self.checked_ids:
+        if self.test_in_train_by_id is not None:
             parts.append(f"{self.test_in_train_by_id} test examples share an id with train ({self.fraction_by_id:.1%})")
-        if self.checked_texts:
-            parts.append(
-                f"{self.test_in_train_by_text} share a normalised text with train ({self.fraction_by_text:.1%})"
-            )
+        parts.append(f"{self.test_in_train_by_text} share a normalised text with train ({self.fraction_by_text:.1%})")
         parts.append("leak-free" if self.leak_free else "LEAK")
         return "; ".join(parts)
 
-    def __repr__(self) -> str:
-        return f"<OverlapReport: {self.summary()}>"
-
-
-def _as_ids(ids: Any, name: str) -> np.ndarray:
-    arr = np.asarray(ids)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of integer ids, got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer ids (positions in the full dataset), got dtype {arr.dtype}")
-    return arr.astype(np.int64, copy=False)
-
-
-def _as_texts(texts: Any, name: str) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(f"{name} must be a list of strings, not one string")
-    out = list(texts)
-    bad = next((t for t in out if not isinstance(t, str)), None)
-    if bad is not None:
-        raise TypeError(f"{name} must hold str items, found {type(bad).__name__}; decode bytes first")
-    return out
-
-
-def _within_duplicates(keys: Sequence[str]) -> int:
-    return sum(c - 1 for c in Counter(keys).values() if c > 1)
-
 
 def overlap(
-    train_texts: Sequence[str] | None,
-    test_texts: Sequence[str] | None,
+    train_texts: Sequence[str],
+    test_texts: Sequence[str],
     *,
     train_ids: Sequence[int] | np.ndarray | None = None,
     test_ids: Sequence[int] | np.ndarray | None = None,
-    normalize: Callable[[str], str] = normalize_text,
 ) -> OverlapReport:
-    """Count the examples two splits share, by normalised text and/or by index.
+    """Count the examples two splits share, by normalised text and optionally by index.
 
-    ``train_texts``/``test_texts``: lists of strings (or both None to check
-    ids only). ``train_ids``/``test_ids``: 1-D integer arrays giving each
-    example's position in the full dataset (optional; when given, their
-    lengths must match the texts). ``normalize`` maps a text to its
-    duplicate-detection key (default :func:`normalize_text`; pass
-    ``str`` for exact matching). Returns an :class:`OverlapReport`.
+    ``train_texts``/``test_texts``: lists of strings, compared by
+    :func:`normalize_text`. ``train_ids``/``test_ids``: each example's
+    position in the full dataset (optional; one per text). Returns an
+    :class:`OverlapReport`.
     """
-    if (train_texts is None) != (test_texts is None):
-        raise ValueError("give both train_texts and test_texts, or neither (to compare ids only)")
+    if isinstance(train_texts, str) or isinstance(test_texts, str):
+        raise TypeError("train_texts and test_texts must be lists of strings, not one string")
     if (train_ids is None) != (test_ids is None):
         raise ValueError("give both train_ids and test_ids, or neither (to compare texts only)")
-    if train_texts is None and train_ids is None:
-        raise ValueError("nothing to compare: give the two splits' texts, their ids, or both")
-
-    tr_t = te_t = None
-    if train_texts is not None:
-        tr_t = _as_texts(train_texts, "train_texts")
-        te_t = _as_texts(test_texts, "test_texts")
-    tr_i = te_i = None
+    train_keys = {normalize_text(t) for t in train_texts}
+    hits = [k for k in map(normalize_text, test_texts) if k in train_keys]
+    by_id = None
     if train_ids is not None:
-        tr_i = _as_ids(train_ids, "train_ids")
-        te_i = _as_ids(test_ids, "test_ids")
-        if tr_t is not None and (len(tr_i) != len(tr_t) or len(te_i) != len(te_t)):
+        if len(train_ids) != len(train_texts) or len(test_ids) != len(test_texts):
             raise ValueError(
-                f"ids and texts disagree in length: train {len(tr_i)} ids vs {len(tr_t)} texts, "
-                f"test {len(te_i)} ids vs {len(te_t)} texts"
+                f"ids and texts disagree in length: train {len(train_ids)} ids vs {len(train_texts)} texts, "
+                f"test {len(test_ids)} ids vs {len(test_texts)} texts"
             )
-    n_train = len(tr_t) if tr_t is not None else len(tr_i)
-    n_test = len(te_t) if te_t is not None else len(te_i)
-
-    kwargs: dict[str, Any] = {}
-    if tr_i is not None:
-        in_train = np.isin(te_i, tr_i)
-        kwargs["shared_ids"] = np.unique(te_i[in_train])
-        kwargs["test_in_train_by_id"] = int(in_train.sum())
-    if tr_t is not None:
-        tr_keys = [normalize(t) for t in tr_t]
-        te_keys = [normalize(t) for t in te_t]
-        train_set = set(tr_keys)
-        hits = [k for k in te_keys if k in train_set]
-        kwargs["shared_texts"] = tuple(sorted(set(hits)))
-        kwargs["test_in_train_by_text"] = len(hits)
-        kwargs["duplicates_within_train"] = _within_duplicates(tr_keys)
-        kwargs["duplicates_within_test"] = _within_duplicates(te_keys)
-    return OverlapReport(
-        n_train=n_train,
-        n_test=n_test,
-        checked_ids=tr_i is not None,
-        checked_texts=tr_t is not None,
-        **kwargs,
-    )
-
-
-def _n_test(n: int, test_fraction: float) -> int:
-    if not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an int >= 2 (one example on each side at least), got {n!r}")
-    return int(min(max(round(n * check_fraction(test_fraction)), 1), n - 1))
+        by_id = int(np.isin(test_ids, train_ids).sum())
+    return OverlapReport(len(train_texts), len(test_texts), tuple(sorted(set(hits))), len(hits), by_id)
 
 
 def deterministic_split(
@@ -219,7 +143,9 @@ def deterministic_split(
     Returns ``(train_idx, test_idx)``: sorted int64 arrays, disjoint, whose
     union is ``0..n-1``.
     """
-    n_test = _n_test(n, test_fraction)
+    if not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an int >= 2 (one example on each side at least), got {n!r}")
+    n_test = int(min(max(round(n * check_fraction(test_fraction)), 1), n - 1))
     rng = np.random.default_rng(seed)
     if groups is None:
         order = rng.permutation(n)

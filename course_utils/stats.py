@@ -37,10 +37,6 @@ class Interval:
     n: int
     confidence: float = CONFIDENCE
 
-    @property
-    def half_width(self) -> float:
-        return (self.high - self.low) / 2
-
     def __str__(self) -> str:
         return f"{self.estimate:.3f} [{self.low:.3f}, {self.high:.3f}]"
 
@@ -112,17 +108,11 @@ def _as_correct(correct: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
 
 
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The Wilson score interval for ``successes`` out of ``n`` (both ints, ``n > 0``)."""
-    from scipy.stats import norm
+    """The Wilson score interval ``(low, high)`` for ``successes`` out of ``n`` (``scipy.stats.binomtest``)."""
+    from scipy.stats import binomtest
 
-    if n <= 0 or not 0 <= successes <= n:
-        raise ValueError(f"wilson_interval: need 0 <= successes <= n and n > 0, got {successes} of {n}")
-    z = float(norm.ppf(0.5 + confidence / 2))
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    ci = binomtest(successes, n).proportion_ci(confidence, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def accuracy_interval(correct: Sequence[float] | np.ndarray, confidence: float = CONFIDENCE) -> Interval:

@@ -89,27 +89,16 @@ class MostFrequentTagBaseline:
         self.default_tag = best(overall)
         return self
 
-    def _require_fit(self) -> str:
-        if self.default_tag is None:
-            raise RuntimeError("call fit(sentences, tags) before predicting")
-        return self.default_tag
-
-    def known(self, word: str) -> bool:
-        """True if ``word`` occurred in the training data."""
-        return self._key(word) in self.word_tag
-
     def tag(self, sentence: Sequence[str]) -> list[str]:
         """Tags for one tokenised sentence (a list of words)."""
-        default = self._require_fit()
+        if self.default_tag is None:
+            raise RuntimeError("call fit(sentences, tags) before predicting")
         if isinstance(sentence, str):
             raise TypeError("tag() needs a list of words, not a string; split it first")
-        return [self.word_tag.get(self._key(w), default) for w in sentence]
+        return [self.word_tag.get(self._key(w), self.default_tag) for w in sentence]
 
     def predict(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
         """Tags for many sentences: a list of tag lists, parallel to ``sentences``."""
-        self._require_fit()
-        if isinstance(sentences, str):
-            raise TypeError("predict() needs a list of tokenised sentences, not a string")
         return [self.tag(s) for s in sentences]
 
     def __repr__(self) -> str:
@@ -145,12 +134,10 @@ def token_accuracy(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collect
     true tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are not counted. Raises
     ``ValueError`` when no token is left.
     """
-    _check_parallel(true_tags, pred_tags, "true tags", "predicted tags")
-    skip = set(ignore)
-    pairs = [(a, b) for t, p in zip(true_tags, pred_tags) for a, b in zip(t, p) if a not in skip]
-    if not pairs:
-        raise ValueError("token_accuracy() got no tokens" + (f" outside {sorted(skip)}" if skip else ""))
-    return sum(a == b for a, b in pairs) / len(pairs)
+    hits = token_hits(true_tags, pred_tags, ignore)
+    if not hits.size:
+        raise ValueError("token_accuracy() got no tokens" + (f" outside {sorted(ignore)}" if ignore else ""))
+    return float(hits.mean())
 
 
 def accuracy_by_word_type(
@@ -165,27 +152,17 @@ def accuracy_by_word_type(
     columns ``tokens``, ``share`` (of all tokens), ``correct``, ``accuracy``
     (NaN for a group without tokens).
     """
+    import numpy as np
     import pandas as pd
 
     _check_parallel(sentences, true_tags, "words", "true tags")
-    _check_parallel(true_tags, pred_tags, "true tags", "predicted tags")
-    counts = {"known": [0, 0], "unknown": [0, 0]}
-    for words, t, p in zip(sentences, true_tags, pred_tags):
-        for w, a, b in zip(words, t, p):
-            group = counts["known" if w in known_words else "unknown"]
-            group[0] += 1
-            group[1] += int(a == b)
-    total = counts["known"][0] + counts["unknown"][0]
-    counts["all"] = [total, counts["known"][1] + counts["unknown"][1]]
-    rows = {
-        name: {
-            "tokens": n,
-            "share": n / total if total else float("nan"),
-            "correct": c,
-            "accuracy": c / n if n else float("nan"),
-        }
-        for name, (n, c) in counts.items()
-    }
+    hits = token_hits(true_tags, pred_tags)
+    known = np.array([w in known_words for words in sentences for w in words], dtype=bool)
+    rows = {}
+    for name, group in (("known", known), ("unknown", ~known), ("all", np.ones_like(known))):
+        n, c = int(group.sum()), int(hits[group].sum())
+        rows[name] = {"tokens": n, "share": n / hits.size if hits.size else float("nan"),
+                      "correct": c, "accuracy": c / n if n else float("nan")}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -193,8 +170,6 @@ def top_confusions(true_tags: TokenLists, pred_tags: TokenLists, n: int = 10) ->
     """The ``n`` most frequent mistakes as a DataFrame: ``true``, ``predicted``, ``count``, ``share_of_errors``."""
     import pandas as pd
 
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
     _check_parallel(true_tags, pred_tags, "true tags", "predicted tags")
     errors: Counter[tuple[str, str]] = Counter(
         (a, b) for t, p in zip(true_tags, pred_tags) for a, b in zip(t, p) if a != b
@@ -280,18 +255,6 @@ def normalise_digits(words: Sequence[str]) -> list[str]:
     return [w if w == TRACE_ZERO else re.sub(r"\d", "9", w) for w in words]
 
 
-def digits_to_zero(words: Sequence[str]) -> list[str]:
-    """The old normalisation (every digit to 0), kept only to read taggers saved with it.
-
-    It merges the treebank's trace ``0`` with every one-digit number; new
-    taggers use :func:`normalise_digits`.
-    """
-    return [re.sub(r"\d", "0", w) for w in words]
-
-
-_NORMALISERS = {"normalise_digits": normalise_digits, "digits_to_zero": digits_to_zero, "none": list}
-
-
 class SavedTagger:
     """A trained word-level Keras tagger with its two vocabularies, to save and reuse.
 
@@ -300,28 +263,19 @@ class SavedTagger:
     lesson 15 loads it to compare it with spaCy. ``info`` records where it
     came from (profile, data source, accuracy). ``predict`` takes token lists
     and returns tag lists; it never predicts the vocabulary's special tokens.
-    ``info["normaliser"]`` names how words were prepared before the vocabulary
-    lookup: ``"normalise_digits"`` (the default), ``"digits_to_zero"`` (taggers
-    saved before it) or ``"none"``.
+    Words go through :func:`normalise_digits` before the vocabulary lookup
+    (``info["normaliser"]`` records it).
     """
 
     FORMAT = "rnn-course-tagger/1"
 
     def __init__(self, model: Any, words: Any, tags: Any, info: dict[str, Any] | None = None) -> None:
         self.model, self.words, self.tags = model, words, tags
-        self.info = dict(info or {})
-        if "normaliser" not in self.info:       # taggers saved before the key existed said digits_to_zero
-            old = self.info.pop("digits_to_zero", None)
-            self.info["normaliser"] = "normalise_digits" if old is None else ("digits_to_zero" if old else "none")
-        if self.info["normaliser"] not in _NORMALISERS:
-            raise ValueError(f"unknown normaliser {self.info['normaliser']!r}; one of {sorted(_NORMALISERS)}")
+        self.info = {"normaliser": "normalise_digits", **(info or {})}
 
     def prepare(self, words: Sequence[str]) -> list[str]:
         """One sentence's words as the tagger's vocabulary expects them (digits normalised)."""
-        return _NORMALISERS[self.info["normaliser"]](words)
-
-    def __repr__(self) -> str:
-        return f"SavedTagger({len(self.words)} words, {len(self.tags)} tags, {self.info})"
+        return normalise_digits(words)
 
     def predict(self, sentences: Iterable[Sequence[str]], batch_size: int = 128) -> list[list[str]]:
         """One tag per token of every sentence."""
@@ -378,6 +332,9 @@ class SavedTagger:
         info = json.loads(info_path.read_text())
         if info.pop("format", None) != cls.FORMAT:
             raise ValueError(f"{folder} holds no {cls.FORMAT} tagger")
+        if info.get("normaliser") != "normalise_digits":
+            raise ValueError(f"{folder} holds a tagger saved by an older course version (other word "
+                             "normalisation): run lesson 09 again to save a new one")
         model = keras.models.load_model(folder / "model.keras", compile=False)
         return cls(model, Vocabulary.load(folder / "words.json"), Vocabulary.load(folder / "tags.json"), info)
 
@@ -423,5 +380,4 @@ def train_bigru_tagger(
     data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size, seed=0)
     model.fit(data, epochs=epochs, verbose=0)
     return SavedTagger(model, words, tagset, {"trained_by": "course_utils.tagging.train_bigru_tagger",
-                                              "sentences": len(tokens), "epochs": epochs,
-                                              "normaliser": "normalise_digits", **(info or {})})
+                                              "sentences": len(tokens), "epochs": epochs, **(info or {})})

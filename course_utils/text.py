@@ -90,8 +90,6 @@ class Vocabulary:
         ``max_size`` counts every id, reserved ones included (like Keras'
         ``max_tokens``); ``min_freq`` drops rarer tokens.
         """
-        if min_freq < 1:
-            raise ValueError(f"min_freq must be >= 1, got {min_freq}")
         if isinstance(token_lists, str):
             raise TypeError("build() needs a list of token lists, not one string")
         counts: Counter[str] = Counter()
@@ -107,9 +105,7 @@ class Vocabulary:
         ranked = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
         if max_size is not None:
             ranked = ranked[: max_size - reserved]
-        vocab = cls(ranked, specials=specials)
-        vocab.counts = {t: counts[t] for t in ranked}
-        return vocab
+        return cls(ranked, specials=specials)
 
     def __len__(self) -> int:
         return len(self.id_to_token)
@@ -166,11 +162,8 @@ class Vocabulary:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != "rnn-course-vocabulary/1":
             raise ValueError(f"{path} is not a vocabulary saved by Vocabulary.save()")
-        tokens = data["tokens"]
         specials = data.get("specials", [])
-        if tokens[:2] != [PAD, OOV]:
-            raise ValueError(f"{path}: the first two tokens must be {PAD!r} and {OOV!r}")
-        return cls(tokens[2 + len(specials):], specials=specials)
+        return cls(data["tokens"][2 + len(specials):], specials=specials)
 
 
 def pad(
@@ -220,14 +213,22 @@ def padding_fraction(batch: Any, pad_id: int = 0) -> float:
     return float(np.mean(arr == pad_id))
 
 
+def _per_token_targets(sequences: Sequence[Sequence[int]], targets: Sequence[Any] | np.ndarray) -> bool:
+    """Check that ``targets`` fit ``sequences``; True when they hold one label per token."""
+    if len(sequences) != len(targets):
+        raise ValueError(f"{len(sequences)} sequences but {len(targets)} targets")
+    per_token = len(targets) > 0 and not np.isscalar(targets[0]) and np.ndim(targets[0]) == 1
+    if per_token and any(len(t) != len(s) for t, s in zip(targets, sequences)):
+        raise ValueError("per-token targets must have the same length as their sequences")
+    return per_token
+
+
 def length_boundaries(lengths: Sequence[int], n_buckets: int = 8) -> list[int]:
     """Bucket boundaries at length quantiles, for :func:`bucketed_dataset`.
 
     Returns up to ``n_buckets - 1`` increasing boundaries (a sequence of
     length ``L`` goes to the first bucket whose boundary is ``> L``).
     """
-    if n_buckets < 1:
-        raise ValueError(f"n_buckets must be >= 1, got {n_buckets}")
     lengths = np.asarray(lengths)
     if lengths.size == 0:
         raise ValueError("length_boundaries() needs at least one length")
@@ -258,8 +259,7 @@ def bucketed_dataset(
     """
     import tensorflow as tf
 
-    if len(sequences) != len(targets):
-        raise ValueError(f"{len(sequences)} sequences but {len(targets)} targets")
+    per_token = _per_token_targets(sequences, targets)
     if len(sequences) == 0:
         raise ValueError("bucketed_dataset() needs at least one sequence")
     if batch_size < 1:
@@ -267,36 +267,29 @@ def bucketed_dataset(
     lengths = [len(s) for s in sequences]
     if min(lengths) == 0:
         raise ValueError("empty sequences cannot be batched; drop them first")
-    per_token = not np.isscalar(targets[0]) and np.ndim(targets[0]) == 1
-    if per_token and any(len(t) != n for t, n in zip(targets, lengths)):
-        raise ValueError("per-token targets must have the same length as their sequences")
     if boundaries is None:
         boundaries = length_boundaries(lengths, n_buckets)
     boundaries = list(boundaries)
 
     # All ids in one flat tensor, each item a (start, length) slice of it: tf.data slices it in
     # graph mode, far faster than a Python generator (which cost ~1 ms per item, every epoch).
+    # Per-token targets are sliced from a flat tensor the same way; one label per item is indexed.
     n_items = len(sequences)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     flat = tf.constant(np.concatenate([np.asarray(s, dtype=np.int32) for s in sequences]))
     if per_token:
-        flat_targets = tf.constant(np.concatenate([np.asarray(t, dtype=np.int32) for t in targets]))
+        y_all = tf.constant(np.concatenate([np.asarray(t, dtype=np.int32) for t in targets]))
         y_shape: Any = [None]
-        y_pad: Any = tf.constant(target_pad, tf.int32)
-        ds = tf.data.Dataset.from_tensor_slices((starts, np.asarray(lengths, dtype=np.int64)))
-
-        def cut(start: Any, n: Any) -> Any:
-            return flat[start : start + n], flat_targets[start : start + n]
-
+        y_pad = tf.constant(target_pad, tf.int32)
     else:
-        y_arr = np.asarray(targets)
+        y_all = tf.constant(np.asarray(targets))
         y_shape = []
-        y_pad = tf.constant(0, tf.as_dtype(y_arr.dtype))
-        ds = tf.data.Dataset.from_tensor_slices((starts, np.asarray(lengths, dtype=np.int64), y_arr))
+        y_pad = tf.constant(0, y_all.dtype)
 
-        def cut(start: Any, n: Any, y: Any) -> Any:  # type: ignore[misc]
-            return flat[start : start + n], y
+    def cut(start: Any, n: Any, i: Any) -> Any:
+        return flat[start : start + n], (y_all[start : start + n] if per_token else y_all[i])
 
+    ds = tf.data.Dataset.from_tensor_slices((starts, np.asarray(lengths, dtype=np.int64), np.arange(n_items)))
     if shuffle:  # a new order every epoch, so a new membership of every bucket's batches
         ds = ds.shuffle(n_items, seed=seed, reshuffle_each_iteration=True)
     ds = ds.map(cut)
@@ -334,10 +327,8 @@ def padded_dataset(
     """
     import tensorflow as tf
 
-    if len(sequences) != len(targets):
-        raise ValueError(f"{len(sequences)} sequences but {len(targets)} targets")
+    per_token = _per_token_targets(sequences, targets)
     x = pad(sequences, maxlen=maxlen, value=pad_id)
-    per_token = not np.isscalar(targets[0]) and np.ndim(targets[0]) == 1
     y = pad(targets, maxlen=x.shape[1], value=target_pad) if per_token else np.asarray(targets)
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:

@@ -41,19 +41,16 @@ class ComparisonTable:
     >>> table.frame()   # sorted by the first metric, best first
     """
 
-    def __init__(self, sort_by: str | None = None, ascending: bool = False) -> None:
+    def __init__(self, sort_by: str | None = None) -> None:
         self.rows: list[dict[str, Any]] = []
         self.sort_by = sort_by
-        self.ascending = ascending
 
-    def add(self, model: str, **values: Any) -> dict[str, Any]:
+    def add(self, model: str, **values: Any) -> None:
         """Add (or replace) the row of ``model``; values are numbers or short texts."""
         if not values:
             raise ValueError("add() needs at least one value, e.g. accuracy=0.85")
         self.rows = [r for r in self.rows if r["model"] != model]
-        row = {"model": model, **{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}}
-        self.rows.append(row)
-        return row
+        self.rows.append({"model": model, **{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}})
 
     def frame(self) -> Any:
         """The rows as a pandas DataFrame, best first by ``sort_by`` (default: first metric)."""
@@ -65,7 +62,7 @@ class ComparisonTable:
         key = self.sort_by or next((c for c in df.columns if c != "model"), None)
         if key not in df.columns:
             raise ValueError(f"cannot sort by {key!r}; columns: {list(df.columns)}")
-        return df.sort_values(key, ascending=self.ascending, ignore_index=True)
+        return df.sort_values(key, ascending=False, ignore_index=True)
 
     def best(self) -> dict[str, Any]:
         """The best row by the sort key."""
@@ -74,28 +71,9 @@ class ComparisonTable:
             raise ValueError("the table is empty")
         return df.iloc[0].to_dict()
 
-    def plot(self, metric: str, title: str | None = None) -> Any:
-        """A horizontal bar chart of one metric per model."""
-        import matplotlib.pyplot as plt
-
-        df = self.frame()
-        if metric not in df.columns:
-            raise ValueError(f"no column {metric!r}; columns: {list(df.columns)}")
-        fig, ax = plt.subplots(figsize=(6, 0.4 * len(df) + 1.2))
-        ax.barh(df["model"], df[metric])
-        ax.invert_yaxis()
-        ax.set_xlabel(metric)
-        ax.grid(axis="x", alpha=0.3)
-        if title:
-            ax.set_title(title)
-        fig.tight_layout()
-        return fig
-
 
 def count_params(model: Any) -> int:
-    """Trainable + non-trainable parameters of a built Keras model."""
-    if not getattr(model, "built", False):
-        raise ValueError("the model is not built yet: call it on data or give it an Input first")
+    """Trainable + non-trainable parameters of a built Keras model (Keras says how to build one that is not)."""
     return int(model.count_params())
 
 

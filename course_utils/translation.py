@@ -25,7 +25,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,7 +34,6 @@ from .text import Vocabulary, pad
 BOS = "<bos>"
 EOS = "<eos>"
 SPECIALS: tuple[str, str] = (BOS, EOS)
-PUNCTUATION = ".!?,"
 #: The held-out split both lessons use, so their BLEU numbers are measured on the same pairs.
 TEST_FRACTION = 0.1
 SPLIT_SEED = 0
@@ -331,7 +330,6 @@ class TranslationData:
     test_sources: list[str]
     test_source_ids: np.ndarray
     test_references: list[list[str]]
-    settings: dict = field(default_factory=dict)
 
     @property
     def src_len(self) -> int:
@@ -412,6 +410,4 @@ def prepare(
         test_sources=sources,
         test_source_ids=source_ids,
         test_references=references,
-        settings=dict(test_fraction=test_fraction, seed=seed, max_src_vocab=max_src_vocab,
-                      max_tgt_vocab=max_tgt_vocab, min_freq=min_freq, src_len=src_len, tgt_len=tgt_len),
     )

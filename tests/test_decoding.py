@@ -7,7 +7,6 @@ from course_utils.decoding import (
     greedy_decode,
     log_softmax,
     sample_sequence,
-    sample_with_temperature,
 )
 
 
@@ -33,23 +32,18 @@ def test_temperature_limits():
         apply_temperature(logits, -1)
 
 
-def test_sampling_is_greedy_at_zero_and_reproducible_with_seed():
-    logits = np.random.default_rng(0).normal(size=(4, 10))
-    assert sample_with_temperature(logits, 0).tolist() == logits.argmax(-1).tolist()
-    a = sample_with_temperature(logits, 1.0, rng=3)
-    b = sample_with_temperature(logits, 1.0, rng=3)
-    assert a.tolist() == b.tolist()
-    assert isinstance(sample_with_temperature(logits[0], 0.5, rng=1), int)
-    with pytest.raises(ValueError):
-        sample_with_temperature(np.zeros((2, 2, 2)))
-
-
-def test_sampling_follows_the_distribution():
+def test_sampling_follows_the_distribution_and_is_greedy_at_zero():
     logits = np.log(np.array([0.7, 0.2, 0.1]))
-    rng = np.random.default_rng(0)
-    draws = np.array([sample_with_temperature(logits, 1.0, rng) for _ in range(4000)])
+
+    def step(ids, state):
+        return np.tile(logits, (len(ids), 1)), state
+
+    draws = sample_sequence(step, np.zeros(4000, dtype=int), None, steps=1, temperature=1.0, seed=0)[:, 0]
     freq = np.bincount(draws, minlength=3) / draws.size
     np.testing.assert_allclose(freq, [0.7, 0.2, 0.1], atol=0.03)
+    assert not sample_sequence(step, [0, 0], None, steps=3, temperature=0.0).any()   # always the argmax, 0
+    with pytest.raises(ValueError, match="scores of shape"):
+        sample_sequence(lambda ids, s: (np.zeros((2, 2, 2)), s), [0], None, steps=1)
 
 
 def test_sample_sequence_shapes_and_determinism():
@@ -114,5 +108,3 @@ def test_greedy_batch_and_errors():
         greedy_decode(step, None, 0, 1, max_len=0)
     with pytest.raises(ValueError, match="beam_width"):
         beam_search(step, None, 0, 1, max_len=3, beam_width=0)
-    with pytest.raises(ValueError, match="scores_are"):
-        greedy_decode(step, None, 0, 1, max_len=2, scores_are="odds")
