@@ -71,9 +71,8 @@ def glove_mirror(data_env, monkeypatch):
 
 def test_registry_entry():
     entry = info("glove")
-    assert entry.kind == "word_vectors" and entry.lessons == ("04",)
+    assert entry.lessons == ("04",)
     assert "PDDL" in entry.licence and "Pennington" in entry.citation and "EMNLP 2014" in entry.citation
-    assert entry.homepage == "https://nlp.stanford.edu/projects/glove/"
     full, subset = entry.file(FULL), entry.file(SUBSET)
     assert full.url == "https://nlp.stanford.edu/data/glove.6B.zip"
     assert full.structure == "glove_zip" and full.structure in verify.STRUCTURE_CHECKS
@@ -95,7 +94,6 @@ def test_parser_reads_words_in_order_as_float32(tmp_path):
     assert out["vectors"].dtype == np.float32 and out["vectors"].shape == (len(WORDS), 50)
     first = glove_lines(WORDS)[0].split(" ")
     np.testing.assert_allclose(out["vectors"][0], np.asarray(first[1:], dtype=np.float32))
-    assert parsers.read_glove_zip(path, "glove.6B.50d.txt", dim=50, max_words=3)["words"] == WORDS[:3]
     with pytest.raises(ValueError, match="no glove.6B.25d.txt inside"):
         parsers.read_glove_zip(path, "glove.6B.25d.txt", dim=25)
 
@@ -159,7 +157,6 @@ def test_load_subset_from_mirror(glove_mirror, monkeypatch, capsys):
     assert "SUBSET" in repr(wv) and "source=mirror" in str(wv) and wv.notes[0] in str(wv)
     assert wv.index("king") == 4 and "king" in wv and "café" not in wv
     np.testing.assert_array_equal(wv["queen"], wv.vectors[5])
-    assert wv.get("café") is None
     with pytest.raises(KeyError, match="'café' is not among the 6 words of 'glove'"):
         wv.index("café")
     kv = KeyedVectors(vector_size=wv.dim)  # as lesson 04 does: the same words and rows in gensim's container

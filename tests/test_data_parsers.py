@@ -102,11 +102,11 @@ def test_tweet_csv_quoted_commas_and_tabs(tmp_path, crlf, bom):
     path = tmp_path / "tweet_emotions.csv"
     path.write_bytes(tweet_csv(crlf=crlf, bom=bom))
     rows = parsers.read_tweet_emotions(path)
-    assert len(rows["texts"]) == len(rows["labels"]) == len(rows["ids"]) == 11  # junk row skipped
+    assert len(rows["texts"]) == len(rows["labels"]) == 11  # junk row skipped
     assert rows["texts"][8] == "quoted, with a comma\tand a TAB"
     assert rows["texts"][9] == "@someone\tunquoted TAB inside"
     assert rows["texts"][10] == 'a "quoted" word'
-    assert rows["labels"][8] == "love" and rows["ids"][0] == "1000"
+    assert rows["labels"][8] == "love" and rows["labels"][0] == "neutral"
 
 
 def test_tweet_csv_wrong_header(tmp_path):
@@ -181,7 +181,7 @@ def test_treebank_zip_read_with_nltk(tmp_path):
     assert rows["sentences"][0] == ["Pierre", "Vinken", "will", "join", "the", "board", "."]
     assert rows["tags"][0] == ["NNP", "NNP", "MD", "VB", "DT", "NN", "."]
     assert rows["sentences"][1][-2:] == ["*-1", "."] and rows["tags"][1][-2] == "-NONE-"
-    assert rows["fileids"] == ["wsj_0001.mrg", "wsj_0001.mrg", "wsj_0002.mrg"]
+    assert rows["sentences"][2] == ["It", "rains", "."]  # files in order
     import nltk.data
 
     assert str(folder.resolve()) not in [str(p) for p in nltk.data.path]  # nltk's path is restored
@@ -198,7 +198,7 @@ def test_imdb_tar_extract_without_unsup(tmp_path):
     data = parsers.read_imdb_folder(folder)
     assert len(data["train"]["texts"]) == len(data["test"]["texts"]) == 6
     assert data["train"]["labels"].tolist() == [0, 0, 0, 1, 1, 1]
-    assert data["test"]["ratings"].tolist() == [1, 2, 3, 7, 8, 9]
+    assert data["test"]["texts"][2].startswith("test neg review 2.")  # by id within a class
     assert data["train"]["texts"][0].startswith("train neg review 0.<br /><br />")
 
 

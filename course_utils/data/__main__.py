@@ -1,7 +1,7 @@
 """Command line: ``python -m course_utils.data {list,readme,fetch} ...``.
 
 list                          the datasets and where each file is (cache / mirror / missing)
-readme [--write PATH]         the registry as Markdown (data/README.md)
+readme [--write PATH]         the registry as Markdown tables (the generated part of data/README.md)
 fetch NAME... | --all [--to DIR]
                               download into the cache, or fill a mirror folder DIR
                               (and its SHA256SUMS) for offline machines
@@ -37,7 +37,7 @@ def _readme(args: argparse.Namespace) -> int:
         path = readme.write(args.write)
         print(f"wrote {path}", file=sys.stderr)
     else:
-        sys.stdout.write(readme.render_readme())
+        print(readme.render_table())
     return 0
 
 
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p_list.set_defaults(func=_list)
     p_readme = sub.add_parser("readme", help="render data/README.md from the registry")
     p_readme.add_argument(
-        "--write", metavar="PATH", help="update PATH in place, keeping the hand-written text"
+        "--write", metavar="PATH", help="update the generated block of PATH in place, keeping the hand-written text"
     )
     p_readme.set_defaults(func=_readme)
     p_fetch = sub.add_parser("fetch", help="download files into the cache or a mirror folder")

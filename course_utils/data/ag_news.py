@@ -21,7 +21,6 @@ from .common import (
     synthetic_or_raise,
     synthetic_text,
     text_data,
-    where,
 )
 from .errors import DataUnavailableError
 from .registry import DATASETS
@@ -45,33 +44,43 @@ def tfds_prepared() -> Path | None:
     return hits[-1].parent if hits else None
 
 
-def _ag_news_from_tfds(version_dir: Path) -> dict[str, Any]:
-    """Read the prepared tfds copy (never downloads: ``download=False``)."""
-    import tensorflow_datasets as tfds
+def _ag_news_tfds(version_dir: Path) -> dict[str, dict[str, Any]] | None:
+    """The prepared tfds copy (read once with ``download=False``, then from the processed cache);
+    None, after a message, if it cannot be read: a broken tfds folder must not block the CSV route."""
+    stamp = (version_dir / "dataset_info.json").stat()
+    key = processed.make_key("ag_news_tfds", PARSER_VERSION, str(version_dir), stamp.st_size, stamp.st_mtime_ns)
 
-    out: dict[str, Any] = {}
-    splits_ds = tfds.load("ag_news_subset", split=["train", "test"], data_dir=str(tfds_dir()), download=False)
-    for split, ds in zip(("train", "test"), splits_ds):
-        titles, descriptions, labels = [], [], []
-        for ex in tfds.as_numpy(ds):
-            titles.append(ex["title"].decode("utf-8"))
-            descriptions.append(ex["description"].decode("utf-8"))
-            labels.append(int(ex["label"]))
-        out[split] = {"titles": titles, "descriptions": descriptions, "labels": np.asarray(labels, np.int64)}
-    return out
+    def build() -> dict[str, Any]:
+        import tensorflow_datasets as tfds
+
+        out: dict[str, Any] = {}
+        splits_ds = tfds.load("ag_news_subset", split=["train", "test"], data_dir=str(tfds_dir()), download=False)
+        for split, ds in zip(("train", "test"), splits_ds):
+            rows = list(tfds.as_numpy(ds))
+            out[f"{split}_titles"] = [ex["title"].decode("utf-8") for ex in rows]
+            out[f"{split}_descriptions"] = [ex["description"].decode("utf-8") for ex in rows]
+            out[f"{split}_labels"] = np.asarray([int(ex["label"]) for ex in rows], np.int64)
+        return out
+
+    try:
+        flat = processed.cached("ag_news_tfds", key, build)
+    except Exception as err:
+        print(
+            f"[data] could not read the tfds copy in {version_dir} ({type(err).__name__}: {err}); "
+            "using the CSV files instead"
+        )
+        return None
+    return {s: {k: flat[f"{s}_{k}"] for k in ("titles", "descriptions", "labels")} for s in ("train", "test")}
 
 
 def _ag_select(part: dict[str, Any], field: str, clean: bool) -> tuple[Callable[[int], str], np.ndarray]:
     """(index -> text for ``field``, labels); texts are built lazily, for the kept rows only."""
     cleaner: Callable[[str], str] = parsers.clean_ag_news if clean else (lambda s: s)
-    titles, descriptions = part["titles"], part["descriptions"]
+    names = {"title": ("titles",), "description": ("descriptions",), "both": ("titles", "descriptions")}[field]
+    columns = [part[name] for name in names]
 
     def text(i: int) -> str:
-        if field == "title":
-            return cleaner(titles[i])
-        if field == "description":
-            return cleaner(descriptions[i])
-        return f"{cleaner(titles[i])} {cleaner(descriptions[i])}"
+        return " ".join(cleaner(column[i]) for column in columns)
 
     return text, np.asarray(part["labels"], dtype=np.int64)
 
@@ -106,86 +115,44 @@ def load_ag_news(
     common = dict(max_train=max_train, max_test=max_test, seed=seed)
 
     version_dir = tfds_prepared()
-    flat = None
-    if version_dir is not None:
-        stamp = (version_dir / "dataset_info.json").stat()
-        key = processed.make_key(
-            "ag_news_tfds", PARSER_VERSION, str(version_dir), stamp.st_size, stamp.st_mtime_ns
-        )
-
-        def build_tfds() -> dict[str, Any]:
-            raw = _ag_news_from_tfds(version_dir)
-            return {f"{s}_{k}": v for s, part in raw.items() for k, v in part.items()}
-
+    parts = _ag_news_tfds(version_dir) if version_dir is not None else None
+    if parts is not None:
+        source, files, origin = "cache", {"tensorflow_datasets": str(version_dir)}, "the prepared tfds copy"
+    else:
+        train_spec, test_spec = info.file("ag_news_csv/train.csv"), info.file("ag_news_csv/test.csv")
         try:
-            flat = processed.cached("ag_news_tfds", key, build_tfds)
-        except Exception as err:  # a broken tfds folder must not block the CSV route
-            print(
-                f"[data] could not read the tfds copy in {version_dir} ({type(err).__name__}: {err}); "
-                "using the CSV files instead"
-            )
-    if flat is not None:
-        parts = {
-            s: {k: flat[f"{s}_{k}"] for k in ("titles", "descriptions", "labels")} for s in ("train", "test")
-        }
-        data = text_data(
-            "ag_news",
-            "cache",
-            AG_NEWS_LABELS,
-            _ag_select(parts["train"], field, clean),
-            _ag_select(parts["test"], field, clean),
-            files={"tensorflow_datasets": str(version_dir)},
-            **common,
-        )
-        say(verbose, f"ag_news ({field}): {counts(data)} from the prepared tfds copy {version_dir}")
-        return data
-
-    train_spec, test_spec = info.file("ag_news_csv/train.csv"), info.file("ag_news_csv/test.csv")
-    try:
-        train_rec = fetch.get_file("ag_news", train_spec)
-    except DataUnavailableError as train_err:
-        if allow_partial:
             try:
-                test_rec = fetch.get_file("ag_news", test_spec)
-            except DataUnavailableError as test_err:
-                synthetic_or_raise(info, test_err)
-            else:
-                return _ag_news_partial(
-                    test_rec,
-                    field=field,
-                    clean=clean,
-                    test_fraction=test_fraction,
-                    verbose=verbose,
-                    **common,
-                )
-        else:
-            synthetic_or_raise(info, train_err)
-        return _ag_news_synthetic(field, **common)
-    try:
-        test_rec = fetch.get_file("ag_news", test_spec)
-    except DataUnavailableError as err:
-        synthetic_or_raise(info, err)
-        return _ag_news_synthetic(field, **common)
-
-    records = {train_spec.filename: train_rec, test_spec.filename: test_rec}
-    parts = {
-        "train": processed.cached(
-            "ag_news_train",
-            processed.make_key("ag_news", PARSER_VERSION, train_rec.sha256),
-            lambda: parsers.read_ag_news_csv(train_rec.path),
-        ),
-        "test": parsers.read_ag_news_csv(test_rec.path),
-    }
+                train_rec = fetch.get_file("ag_news", train_spec)
+            except DataUnavailableError:
+                if not allow_partial:
+                    raise
+                train_rec = None
+            test_rec = fetch.get_file("ag_news", test_spec)
+        except DataUnavailableError as err:
+            synthetic_or_raise(info, err)
+            return _ag_news_synthetic(field, **common)
+        if train_rec is None:
+            return _ag_news_partial(test_rec, field=field, clean=clean, test_fraction=test_fraction, **common)
+        records = {train_spec.filename: train_rec, test_spec.filename: test_rec}
+        parts = {
+            "train": processed.cached(
+                "ag_news_train",
+                processed.make_key("ag_news", PARSER_VERSION, train_rec.sha256),
+                lambda: parsers.read_ag_news_csv(train_rec.path),
+            ),
+            "test": parsers.read_ag_news_csv(test_rec.path),
+        }
+        source, files, origin = source_of(records), {k: str(r.path) for k, r in records.items()}, None
     data = text_data(
         "ag_news",
-        source_of(records),
+        source,
         AG_NEWS_LABELS,
         _ag_select(parts["train"], field, clean),
         _ag_select(parts["test"], field, clean),
-        files={k: str(r.path) for k, r in records.items()},
+        files=files,
         **common,
     )
-    say(verbose, f"ag_news ({field}): {counts(data)} from {data.source} {where(records)}")
+    say(verbose, f"ag_news ({field}): {counts(data)} from {origin or source} {', '.join(files.values())}")
     return data
 
 
@@ -198,7 +165,6 @@ def _ag_news_partial(
     max_train: int | None,
     max_test: int | None,
     seed: int,
-    verbose: bool,
 ) -> TextClassificationData:
     text, labels = _ag_select(parsers.read_ag_news_csv(test_rec.path), field, clean)
     tr, te = splits.stratified_split(labels, test_fraction, seed)
@@ -229,16 +195,7 @@ def _ag_news_synthetic(
     n_train, n_test = max_train or 12000, max_test or 7600
     titles = synthetic_text("ag_news", AG_NEWS_LABELS, n_train, n_test, seed=seed, length=(4, 10))
     descs = synthetic_text("ag_news", AG_NEWS_LABELS, n_train, n_test, seed=seed, length=(15, 40))
-    parts = {}
-    for i, split in enumerate(("train", "test")):
-        parts[split] = {"titles": titles[i][0], "descriptions": descs[i][0], "labels": titles[i][1]}
-    return text_data(
-        "ag_news",
-        "synthetic",
-        AG_NEWS_LABELS,
-        _ag_select(parts["train"], field, False),
-        _ag_select(parts["test"], field, False),
-        max_train=None,
-        max_test=None,
-        seed=seed,
+    train, test = (
+        _ag_select({"titles": t[0], "descriptions": d[0], "labels": t[1]}, field, False) for t, d in zip(titles, descs)
     )
+    return text_data("ag_news", "synthetic", AG_NEWS_LABELS, train, test, max_train=None, max_test=None, seed=seed)

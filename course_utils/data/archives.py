@@ -1,10 +1,11 @@
 """Safe archive extraction (tar and zip) into the cache.
 
-Every member is checked before anything is written: no absolute paths, no
-``..`` components, no links whose target leaves the extraction folder, no
-device files. ``tarfile``'s own ``filter="data"`` runs as well. Extraction
-goes into a temporary folder that is renamed to its final name only when
-complete, so an interrupted extraction leaves nothing half-written.
+Unsafe members are refused: absolute paths, ``..`` components, links whose
+target leaves the extraction folder, device files (``tarfile``'s
+``filter="data"`` for tar, plus our own checks of every zip member before
+anything is written). Extraction goes into a temporary folder that is
+renamed to its final name only when complete, so an interrupted extraction
+leaves nothing half-written.
 
 A finished extraction holds a marker (``.extracted.json``) with the archive's
 key and a manifest: the size and modification time of every extracted file.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shutil
 import stat
@@ -25,105 +27,73 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import CorruptFileError, UnsafeArchiveError
 
 MARKER = ".extracted.json"
 PROGRESS_MIN_BYTES = 5_000_000
+_REFUSE = (
+    "{archive}: refusing to extract {name!r}: {why}. "
+    "The archive is damaged or malicious: delete it and get a fresh copy."
+)
 
 
-def _normalise(name: str, archive: Path) -> PurePosixPath:
-    """A member name -> a relative path inside the target; ``UnsafeArchiveError`` if it escapes."""
-    norm = name.replace("\\", "/")
-    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
-        raise UnsafeArchiveError(
-            f"{archive}: refusing to extract {name!r}: absolute path. "
-            "The archive is damaged or malicious: delete it and get a fresh copy."
-        )
-    parts = [p for p in norm.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise UnsafeArchiveError(
-            f"{archive}: refusing to extract {name!r}: '..' would leave the target folder. "
-            "The archive is damaged or malicious: delete it and get a fresh copy."
-        )
-    return PurePosixPath(*parts) if parts else PurePosixPath(".")
+def _absolute(name: str) -> bool:
+    return name.replace("\\", "/").startswith("/") or bool(re.match(r"^[A-Za-z]:", name))
 
 
-def _check_link(
-    member: PurePosixPath, target: str, *, relative_to_member: bool, name: str, archive: Path
-) -> None:
-    """Refuse a link whose target is absolute or resolves outside the extraction folder."""
-    norm = target.replace("\\", "/")
-    escape = norm.startswith("/") or bool(re.match(r"^[A-Za-z]:", norm))
-    parts = list(member.parent.parts) if relative_to_member else []
-    parts = [p for p in parts if p != "."]
-    for part in norm.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                escape = True
-                break
-            parts.pop()
-        else:
-            parts.append(part)
-    if escape:
-        raise UnsafeArchiveError(
-            f"{archive}: refusing to extract {name!r}: it links to {target!r}, outside the target folder. "
-            "The archive is damaged or malicious: delete it and get a fresh copy."
-        )
+def _tar_filter(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo:
+    """tarfile's ``"data"`` filter (``..``, links leaving ``dest``, devices), refusing absolute names too
+    (the filter would strip their leading ``/`` and extract them)."""
+    if _absolute(member.name):
+        raise tarfile.AbsolutePathError(member)
+    return tarfile.data_filter(member, dest)
 
 
-def _progress(total: int, desc: str, enabled: bool | None, unit: str = "B"):
+def _progress(total: int, desc: str):
+    """A byte progress bar, shown for archives of at least ``PROGRESS_MIN_BYTES``."""
     from tqdm.auto import tqdm
 
-    show = total >= PROGRESS_MIN_BYTES if enabled is None else enabled
-    return tqdm(
-        total=total, desc=desc, unit=unit, unit_scale=True, disable=not show, leave=False, mininterval=0.5
-    )
+    show = total >= PROGRESS_MIN_BYTES
+    return tqdm(total=total, desc=desc, unit="B", unit_scale=True, disable=not show, leave=False, mininterval=0.5)
 
 
-def _extract_tar(archive: Path, tmp: Path, include: Callable[[str], bool], progress: bool | None) -> int:
-    use_filter = hasattr(tarfile, "data_filter")
+def _extract_tar(archive: Path, tmp: Path, include: Callable[[str], bool]) -> int:
     count = 0
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tf:
-        with _progress(archive.stat().st_size, f"extracting {archive.name}", progress) as bar:
+        with _progress(archive.stat().st_size, f"extracting {archive.name}") as bar:
             for member in tf:
-                rel = _normalise(member.name, archive)
-                if member.issym():
-                    _check_link(
-                        rel, member.linkname, relative_to_member=True, name=member.name, archive=archive
-                    )
-                elif member.islnk():
-                    _check_link(
-                        rel, member.linkname, relative_to_member=False, name=member.name, archive=archive
-                    )
-                elif not (member.isfile() or member.isdir()):
-                    raise UnsafeArchiveError(
-                        f"{archive}: refusing to extract {member.name!r}: not a regular file, folder or link."
-                    )
                 if include(member.name):
-                    if use_filter:
-                        tf.extract(member, tmp, filter="data")
-                    else:  # pragma: no cover - Python without tarfile filters
-                        tf.extract(member, tmp)
+                    tf.extract(member, tmp, filter=_tar_filter)
                     count += 1
+                else:  # members left out are checked all the same
+                    _tar_filter(member, str(tmp))
                 bar.update(raw.tell() - bar.n)
     return count
 
 
-def _extract_zip(archive: Path, tmp: Path, include: Callable[[str], bool], progress: bool | None) -> int:
+def _check_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path) -> None:
+    """Refuse an absolute name, ``..``, or a symlink entry pointing outside the folder
+    (``zipfile`` would silently rewrite such names instead of refusing the archive)."""
+    name = info.filename
+    checks = [(name, name, "it would land outside the target folder")]
+    if stat.S_ISLNK(info.external_attr >> 16):
+        target = zf.read(info).decode("utf-8", "replace")
+        checks.append((target, posixpath.join(posixpath.dirname(name), target), f"it links to {target!r}"))
+    for raw, resolved, why in checks:
+        norm = posixpath.normpath(resolved.replace("\\", "/"))
+        if _absolute(raw) or norm == ".." or norm.startswith("../"):
+            raise UnsafeArchiveError(_REFUSE.format(archive=archive, name=name, why=why))
+
+
+def _extract_zip(archive: Path, tmp: Path, include: Callable[[str], bool]) -> int:
     count = 0
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
         for info in infos:  # check everything before writing anything
-            rel = _normalise(info.filename, archive)
-            if stat.S_ISLNK(info.external_attr >> 16):
-                target = zf.read(info).decode("utf-8", "replace")
-                _check_link(rel, target, relative_to_member=True, name=info.filename, archive=archive)
-        with _progress(total, f"extracting {archive.name}", progress) as bar:
+            _check_zip_member(zf, info, archive)
+        with _progress(sum(i.file_size for i in infos), f"extracting {archive.name}") as bar:
             for info in infos:
                 if stat.S_ISLNK(info.external_attr >> 16) or not include(info.filename):
                     continue  # zipfile would write a link as a text file: skip it
@@ -139,7 +109,6 @@ def extract(
     *,
     include: Callable[[str], bool] | None = None,
     key: str = "",
-    progress: bool | None = None,
 ) -> Path:
     """Extract ``archive`` (tar, tar.gz/bz2/xz or zip) into the folder ``dest``; returns ``dest``.
 
@@ -150,7 +119,6 @@ def extract(
     is replaced. An extraction that fails its manifest check (see :func:`damage`)
     is extracted again; if ``archive`` is gone by then, the damaged folder is
     removed and :class:`CorruptFileError` names it and says what to do.
-    ``progress``: True/False, or None for a bar on big archives.
     Raises :class:`UnsafeArchiveError` for unsafe members.
     """
     archive = Path(archive)
@@ -177,9 +145,9 @@ def extract(
         select = include or (lambda name: True)
         try:
             if zipfile.is_zipfile(archive):
-                count = _extract_zip(archive, tmp, select, progress)
+                count = _extract_zip(archive, tmp, select)
             elif tarfile.is_tarfile(archive):
-                count = _extract_tar(archive, tmp, select, progress)
+                count = _extract_tar(archive, tmp, select)
             else:
                 raise CorruptFileError(
                     f"{archive}: neither a zip nor a tar archive; delete it and get a fresh copy."
@@ -195,14 +163,14 @@ def extract(
             ) from None
         marker = {"archive": archive.name, "key": key, "members": count, "files": _manifest(tmp)}
         (tmp / MARKER).write_text(json.dumps(marker, separators=(",", ":")), encoding="utf-8")
-        if _complete(dest, key):  # another process finished the same extraction meanwhile
+        if damage(dest, key) is None:  # another process finished the same extraction meanwhile
             return dest
         if dest.exists():  # an extraction of another version (or an old layout): replace it
             shutil.rmtree(dest)
         try:
             os.rename(tmp, dest)
         except OSError:
-            if not _complete(dest, key):
+            if damage(dest, key) is not None:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -243,15 +211,14 @@ def damage(dest: str | os.PathLike, key: str = "") -> str | None:
         return f"its marker {MARKER} is unreadable"
     if not isinstance(marker, dict) or marker.get("key") != key:
         return _OTHER_KEY
-    files = marker.get("files")
-    if not isinstance(files, dict):
+    if not isinstance(marker.get("files"), dict):
         return "it was extracted by an older version of the course, without a manifest to check it by"
-    for rel, entry in files.items():
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(v, int) for v in entry)):
-            return f"its marker {MARKER} is unreadable"
-        size, mtime = entry
+    for rel, entry in marker["files"].items():
         try:
+            size, mtime = map(int, entry)
             st = (dest / rel).lstat()
+        except (TypeError, ValueError):
+            return f"its marker {MARKER} is unreadable"
         except OSError:
             return f"{rel} is missing"
         if st.st_size != size:
@@ -259,8 +226,3 @@ def damage(dest: str | os.PathLike, key: str = "") -> str | None:
         if int(st.st_mtime) != mtime:
             return f"{rel} was modified after extraction"
     return None
-
-
-def _complete(dest: Path, key: str) -> bool:
-    """True if ``dest`` holds a finished, intact extraction made with ``key``."""
-    return damage(dest, key) is None

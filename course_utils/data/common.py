@@ -1,10 +1,9 @@
-"""What the dataset loaders share: fetching every file of an entry, saying where the data came
+"""What the dataset loaders share: saying where the data came
 from, the synthetic fallback (quick profile only) and the text-classification plumbing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -22,22 +21,14 @@ def say(verbose: bool, message: str) -> None:
         print(f"[data] {message}")
 
 
-def get_all(info: DatasetInfo) -> dict[str, fetch.FileRecord]:
-    return {spec.filename: fetch.get_file(info.name, spec) for spec in info.files}
-
-
 def source_of(records: dict[str, fetch.FileRecord]) -> str:
     """The farthest source among the files (download > mirror > cache)."""
     return max((r.source for r in records.values()), key=SOURCE_RANK.__getitem__)
 
 
-def where(records: dict[str, fetch.FileRecord]) -> str:
-    return ", ".join(str(r.path) for r in records.values())
-
-
 def synthetic_or_raise(info: DatasetInfo, err: DataUnavailableError) -> None:
     """Return (after the banner) if a synthetic stand-in may be used, else re-raise ``err``."""
-    if not settings.is_quick() or not info.synthetic_fallback:
+    if not settings.is_quick():
         raise err
     missing = err.filename_in_registry or "a file"
     why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
@@ -107,21 +98,3 @@ def check_common(max_train: int | None, max_test: int | None, seed: int) -> tupl
 def counts(data: TextClassificationData) -> str:
     return f"{len(data.train):,} train / {len(data.test):,} test texts"
 
-
-def split_text_data(
-    name: str, record: Any, label_names: list[str], texts: list[str], labels: np.ndarray,
-    fraction: float, *, max_train: int | None, max_test: int | None, seed: int,
-) -> TextClassificationData:
-    """One class-stratified split of a dataset that has no upstream split."""
-    tr, te = splits.stratified_split(labels, fraction, seed)
-    return text_data(
-        name,
-        record.source,
-        label_names,
-        ([texts[i] for i in tr], labels[tr]),
-        ([texts[i] for i in te], labels[te]),
-        max_train=max_train,
-        max_test=max_test,
-        seed=seed,
-        files={record.filename: str(record.path)},
-    )

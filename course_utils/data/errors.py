@@ -9,10 +9,9 @@ class DataUnavailableError(FileNotFoundError):
     The message names the file, its upstream URL and ``COURSE_DATA_MIRROR``.
     """
 
-    def __init__(self, message: str, *, filename: str = "", url: str = "") -> None:
+    def __init__(self, message: str, *, filename: str = "") -> None:
         super().__init__(message)
         self.filename_in_registry = filename
-        self.url = url
 
     def __str__(self) -> str:  # FileNotFoundError would print "[Errno None] ..." otherwise
         return str(self.args[0]) if self.args else ""

@@ -8,18 +8,13 @@ Layout of the cache (``settings.get().data_dir``)::
     processed/              parsed datasets, so a warm load skips parsing (a damaged one is rebuilt)
     tensorflow_datasets/    an optional prepared tfds copy (ag_news_subset)
 
-A cached file that fails its check (cut short, say) is removed, never read, and
-obtained again from a mirror or the network; if neither has it, the error says
-a damaged copy was removed and what to do.
-
-Mirror files are read where they are, never copied. A mirror folder may hold
-a ``SHA256SUMS`` file; files listed there are checked against it (rebuilt
-archives differ from upstream bytes), other files against the registry.
+A cached file that fails its check is removed and obtained again. Mirror files
+are read in place; those listed in the mirror's ``SHA256SUMS`` are checked
+against it (rebuilt archives differ from upstream bytes), others against the registry.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -46,7 +41,6 @@ class FileRecord:
     path: Path
     source: str
     sha256: str
-    mirror: Path | None = None
 
 
 def data_dir() -> Path:
@@ -54,24 +48,12 @@ def data_dir() -> Path:
     return settings.get().data_dir
 
 
-def files_dir() -> Path:
-    return data_dir() / "files"
-
-
-def stamps_dir() -> Path:
-    return data_dir() / "stamps"
-
-
 def cached_path(spec: FileSpec) -> Path:
     """Where ``spec`` lives in the cache (whether or not it is there)."""
-    return files_dir() / spec.filename
+    return data_dir() / "files" / spec.filename
 
 
-def _sums_for(mirror: Path) -> dict[str, str] | None:
-    return verify.read_sums(mirror)
-
-
-# cached files removed as corrupt in this process: path -> why (quoted by unavailable_message)
+# cached files removed as corrupt in this process: path -> why (quoted by unavailable)
 _removed: dict[Path, str] = {}
 
 
@@ -81,10 +63,10 @@ def from_cache(spec: FileSpec) -> FileRecord | None:
     if not path.is_file():
         return None
     try:
-        digest = verify.verify_with_stamp(stamps_dir(), path, spec)
+        digest = verify.verify_with_stamp(path, spec)
     except CorruptFileError as err:
         path.unlink(missing_ok=True)
-        verify.drop_stamp(stamps_dir(), path)
+        verify.drop_stamp(path)
         _removed[path] = str(err)
         print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
         return None
@@ -103,15 +85,14 @@ def mirror_candidates(spec: FileSpec) -> Iterator[tuple[Path, Path]]:
 def from_mirrors(spec: FileSpec) -> FileRecord | None:
     """The first mirror copy of ``spec``, verified. A bad mirror copy raises ``CorruptFileError``."""
     for mirror, path in mirror_candidates(spec):
-        sums = _sums_for(mirror)
-        listed = sums.get(spec.filename) if sums else None
+        listed = (verify.read_sums(mirror) or {}).get(spec.filename)
         fix = f"It is in the mirror folder {mirror} (COURSE_DATA_MIRROR): replace it with a good copy"
         if listed:
             fix += f", or correct its line in {mirror / verify.SUMS_NAME}."
         else:
             fix += f". If it is a deliberately rebuilt file, list its sha256 in {mirror / verify.SUMS_NAME}."
-        digest = verify.verify_with_stamp(stamps_dir(), path, spec, sums_digest=listed, where=fix)
-        return FileRecord(spec.filename, path, "mirror", digest, mirror)
+        digest = verify.verify_with_stamp(path, spec, sums_digest=listed, where=fix)
+        return FileRecord(spec.filename, path, "mirror", digest)
     return None
 
 
@@ -120,20 +101,7 @@ def locate(spec: FileSpec) -> FileRecord | None:
     return from_cache(spec) or from_mirrors(spec)
 
 
-@contextlib.contextmanager
-def _quiet_pooch() -> Iterator[None]:
-    import pooch
-
-    logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def download_to(spec: FileSpec, target: Path, *, progress: bool = True, timeout: float | None = None) -> str:
+def download_to(spec: FileSpec, target: Path) -> str:
     """Download ``spec.url`` to ``target`` and verify it; returns its sha256.
 
     The file is written under a temporary name next to ``target`` and renamed
@@ -148,15 +116,13 @@ def download_to(spec: FileSpec, target: Path, *, progress: bool = True, timeout:
     tmpdir = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
     try:
         downloader = pooch.HTTPDownloader(
-            progressbar=progress,
-            timeout=timeout or DOWNLOAD_TIMEOUT_S,
-            headers={"User-Agent": USER_AGENT},
+            progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT}
         )
         print(f"[data] downloading {spec.url}")
-        with _quiet_pooch():
-            fetched = pooch.retrieve(
-                spec.url, known_hash=None, fname=Path(spec.filename).name, path=tmpdir, downloader=downloader
-            )
+        pooch.get_logger().setLevel(logging.WARNING)  # pooch's own "Downloading ..." line repeats ours
+        fetched = pooch.retrieve(
+            spec.url, known_hash=None, fname=Path(spec.filename).name, path=tmpdir, downloader=downloader
+        )
         digest = verify.verify_file(
             Path(fetched),
             spec,
@@ -168,17 +134,8 @@ def download_to(spec: FileSpec, target: Path, *, progress: bool = True, timeout:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def download(spec: FileSpec, *, progress: bool = True) -> FileRecord:
-    """Download ``spec`` into the cache (see :func:`download_to`)."""
-    target = cached_path(spec)
-    digest = download_to(spec, target, progress=progress)
-    verify.write_stamp(stamps_dir(), target, verify.check_descriptor(spec), digest)
-    _removed.pop(target, None)
-    return FileRecord(spec.filename, target, "download", digest)
-
-
-def unavailable_message(dataset: str, spec: FileSpec, reason: str) -> str:
-    """The text of a :class:`DataUnavailableError`: the file, where we looked, the URL, what to do."""
+def unavailable(dataset: str, spec: FileSpec, reason: str) -> DataUnavailableError:
+    """A :class:`DataUnavailableError` saying which file, where we looked, the URL, and what to do."""
     s = settings.get()
     mirrors = (
         ", ".join(str(m) for m in s.mirror_dirs) if s.mirror_dirs else "none (COURSE_DATA_MIRROR is not set)"
@@ -189,7 +146,7 @@ def unavailable_message(dataset: str, spec: FileSpec, reason: str) -> str:
         if damaged
         else f"not in {cached_path(spec)}"
     )
-    return (
+    return DataUnavailableError(
         f"Dataset {dataset!r} needs the file {spec.filename!r}, which is not available.\n"
         f"  cache:   {cache}\n"
         f"  mirrors: {mirrors}\n"
@@ -198,34 +155,31 @@ def unavailable_message(dataset: str, spec: FileSpec, reason: str) -> str:
         f"What to do: copy {spec.filename!r} into a folder (keeping that relative path) and set "
         f"COURSE_DATA_MIRROR to the folder, e.g. `export COURSE_DATA_MIRROR=/path/to/mirror`; or, online, "
         f"run `python -m course_utils.data fetch {dataset}`; or run in the quick profile "
-        f"(COURSE_PROFILE=quick) to get a synthetic stand-in."
+        f"(COURSE_PROFILE=quick) to get a synthetic stand-in.",
+        filename=spec.filename,
     )
 
 
-def get_file(dataset: str, spec: FileSpec, *, allow_download: bool = True) -> FileRecord:
-    """Cache -> mirrors -> download. Raises ``DataUnavailableError`` when all fail.
+def get_file(dataset: str, spec: FileSpec) -> FileRecord:
+    """Cache -> mirrors -> download into the cache. Raises ``DataUnavailableError`` when all fail.
 
     A corrupt mirror copy or download raises ``CorruptFileError`` instead.
     """
     record = locate(spec)
     if record is not None:
         return record
-    s = settings.get()
-    if s.offline or not allow_download:
-        reason = "skipped: offline (COURSE_OFFLINE=1)" if s.offline else "not attempted"
-        raise DataUnavailableError(
-            unavailable_message(dataset, spec, reason), filename=spec.filename, url=spec.url
-        )
+    if settings.get().offline:
+        raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
+    target = cached_path(spec)
     try:
-        return download(spec)
+        digest = download_to(spec, target)
     except CorruptFileError:
         raise
     except Exception as err:  # requests/urllib3/OS errors: report them as "unavailable"
-        raise DataUnavailableError(
-            unavailable_message(dataset, spec, f"failed: {type(err).__name__}: {err}"),
-            filename=spec.filename,
-            url=spec.url,
-        ) from err
+        raise unavailable(dataset, spec, f"failed: {type(err).__name__}: {err}") from err
+    verify.write_stamp(target, verify.check_descriptor(spec), digest)
+    _removed.pop(target, None)
+    return FileRecord(spec.filename, target, "download", digest)
 
 
 def _copy_verified(src: FileRecord, target: Path) -> str:
@@ -271,11 +225,7 @@ def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
         how = f"copied from {source.source} {source.path}"
     else:
         if settings.get().offline:
-            raise DataUnavailableError(
-                unavailable_message(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)"),
-                filename=spec.filename,
-                url=spec.url,
-            )
+            raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
         digest = download_to(spec, target)
         how = f"downloaded from {spec.url}"
     verify.write_sums(folder, {spec.filename: digest})

@@ -1,47 +1,21 @@
-"""The ``glove`` loader: GloVe 6B vectors, 50 dimensions, from the full release or its 10k subset.
-
-``load("glove")`` (see :func:`load_glove`) returns a
-:class:`~course_utils.data.types.WordVectors`. Files come through
-:mod:`fetch` (cache -> mirror -> download) like every dataset's; in the quick
-profile, without them, a synthetic stand-in with planted clusters is used.
-"""
+"""The ``glove`` loader: GloVe 6B vectors, 50 dimensions, from the full release or its 10k subset,
+as :class:`~course_utils.data.types.WordVectors` (a synthetic stand-in in the quick profile)."""
 
 from __future__ import annotations
 
-from .. import settings, splits
+from .. import splits
 from . import fetch, parsers, processed, synthetic
+from .common import PARSER_VERSION, say, synthetic_or_raise
 from .errors import DataUnavailableError
 from .registry import DATASETS
 from .types import WordVectors
 
-PARSER_VERSION = 1
 VOCABS = ("auto", "10k", "400k")
 FULL = "glove.6B.zip"  # the release: 400,000 words in glove.6B.50d.txt
 SUBSET = "glove.6B.50d.10k.zip"  # its 10,000 most frequent words
 MEMBERS = {FULL: "glove.6B.50d.txt", SUBSET: "glove.6B.50d.10k.txt"}
 DIM = 50
 FULL_WORDS = 400_000
-
-
-def _synthetic(max_words: int | None, err: DataUnavailableError) -> WordVectors:
-    """The stand-in (quick profile only, with the usual banner); otherwise ``err`` is raised."""
-    info = DATASETS["glove"]
-    if not settings.is_quick() or not info.synthetic_fallback:
-        raise err
-    why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
-    missing = err.filename_in_registry or "a file"
-    synthetic.announce("glove", f"{missing} is in no cache or mirror folder and {why}; quick profile.")
-    words, vectors = synthetic.word_vectors(seed=0, dim=DIM)
-    return WordVectors(
-        name="glove",
-        source="synthetic",
-        words=words[:max_words],
-        vectors=vectors[:max_words],
-        notes=[
-            "SYNTHETIC: made-up vectors with planted clusters (sentiment words, topics, "
-            "king/queen-style pairs) for the synthetic texts; not GloVe, numbers mean nothing."
-        ],
-    )
 
 
 def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bool = True) -> WordVectors:
@@ -66,8 +40,16 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bo
             record = fetch.get_file("glove", info.file(FULL))
         if record is None:
             record = fetch.get_file("glove", info.file(SUBSET))
-    except DataUnavailableError as err:
-        return _synthetic(max_words, err)
+    except DataUnavailableError as err:  # quick profile: a stand-in with planted clusters, else raised
+        synthetic_or_raise(info, err)
+        words, vectors = synthetic.word_vectors(seed=0, dim=DIM)
+        note = (
+            "SYNTHETIC: made-up vectors with planted clusters (sentiment words, topics, "
+            "king/queen-style pairs) for the synthetic texts; not GloVe, numbers mean nothing."
+        )
+        return WordVectors(
+            name="glove", source="synthetic", words=words[:max_words], vectors=vectors[:max_words], notes=[note]
+        )
     member = MEMBERS[record.filename]
     full = record.filename == FULL
     raw = processed.cached(
@@ -89,9 +71,8 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bo
             f"SUBSET: only the {len(words):,} most frequent of the {published:,} words of GloVe 6B ({why}). "
             "Rarer words have no vector here, so a task vocabulary is covered less than by the full file."
         )
-    if verbose:
-        print(f"[data] glove: {len(words):,} words x {DIM} dims from {record.source} {record.path}"
-              + (" (SUBSET)" if subset else ""))
+    say(verbose, f"glove: {len(words):,} words x {DIM} dims from {record.source} {record.path}"
+        + (" (SUBSET)" if subset else ""))
     return WordVectors(
         name="glove",
         source=record.source,

@@ -24,7 +24,7 @@ def _if_missing(name: str, spec: FileSpec) -> str:
         if s.profile == "quick":
             return "synthetic stand-in for the whole dataset (or allow_partial=True: test.csv split)"
         return "DataUnavailableError (or allow_partial=True: test.csv split)"
-    if s.profile == "quick" and DATASETS[name].synthetic_fallback:
+    if s.profile == "quick":
         return "synthetic stand-in (quick profile, offline)"
     return "DataUnavailableError (full profile, offline)"
 
@@ -59,7 +59,7 @@ def _row(name: str, spec: FileSpec, check: bool) -> dict[str, object]:
             row.update(state="corrupt", verified=False, on_load=f"error: {err}")
     else:
         descriptor = verify.check_descriptor(spec, sums_digest)
-        row["verified"] = bool(verify.read_stamp(fetch.stamps_dir(), cached, descriptor)) or None
+        row["verified"] = bool(verify.read_stamp(cached, descriptor)) or None
     return row
 
 

@@ -1,13 +1,8 @@
-"""One loader per dataset, and :func:`load`, which checks the name and options first.
+""":func:`load`, which checks the name and options, then dispatches to the loader of the dataset.
 
-Every loader gets its files through :mod:`fetch` (cache -> mirror ->
-download); if that fails in the quick profile it returns a synthetic
-stand-in with the same schema (and prints a banner), in the full profile it
-raises :class:`DataUnavailableError`. Each load prints one line saying where
-the data came from (``verbose=False`` silences it; the synthetic banner is
-always printed). The loaders live by family (:mod:`.text_sets`,
-:mod:`.ag_news`, :mod:`.sequences`, :mod:`.glove`), share :mod:`.common`,
-and read their entries from :mod:`.registry`; this module dispatches.
+The loaders live by family (:mod:`.text_sets`, :mod:`.ag_news`, :mod:`.sequences`,
+:mod:`.glove`) and share :mod:`.common`. Each load prints one line saying where the
+data came from (``verbose=False`` silences it; the synthetic banner is always printed).
 """
 
 from __future__ import annotations
@@ -43,8 +38,7 @@ def load(name: str, **options: Any) -> Any:
     Returns the dataset object (``.name``, ``.source``, ``.synthetic``, ...).
     Raises ``ValueError`` listing the valid names or options.
     """
-    info(name)  # validates the name
-    valid = loader_options(name)
+    valid = info(name).options  # info() validates the name
     unknown = sorted(set(options) - set(valid))
     if unknown:
         listing = ", ".join(f"{k}={v!r}" for k, v in valid.items())

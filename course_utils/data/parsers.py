@@ -23,16 +23,10 @@ import numpy as np
 
 # ----------------------------------------------------------------------------- Gutenberg
 
-_START = re.compile(
-    r"^[ \t]*\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$",
-    re.IGNORECASE | re.MULTILINE,
+_START, _END = (
+    re.compile(rf"^[ \t]*\*{{3}}[ \t]*{word} OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$", re.I | re.M)
+    for word in ("START", "END")
 )
-_END = re.compile(
-    r"^[ \t]*\*{3}[ \t]*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
 _END_LINE = re.compile(r"\n[ \t]*End of (?:the )?Project Gutenberg(?:'s)?\b[^\n]*\Z", re.IGNORECASE)
 
 
@@ -42,30 +36,26 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def strip_gutenberg(text: str) -> str:
-    """The book between the ``*** START OF ...`` and ``*** END OF ...`` markers.
+def read_gutenberg(path: str | os.PathLike) -> str:
+    """A Project Gutenberg plain-text file -> the book between the ``*** START OF ...`` and
+    ``*** END OF ...`` markers, without header and licence.
 
     Accepts both "THE PROJECT GUTENBERG EBOOK" (current) and "THIS PROJECT
     GUTENBERG EBOOK" (pre-2016) forms. Raises ``ValueError`` if a marker is missing.
     """
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    try:
+        text = decode_text(Path(path).read_bytes())
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a UTF-8 Project Gutenberg text: {err}") from None
     start = _START.search(text)
     if start is None:
-        raise ValueError("no '*** START OF THE/THIS PROJECT GUTENBERG EBOOK' marker found")
+        raise ValueError(f"{path}: no '*** START OF THE/THIS PROJECT GUTENBERG EBOOK' marker found")
     end = _END.search(text, start.end())
     if end is None:
-        raise ValueError("no '*** END OF THE/THIS PROJECT GUTENBERG EBOOK' marker after the START marker")
+        raise ValueError(f"{path}: no '*** END OF THE/THIS PROJECT GUTENBERG EBOOK' marker after the START marker")
     body = text[start.end() : end.start()].strip()
     # pre-2016 editions end the body with "End of (the) Project Gutenberg('s) EBook of ..."
     return _END_LINE.sub("", body).rstrip()
-
-
-def read_gutenberg(path: str | os.PathLike) -> str:
-    """A Project Gutenberg plain-text file -> the book text without header and licence."""
-    try:
-        return strip_gutenberg(decode_text(Path(path).read_bytes()))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: not a Project Gutenberg text: {err}") from None
 
 
 # ----------------------------------------------------------------------------- manythings
@@ -90,15 +80,21 @@ def parse_fra_lines(lines: Iterable[str], *, where: str = "fra.txt") -> list[tup
     return pairs
 
 
+def _zip_member(zf: zipfile.ZipFile, path: str | os.PathLike, member: str) -> str:
+    """The full name of the entry whose file name is ``member`` (macOS metadata ignored)."""
+    names = [n for n in zf.namelist() if "__MACOSX" not in n]
+    hits = [n for n in names if n.rsplit("/", 1)[-1] == member]
+    if not hits:
+        raise ValueError(f"{path}: no {member} inside (found: {', '.join(names[:10])})")
+    return hits[0]
+
+
 def read_fra_zip(path: str | os.PathLike, member: str = "fra.txt") -> list[tuple[str, str]]:
     """manythings' ``fra-eng.zip`` -> list of (english, french) in file order."""
     with zipfile.ZipFile(path) as zf:
-        names = [n for n in zf.namelist() if not n.startswith("__MACOSX/")]
-        hits = [n for n in names if n.rsplit("/", 1)[-1] == member]
-        if not hits:
-            raise ValueError(f"{path}: no {member} inside (found: {', '.join(names[:10])})")
-        text = decode_text(zf.read(hits[0]))
-    return parse_fra_lines(text.split("\n"), where=f"{Path(path).name}:{hits[0]}")
+        name = _zip_member(zf, path, member)
+        text = decode_text(zf.read(name))
+    return parse_fra_lines(text.split("\n"), where=f"{Path(path).name}:{name}")
 
 
 # ----------------------------------------------------------------------------- CSV files
@@ -107,12 +103,11 @@ def read_fra_zip(path: str | os.PathLike, member: str = "fra.txt") -> list[tuple
 def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
     """``tweet_emotions.csv`` (header ``tweet_id,sentiment,content``) -> dict of parallel lists.
 
-    Returns ``{"ids": [...], "labels": [...], "texts": [...]}`` (label names as
-    strings). Quoted fields may hold commas, TABs or newlines; an unquoted
-    comma inside the content is kept (extra columns are joined back). Rows with
-    an empty label (junk rows in some copies) are skipped.
+    Returns ``{"labels": [...], "texts": [...]}`` (label names as strings).
+    Quoted fields may hold commas, TABs or newlines; an unquoted comma inside
+    the content is kept (extra columns are joined back). Rows with an empty
+    label (junk rows in some copies) are skipped.
     """
-    ids: list[str] = []
     labels: list[str] = []
     texts: list[str] = []
     with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -127,10 +122,9 @@ def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
                 raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
             if not row[1].strip():
                 continue
-            ids.append(row[0].strip())
             labels.append(row[1].strip())
             texts.append(",".join(row[2:]))
-    return {"ids": ids, "labels": labels, "texts": texts}
+    return {"labels": labels, "texts": texts}
 
 
 def read_ag_news_csv(path: str | os.PathLike) -> dict[str, object]:
@@ -231,7 +225,7 @@ def read_treebank(root: str | os.PathLike) -> dict[str, list]:
     ``root`` is the folder holding ``treebank/combined/wsj_*.mrg`` (or that
     ``combined`` folder itself). Read with nltk's ``BracketParseCorpusReader``,
     which returns what ``nltk.corpus.treebank.tagged_sents()`` returns (``-NONE-``
-    trace tokens included). Returns ``{"sentences", "tags", "fileids"}``.
+    trace tokens included). Returns ``{"sentences", "tags"}``.
     """
     from nltk.corpus.reader import BracketParseCorpusReader
 
@@ -242,17 +236,9 @@ def read_treebank(root: str | os.PathLike) -> dict[str, list]:
     )
     if combined is None:
         raise ValueError(f"{root}: no treebank/combined/wsj_*.mrg files found")
-    sentences: list[list[str]] = []
-    tags: list[list[str]] = []
-    fileids: list[str] = []
     with _nltk_may_read(combined):
-        reader = BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg")
-        for fileid in reader.fileids():
-            for sent in reader.tagged_sents(fileid):
-                sentences.append([w for w, _ in sent])
-                tags.append([t for _, t in sent])
-                fileids.append(fileid)
-    return {"sentences": sentences, "tags": tags, "fileids": fileids}
+        sents = list(BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg").tagged_sents())
+        return {"sentences": [[w for w, _ in s] for s in sents], "tags": [[t for _, t in s] for s in sents]}
 
 
 @contextlib.contextmanager
@@ -283,10 +269,9 @@ _REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
 def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
     """An extracted ``aclImdb`` folder -> ``{"train": {...}, "test": {...}}``.
 
-    Each split holds ``texts`` (raw reviews, ``<br />`` tags included),
-    ``labels`` (int64, 0 neg / 1 pos), ``ids`` and ``ratings`` (int64, from
-    the ``{id}_{rating}.txt`` names), ordered neg then pos, by id. ``unsup``
-    is ignored.
+    Each split holds ``texts`` (raw reviews, ``<br />`` tags included) and
+    ``labels`` (int64, 0 neg / 1 pos), ordered neg then pos, by the id in the
+    ``{id}_{rating}.txt`` names. ``unsup`` is ignored.
     """
     root = Path(root)
     if (root / "aclImdb").is_dir():
@@ -295,30 +280,18 @@ def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
     for split in ("train", "test"):
         texts: list[str] = []
         labels: list[int] = []
-        ids: list[int] = []
-        ratings: list[int] = []
         for label, sub in ((0, "neg"), (1, "pos")):
             folder = root / split / sub
             if not folder.is_dir():
                 raise ValueError(f"{root}: missing folder {split}/{sub}")
-            entries = []
-            for entry in os.scandir(folder):
-                m = _REVIEW_NAME.match(entry.name)
-                if m:
-                    entries.append((int(m[1]), int(m[2]), entry.path))
-            entries.sort()
-            for review_id, rating, file_path in entries:
+            entries = sorted(
+                (int(m[1]), entry.path) for entry in os.scandir(folder) if (m := _REVIEW_NAME.match(entry.name))
+            )
+            for _, file_path in entries:
                 with open(file_path, encoding="utf-8") as fh:
                     texts.append(fh.read())
-                labels.append(label)
-                ids.append(review_id)
-                ratings.append(rating)
-        out[split] = {
-            "texts": texts,
-            "labels": np.asarray(labels, dtype=np.int64),
-            "ids": np.asarray(ids, dtype=np.int64),
-            "ratings": np.asarray(ratings, dtype=np.int64),
-        }
+            labels += [label] * len(entries)
+        out[split] = {"texts": texts, "labels": np.asarray(labels, dtype=np.int64)}
     return out
 
 
@@ -326,14 +299,14 @@ def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
 
 
 def parse_glove_lines(
-    lines: Iterable[str], *, dim: int, max_words: int | None = None, where: str = "glove"
+    lines: Iterable[str], *, dim: int, where: str = "glove"
 ) -> dict[str, object]:
     """GloVe text lines ``word v1 ... v<dim>`` (single spaces) -> words and a float32 matrix.
 
     Strict, so that it doubles as the structural check of a download: every
     line must hold one word and exactly ``dim`` finite numbers, and no word may
     occur twice (``ValueError`` naming the line otherwise). A final empty line
-    is allowed; ``max_words`` stops after that many words. Returns
+    is allowed. Returns
     ``{"words": [...], "vectors": float32 array (n, dim)}`` in file order
     (GloVe files run from the most to the least frequent word).
     """
@@ -342,8 +315,6 @@ def parse_glove_lines(
     seen: dict[str, int] = {}
     pending_blank = 0
     for lineno, line in enumerate(lines, 1):
-        if max_words is not None and len(words) >= max_words:
-            break
         line = line.rstrip("\r\n")
         if not line:
             pending_blank = lineno
@@ -370,7 +341,7 @@ def parse_glove_lines(
 
 
 def read_glove_zip(
-    path: str | os.PathLike, member: str, *, dim: int, max_words: int | None = None
+    path: str | os.PathLike, member: str, *, dim: int
 ) -> dict[str, object]:
     """A GloVe zip (``glove.6B.zip`` or a subset of it) -> :func:`parse_glove_lines` of ``member``.
 
@@ -378,10 +349,7 @@ def read_glove_zip(
     member is streamed, so the 822 MB release is never read into memory whole.
     """
     with zipfile.ZipFile(path) as zf:
-        hits = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == member and "__MACOSX" not in n]
-        if not hits:
-            found = ", ".join(zf.namelist()[:10])
-            raise ValueError(f"{path}: no {member} inside (found: {found})")
-        with zf.open(hits[0]) as raw:
+        name = _zip_member(zf, path, member)
+        with zf.open(name) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            return parse_glove_lines(text, dim=dim, max_words=max_words, where=f"{Path(path).name}:{hits[0]}")
+            return parse_glove_lines(text, dim=dim, where=f"{Path(path).name}:{name}")

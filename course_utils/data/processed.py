@@ -2,10 +2,10 @@
 
 A parsed dataset is a dict whose values are NumPy arrays, lists of strings,
 or lists of lists of strings. It is stored in ``<data_dir>/processed/`` as one
-uncompressed ``.npz`` (strings as one UTF-8 byte blob plus offsets, no
-pickle), written under a temporary name and renamed when complete. The file
-name holds a key derived from the source files' sha256 and the parser
-version, so a new edition of a file is parsed again. A damaged file (cut
+uncompressed ``.npz`` (lists as UTF-8 JSON, no pickle), written under a
+temporary name and renamed when complete. The file name holds a key derived
+from the source files' sha256 and the parser version, so a new edition of a
+file is parsed again. A damaged file (cut
 short or altered: the zip container's CRC-32 checks catch both) is removed
 and parsed again from its source.
 """
@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import files, settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lists stored as JSON
 
 
 def processed_dir() -> Path:
@@ -35,56 +35,29 @@ def make_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
-def _encode_strings(items: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    encoded = [s.encode("utf-8") for s in items]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-
-def _decode_strings(blob: np.ndarray, offsets: np.ndarray) -> list[str]:
-    raw = blob.tobytes()
-    bounds = offsets.tolist()
-    return [raw[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:])]
-
-
 def _encode(data: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Arrays as they are; lists (of strings, or of lists of strings) as one UTF-8 JSON blob each."""
     arrays: dict[str, np.ndarray] = {}
-    kinds: dict[str, str] = {}
+    as_json = []
     for name, value in data.items():
-        if isinstance(value, np.ndarray):
-            if value.dtype == object:
-                raise TypeError(f"{name}: object arrays are not stored")
+        if isinstance(value, np.ndarray) and value.dtype != object:
             arrays[name] = value
-            kinds[name] = "array"
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            arrays[f"{name}.blob"], arrays[f"{name}.offsets"] = _encode_strings(value)
-            kinds[name] = "strings"
-        elif isinstance(value, list) and all(isinstance(v, list) for v in value):
-            flat = [tok for row in value for tok in row]
-            arrays[f"{name}.blob"], arrays[f"{name}.offsets"] = _encode_strings(flat)
-            arrays[f"{name}.lengths"] = np.asarray([len(row) for row in value], dtype=np.int64)
-            kinds[name] = "nested"
+        elif isinstance(value, list):
+            arrays[name] = np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+            as_json.append(name)
         else:
-            raise TypeError(f"{name}: store arrays, lists of str or lists of lists of str")
-    arrays["__kinds__"] = np.asarray(json.dumps(kinds))
+            raise TypeError(f"{name}: store arrays (not of objects) or lists of str / lists of lists of str")
+    arrays["__json__"] = np.asarray(json.dumps(as_json))
     return arrays
 
 
 def _decode(npz: Any) -> dict[str, Any]:
-    kinds = json.loads(str(npz["__kinds__"]))
-    out: dict[str, Any] = {}
-    for name, kind in kinds.items():
-        if kind == "array":
-            out[name] = npz[name]
-        elif kind == "strings":
-            out[name] = _decode_strings(npz[f"{name}.blob"], npz[f"{name}.offsets"])
-        else:
-            flat = _decode_strings(npz[f"{name}.blob"], npz[f"{name}.offsets"])
-            ends = np.cumsum(npz[f"{name}.lengths"]).tolist()
-            starts = [0] + ends[:-1]
-            out[name] = [flat[a:b] for a, b in zip(starts, ends)]
-    return out
+    as_json = json.loads(str(npz["__json__"]))
+    return {
+        name: json.loads(npz[name].tobytes().decode("utf-8")) if name in as_json else npz[name]
+        for name in npz.files
+        if name != "__json__"
+    }
 
 
 def path_for(name: str, key: str) -> Path:

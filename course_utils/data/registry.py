@@ -1,10 +1,7 @@
-"""The dataset registry: every dataset the course uses, its upstream files and terms.
+"""The dataset registry: ``DATASETS`` maps each dataset the course uses to a
+:class:`~course_utils.data.types.DatasetInfo` (its upstream files, their checks, terms).
 
-``DATASETS`` maps a name to a :class:`~course_utils.data.types.DatasetInfo`.
-Files that never change upstream carry a pinned checksum; files that change
-over time (Gutenberg texts, the manythings archive, the UCI zip, the tweet CSV)
-carry a *structural* check instead (parse it, count rows, find markers), named
-in ``FileSpec.structure`` and implemented in :mod:`course_utils.data.verify`.
+Files that change upstream over time carry a *structural* check (see ``FileSpec``).
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ from .types import DatasetInfo, FileSpec
 
 _IMDB = DatasetInfo(
     name="imdb",
-    title="Large Movie Review Dataset (aclImdb v1)",
-    kind="text_classification",
     description=(
         "50,000 raw IMDb movie reviews labelled negative (0) or positive (1), "
         "from the aclImdb release; the 50,000 unlabelled reviews of train/unsup are read "
@@ -36,7 +31,6 @@ _IMDB = DatasetInfo(
         "Maas, A. L., Daly, R. E., Pham, P. T., Huang, D., Ng, A. Y. and Potts, C. (2011). "
         "Learning Word Vectors for Sentiment Analysis. ACL 2011."
     ),
-    homepage="https://ai.stanford.edu/~amaas/data/sentiment/",
     split_policy=(
         "upstream split: 25,000 train / 25,000 test, balanced; max_train/max_test take "
         "class-stratified random subsets (seed); max_unsup a random subset of train/unsup (seed)"
@@ -46,8 +40,6 @@ _IMDB = DatasetInfo(
 
 _AG_NEWS = DatasetInfo(
     name="ag_news",
-    title="AG's News Topic Classification Dataset (version 3)",
-    kind="text_classification",
     description=(
         "News titles and descriptions in 4 topics (World, Sports, Business, Sci/Tech). "
         "Read from a prepared tensorflow-datasets copy (ag_news_subset) in "
@@ -75,7 +67,6 @@ _AG_NEWS = DatasetInfo(
         "Zhang, X., Zhao, J. and LeCun, Y. (2015). Character-level Convolutional Networks "
         "for Text Classification. NIPS 2015."
     ),
-    homepage="https://arxiv.org/abs/1509.01626",
     split_policy=(
         "upstream split: 120,000 train / 7,600 test; with allow_partial=True and only "
         "test.csv available, test.csv is split by test_fraction (seed) and marked partial"
@@ -85,8 +76,6 @@ _AG_NEWS = DatasetInfo(
 
 _TWEETS = DatasetInfo(
     name="tweet_emotions",
-    title="Emotion in Text (CrowdFlower), tweet_emotions.csv",
-    kind="text_classification",
     description="40,000 tweets labelled with one of 13 emotions (imbalanced: anger has 110).",
     files=(
         FileSpec(
@@ -110,15 +99,12 @@ _TWEETS = DatasetInfo(
         "so Twitter's content terms may apply."
     ),
     citation="CrowdFlower (2016). Sentiment Analysis: Emotion in Text. data.world/crowdflower.",
-    homepage="https://www.kaggle.com/datasets/pashupatigupta/emotion-detection-from-text",
     split_policy="no upstream split: class-stratified test_fraction (default 0.2), seed",
     lessons=("07",),
 )
 
 _UCI = DatasetInfo(
     name="uci_sentences",
-    title="Sentiment Labelled Sentences (UCI)",
-    kind="text_classification",
     description=(
         "3,000 sentences from Amazon, IMDb and Yelp reviews (1,000 each), labelled "
         "negative (0) or positive (1); the three files are combined."
@@ -141,15 +127,12 @@ _UCI = DatasetInfo(
         "Kotzias, D., Denil, M., de Freitas, N. and Smyth, P. (2015). From Group to Individual "
         "Labels using Deep Features. KDD 2015."
     ),
-    homepage="https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences",
     split_policy="no upstream split: class-stratified test_fraction (default 0.2), seed",
     lessons=("08",),
 )
 
 _TREEBANK = DatasetInfo(
     name="treebank",
-    title="Penn Treebank sample (NLTK, 10% of the WSJ part)",
-    kind="tagging",
     description=(
         "3,914 POS-tagged Wall Street Journal sentences from the NLTK treebank sample "
         "(combined/*.mrg read with nltk's BracketParseCorpusReader; -NONE- traces kept by default)."
@@ -168,15 +151,12 @@ _TREEBANK = DatasetInfo(
         "Marcus, M. P., Santorini, B. and Marcinkiewicz, M. A. (1993). Building a Large "
         "Annotated Corpus of English: The Penn Treebank. Computational Linguistics 19(2)."
     ),
-    homepage="https://www.nltk.org/nltk_data/",
     split_policy="no upstream split: random sentence-level test_fraction (default 0.2), seed",
     lessons=("09",),
 )
 
 _ALICE = DatasetInfo(
     name="alice",
-    title="Lewis Carroll: Alice's Adventures in Wonderland and Through the Looking-Glass",
-    kind="corpus",
     description=(
         "The two Alice books from Project Gutenberg (#11, #12), header and licence footer "
         "cut at the START/END markers, joined with a blank line."
@@ -204,15 +184,12 @@ _ALICE = DatasetInfo(
         "Carroll, L. (1865, 1871). Alice's Adventures in Wonderland; Through the Looking-Glass. "
         "Project Gutenberg eBooks #11 and #12."
     ),
-    homepage="https://www.gutenberg.org/ebooks/11",
     split_policy="no split (the lesson cuts its own character windows)",
     lessons=("10",),
 )
 
 _FRA_ENG = DatasetInfo(
     name="fra_eng",
-    title="English-French sentence pairs (Tatoeba via manythings.org)",
-    kind="pairs",
     description=(
         "English-French sentence pairs from fra.txt in manythings' fra-eng.zip, in file "
         "order (short to long); 2- and 3-column editions are read the same way."
@@ -232,15 +209,12 @@ _FRA_ENG = DatasetInfo(
     ),
     licence="CC-BY 2.0 (France); attribution: www.manythings.org/anki and tatoeba.org.",
     citation="Tatoeba Project (tatoeba.org), sentence pairs compiled by manythings.org/anki.",
-    homepage="https://www.manythings.org/anki/",
     split_policy="no split; pairs in file order, max_pairs keeps the first (shortest) ones",
     lessons=("11", "12"),
 )
 
 _GLOVE = DatasetInfo(
     name="glove",
-    title="GloVe word vectors, 6B tokens, 50 dimensions (glove.6B.50d)",
-    kind="word_vectors",
     description=(
         "Pretrained 50-dimensional GloVe vectors (Wikipedia 2014 + Gigaword 5, 6B tokens, "
         "uncased), most frequent word first. Read from the full release (glove.6B.zip, "
@@ -281,7 +255,6 @@ _GLOVE = DatasetInfo(
         "Pennington, J., Socher, R. and Manning, C. D. (2014). GloVe: Global Vectors for Word "
         "Representation. EMNLP 2014."
     ),
-    homepage="https://nlp.stanford.edu/projects/glove/",
     split_policy="no split (a lookup table); max_words keeps the most frequent words",
     lessons=("04",),
 )

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 from .. import splits
 from . import archives, fetch, parsers, processed, synthetic
 from .common import (
     PARSER_VERSION,
     check_common,
-    get_all,
     say,
     source_of,
     synthetic_or_raise,
-    where,
 )
 from .errors import DataUnavailableError
 from .registry import DATASETS
@@ -44,14 +41,12 @@ def load_treebank(
     fraction = splits.check_fraction(test_fraction)
     check_common(None, None, seed)
     try:
-        records = get_all(info)
-        source = source_of(records)
+        record = fetch.get_file("treebank", info.files[0])
     except DataUnavailableError as err:
         synthetic_or_raise(info, err)
-        records, source = {}, "synthetic"
+        record = None
         sentences, tags = synthetic.tagged_sentences(1500, seed=seed)
-    if records:
-        record = records["treebank.zip"]
+    if record is not None:
 
         def build() -> dict[str, Any]:
             folder = archives.extract(
@@ -71,21 +66,21 @@ def load_treebank(
     train = TaggedSplit([sentences[i] for i in tr], [tags[i] for i in tr])
     test = TaggedSplit([sentences[i] for i in te], [tags[i] for i in te])
     tagset = sorted({t for ts in tags for t in ts})
-    data = TaggingData(
+    if record is None:
+        return TaggingData(name="treebank", source="synthetic", train=train, test=test, tagset=tagset)
+    say(
+        verbose,
+        f"treebank: {len(train):,} train / {len(test):,} test sentences, {len(tagset)} tags, "
+        f"from {record.source} {record.path}",
+    )
+    return TaggingData(
         name="treebank",
-        source=source,
-        files={k: str(r.path) for k, r in records.items()},
+        source=record.source,
+        files={record.filename: str(record.path)},
         train=train,
         test=test,
         tagset=tagset,
     )
-    if records:
-        say(
-            verbose,
-            f"treebank: {len(train):,} train / {len(test):,} test sentences, {len(tagset)} tags, "
-            f"from {source} {where(records)}",
-        )
-    return data
 
 
 # ----------------------------------------------------------------------------- alice
@@ -98,7 +93,7 @@ def load_alice(*, verbose: bool = True) -> CorpusData:
     """
     info = DATASETS["alice"]
     try:
-        records = get_all(info)
+        records = {spec.filename: fetch.get_file("alice", spec) for spec in info.files}
     except DataUnavailableError as err:
         synthetic_or_raise(info, err)
         books = {title: synthetic.corpus_text(1500, seed=i) for i, title in enumerate(ALICE_BOOKS.values())}
@@ -113,7 +108,8 @@ def load_alice(*, verbose: bool = True) -> CorpusData:
     )
     say(
         verbose,
-        f"alice: {len(books)} books, {len(data.text):,} characters, from {data.source} {where(records)}",
+        f"alice: {len(books)} books, {len(data.text):,} characters, from {data.source} "
+        + ", ".join(data.files.values()),
     )
     return data
 
@@ -129,13 +125,12 @@ def load_fra_eng(*, max_pairs: int | None = None, verbose: bool = True) -> Pairs
     info = DATASETS["fra_eng"]
     max_pairs = splits.check_limit("max_pairs", max_pairs)
     try:
-        records = get_all(info)
+        record = fetch.get_file("fra_eng", info.files[0])
     except DataUnavailableError as err:
         synthetic_or_raise(info, err)
         return PairsData(
             name="fra_eng", source="synthetic", pairs=synthetic.sentence_pairs(seed=0)[:max_pairs]
         )
-    record = records["fra-eng.zip"]
     pairs = parsers.read_fra_zip(record.path)[:max_pairs]
     data = PairsData(
         name="fra_eng", source=record.source, files={record.filename: str(record.path)}, pairs=pairs

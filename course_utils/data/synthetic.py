@@ -11,7 +11,6 @@ it is real data: numbers measured on it mean nothing.
 from __future__ import annotations
 
 import itertools
-import sys
 
 import numpy as np
 
@@ -53,32 +52,19 @@ _EMOTIONS = {
 }
 
 
-def banner(name: str, reason: str) -> str:
-    """The loud notice printed whenever synthetic data is handed out."""
+def announce(name: str, reason: str) -> None:
+    """Print the loud notice that goes with synthetic data (stdout, so notebooks show it in the cell)."""
     line = "!" * 78
-    return (
+    print(
         f"{line}\n"
         f"SYNTHETIC STAND-IN DATA: {name} -- generated text with a planted signal, not real, "
         f"numbers mean nothing.\n"
         f"Why: {reason}\n"
         f"For real data: set COURSE_DATA_MIRROR to a mirror folder, or go online "
         f"(COURSE_OFFLINE=0), see data/README.md.\n"
-        f"{line}"
+        f"{line}",
+        flush=True,
     )
-
-
-def announce(name: str, reason: str) -> None:
-    """Print :func:`banner` (stdout, so notebooks show it in the cell output)."""
-    print(banner(name, reason), file=sys.stdout, flush=True)
-
-
-def cue_words(label_names: list[str]) -> list[list[str]]:
-    """Cue words planted in texts of each class (sentiment, topic or emotion words when known)."""
-    out = []
-    for i, label in enumerate(label_names):
-        words = _SENTIMENT.get(label) or _TOPICS.get(label) or _EMOTIONS.get(label)
-        out.append(list(words) if words else [f"cue{i}{s}" for s in ("a", "b", "c", "d", "e")])
-    return out
 
 
 def texts(
@@ -100,7 +86,11 @@ def texts(
     n_texts, n_classes = len(labels), len(label_names)
     if n_texts == 0:
         return []
-    cues = cue_words(label_names)
+    # cue words of each class: sentiment, topic or emotion words when known
+    cues = [
+        _SENTIMENT.get(label) or _TOPICS.get(label) or _EMOTIONS.get(label) or [f"cue{i}{s}" for s in "abcde"]
+        for i, label in enumerate(label_names)
+    ]
     ranks = np.arange(1, len(_FILLER) + 1)
     p = (1.0 / ranks) / (1.0 / ranks).sum()
     lengths = rng.integers(length[0], length[1] + 1, size=n_texts)

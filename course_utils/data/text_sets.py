@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tarfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,7 @@ from .common import (
     PARSER_VERSION,
     check_common,
     counts,
-    get_all,
     say,
-    split_text_data,
     synthetic_or_raise,
     synthetic_text,
     text_data,
@@ -57,7 +55,6 @@ def _imdb_include(name: str) -> bool:
     return parts[1:3] != ["train", "unsup"] and not name.endswith(".feat")
 
 
-IMDB_UNSUP_SIZE = 50_000
 _UNSUP_MEMBER = re.compile(r"^(?:\./)?aclImdb/train/unsup/(\d+)_\d+\.txt$")
 
 
@@ -94,19 +91,11 @@ def _read_imdb_unsup(archive: Path) -> list[str]:
         for member in tf:
             match = _UNSUP_MEMBER.match(member.name.replace("\\", "/"))
             if match and member.isfile():
-                handle = tf.extractfile(member)
-                if handle is not None:
-                    found.append((int(match[1]), handle.read().decode("utf-8")))
+                found.append((int(match[1]), tf.extractfile(member).read().decode("utf-8")))
     if not found:
         raise ValueError(f"{archive}: no aclImdb/train/unsup/*.txt members")
     found.sort()
     return [text for _, text in found]
-
-
-def _unsup_subset(texts: list[str], limit: int | None, seed: int) -> list[str]:
-    """``limit`` of ``texts`` (all for None), in a shuffled order fixed by ``seed``."""
-    order = np.random.default_rng([seed, 3]).permutation(len(texts))
-    return [texts[int(i)] for i in order[:limit]]
 
 
 def load_imdb(
@@ -131,7 +120,7 @@ def load_imdb(
     max_train, max_test = check_common(max_train, max_test, seed)
     max_unsup = _check_max_unsup(max_unsup)
     try:
-        records = get_all(info)
+        record = fetch.get_file("imdb", info.files[0])
     except DataUnavailableError as err:
         synthetic_or_raise(info, err)
         train, test = synthetic_text(
@@ -143,8 +132,7 @@ def load_imdb(
         n_unsup = 5000 if max_unsup is None else max_unsup
         labels = synthetic.labels(n_unsup, len(IMDB_LABELS), seed=seed * 7919 + 3)  # thrown away
         unsup = synthetic.texts(labels, IMDB_LABELS, seed=seed * 7919 + 3, length=(40, 200))
-        return ImdbData(**{f.name: getattr(data, f.name) for f in fields(data)}, unsup=unsup)
-    record = records[info.files[0].filename]
+        return ImdbData(**vars(data), unsup=unsup)
 
     def build() -> dict[str, Any]:
         folder = archives.extract(
@@ -154,12 +142,7 @@ def load_imdb(
             key=f"{record.sha256}:labelled",
         )
         parsed = parsers.read_imdb_folder(folder)
-        return {
-            "train_texts": parsed["train"]["texts"],
-            "train_labels": parsed["train"]["labels"],
-            "test_texts": parsed["test"]["texts"],
-            "test_labels": parsed["test"]["labels"],
-        }
+        return {f"{split}_{k}": parsed[split][k] for split in ("train", "test") for k in ("texts", "labels")}
 
     raw = processed.cached("imdb", processed.make_key("imdb", PARSER_VERSION, record.sha256), build)
     data = text_data(
@@ -171,7 +154,7 @@ def load_imdb(
         max_train=max_train,
         max_test=max_test,
         seed=seed,
-        files={k: str(r.path) for k, r in records.items()},
+        files={record.filename: str(record.path)},
     )
     unsup: list[str] = []
     if max_unsup != 0:  # parsed apart ("imdb_unsup"), so the labelled cache above is never rebuilt
@@ -180,8 +163,9 @@ def load_imdb(
             processed.make_key("imdb_unsup", PARSER_VERSION, record.sha256),
             lambda: {"texts": _read_imdb_unsup(record.path)},
         )
-        unsup = _unsup_subset(raw_unsup["texts"], max_unsup, seed)
-    data = ImdbData(**{f.name: getattr(data, f.name) for f in fields(data)}, unsup=unsup)
+        order = np.random.default_rng([seed, 3]).permutation(len(raw_unsup["texts"]))  # shuffled, fixed by seed
+        unsup = [raw_unsup["texts"][int(i)] for i in order[:max_unsup]]
+    data = ImdbData(**vars(data), unsup=unsup)
     extra = f" + {len(unsup):,} unlabelled" if unsup else ""
     say(verbose, f"imdb: {counts(data)}{extra} from {record.source} {record.path}")
     return data
@@ -189,7 +173,6 @@ def load_imdb(
 
 def _load_unsplit(
     name: str,
-    filename: str,
     read: Callable[[Path], tuple[list[str], list[str], np.ndarray]],
     *,
     synthetic_labels: list[str],
@@ -211,17 +194,18 @@ def _load_unsplit(
     max_train, max_test = check_common(max_train, max_test, seed)
     fraction = splits.check_fraction(test_fraction)
     try:
-        records = get_all(info)
+        record = fetch.get_file(name, info.files[0])
     except DataUnavailableError as err:
         synthetic_or_raise(info, err)
         n_fit = int(synthetic_size * (1 - fraction))
         train, test = synthetic_text(name, synthetic_labels, max_train or n_fit, max_test or synthetic_size - n_fit,
                                      seed=seed, length=length, probs=probs)
         return text_data(name, "synthetic", synthetic_labels, train, test, max_train=None, max_test=None, seed=seed)
-    record = records[filename]
     texts, names, labels = read(record.path)
-    data = split_text_data(name, record, names, texts, labels, fraction, max_train=max_train, max_test=max_test,
-                           seed=seed)
+    tr, te = splits.stratified_split(labels, fraction, seed)
+    data = text_data(name, record.source, names, ([texts[i] for i in tr], labels[tr]),
+                     ([texts[i] for i in te], labels[te]), max_train=max_train, max_test=max_test, seed=seed,
+                     files={record.filename: str(record.path)})
     say(verbose, f"{name}: {counts(data)}, {len(names)} classes, from {record.source} {record.path}")
     return data
 
@@ -252,7 +236,7 @@ def load_tweet_emotions(
     (default 0.2) and ``seed``, then optional stratified subsets.
     """
     names = sorted(TWEET_LABEL_COUNTS)
-    return _load_unsplit("tweet_emotions", "tweet_emotions.csv", _read_tweets, synthetic_labels=names,
+    return _load_unsplit("tweet_emotions", _read_tweets, synthetic_labels=names,
                          synthetic_size=8000, length=(5, 25), probs=[TWEET_LABEL_COUNTS[n] for n in names],
                          max_train=max_train, max_test=max_test, test_fraction=test_fraction, seed=seed,
                          verbose=verbose)
@@ -271,7 +255,7 @@ def load_uci_sentences(
     No upstream split: one class-stratified split with ``test_fraction``
     (default 0.2) and ``seed``, made once (never reshuffled per epoch).
     """
-    return _load_unsplit("uci_sentences", "sentiment labelled sentences.zip", _read_uci,
+    return _load_unsplit("uci_sentences", _read_uci,
                          synthetic_labels=UCI_LABELS, synthetic_size=3000, length=(5, 20), probs=None,
                          max_train=max_train, max_test=max_test, test_fraction=test_fraction, seed=seed,
                          verbose=verbose)

@@ -1,10 +1,5 @@
-"""The objects the data module hands out: registry entries and loaded datasets.
-
-Registry side: :class:`FileSpec` (one upstream file) and :class:`DatasetInfo`
-(one dataset). Loaded side: :class:`TextClassificationData`,
-:class:`TaggingData`, :class:`CorpusData`, :class:`PairsData`
-and :class:`WordVectors`, all sharing the fields of :class:`Dataset`.
-"""
+"""The objects the data module hands out: registry entries (:class:`FileSpec`,
+:class:`DatasetInfo`) and loaded datasets (subclasses of :class:`Dataset`)."""
 
 from __future__ import annotations
 
@@ -42,14 +37,6 @@ class FileSpec:
     note: str = ""
     approx_size: int | None = None  # for tables only, when the exact size is unknown
 
-    def __post_init__(self) -> None:
-        if (self.checksum is None) == (self.structure is None):
-            raise ValueError(f"{self.filename}: give exactly one of checksum= or structure=")
-        if self.checksum is not None:
-            algo, _, digest = self.checksum.partition(":")
-            if algo not in ("sha256", "md5") or not digest:
-                raise ValueError(f"{self.filename}: checksum must look like 'sha256:<hex>' or 'md5:<hex>'")
-
     @property
     def check_kind(self) -> str:
         """``"sha256"``, ``"md5"`` or ``"structure"``."""
@@ -60,22 +47,16 @@ class FileSpec:
 class DatasetInfo:
     """A registry entry: what a dataset is, where its files come from, how it is split.
 
-    ``kind`` is one of ``text_classification``, ``tagging``, ``corpus``,
-    ``pairs``, ``word_vectors``.
     ``options`` maps each option of ``load(name, ...)`` to its default.
     """
 
     name: str
-    title: str
-    kind: str
     description: str
     files: tuple[FileSpec, ...]
     licence: str
     citation: str
-    homepage: str
     split_policy: str
     lessons: tuple[str, ...] = ()
-    synthetic_fallback: bool = True
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def file(self, filename: str) -> FileSpec:
@@ -112,13 +93,10 @@ class Dataset:
     def _sizes(self) -> str:
         return ""
 
-    def description(self) -> str:
+    def __repr__(self) -> str:
         """One line: name, source and sizes."""
         flag = " SYNTHETIC" if self.synthetic else ""
         return f"<{type(self).__name__} {self.name!r} source={self.source}{flag}: {self._sizes()}>"
-
-    def __repr__(self) -> str:
-        return self.description()
 
 
 @dataclass(repr=False)
@@ -161,13 +139,9 @@ class TextClassificationData(Dataset):
     label_names: list[str]
     partial: bool = False
 
-    @property
-    def num_classes(self) -> int:
-        return len(self.label_names)
-
     def _sizes(self) -> str:
         part = " PARTIAL" if self.partial else ""
-        return f"train={len(self.train)} test={len(self.test)} classes={self.num_classes}{part}"
+        return f"train={len(self.train)} test={len(self.test)} classes={len(self.label_names)}{part}"
 
 
 @dataclass(repr=False)
@@ -186,10 +160,6 @@ class TaggedSplit:
 
     def __repr__(self) -> str:
         return f"<TaggedSplit: {len(self)} sentences, {sum(map(len, self.sentences))} tokens>"
-
-    def tagged(self) -> list[list[tuple[str, str]]]:
-        """The sentences as lists of (word, tag) pairs, like nltk's ``tagged_sents()``."""
-        return [list(zip(s, t)) for s, t in zip(self.sentences, self.tags)]
 
 
 @dataclass(kw_only=True, repr=False)
@@ -249,9 +219,7 @@ class WordVectors(Dataset):
         self.vectors = np.asarray(self.vectors, dtype=np.float32)
         if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
             raise ValueError(f"{len(self.words)} words but vectors of shape {self.vectors.shape}")
-        self._index = {w: i for i, w in enumerate(self.words)}
-        if len(self._index) != len(self.words):
-            raise ValueError("words must be unique")
+        self._index = {w: i for i, w in enumerate(self.words)}  # the parser refuses duplicate words
 
     @property
     def dim(self) -> int:
@@ -275,11 +243,6 @@ class WordVectors(Dataset):
         except KeyError:
             raise KeyError(f"{word!r} is not among the {len(self.words):,} words of {self.name!r}") from None
 
-    def get(self, word: str, default: np.ndarray | None = None) -> np.ndarray | None:
-        """The vector of ``word``, or ``default`` if it has none."""
-        i = self._index.get(word)
-        return default if i is None else self.vectors[i]
-
     def _sizes(self) -> str:
         part = ""
         if self.subset:
@@ -288,5 +251,4 @@ class WordVectors(Dataset):
         return f"{len(self.words):,} words x {self.dim} dims{part}"
 
     def __str__(self) -> str:
-        lines = [self.description(), *self.notes]
-        return "\n".join(lines)
+        return "\n".join([repr(self), *self.notes])

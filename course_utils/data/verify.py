@@ -4,11 +4,12 @@ A *stamp* records that a file passed a given check at a given size and
 modification time, so a 56 MB archive is not hashed again on every load. A
 file whose size or mtime changed (a truncated cache file, say) is checked
 again. Stamps live in ``<data_dir>/stamps/`` (never next to mirror files,
-which may be read-only).
+which may be read-only), named by a hash of the file's path.
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
@@ -17,31 +18,21 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import files
+from .. import files, settings
 from . import parsers
 from .errors import CorruptFileError
 from .types import FileSpec
 
 SUMS_NAME = "SHA256SUMS"
-_CHUNK = 1 << 20
 
 
 # ----------------------------------------------------------------------------- hashing
 
 
-def file_hashes(path: str | os.PathLike, algorithms: tuple[str, ...] = ("sha256",)) -> dict[str, str]:
-    """Hex digests of ``path`` for each algorithm, computed in one pass."""
-    hashers = {name: hashlib.new(name) for name in algorithms}
+def sha256_of(path: str | os.PathLike, algorithm: str = "sha256") -> str:
+    """The hex digest of a file (sha256 unless ``algorithm`` names another)."""
     with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            for h in hashers.values():
-                h.update(chunk)
-    return {name: h.hexdigest() for name, h in hashers.items()}
-
-
-def sha256_of(path: str | os.PathLike) -> str:
-    """The sha256 hex digest of a file."""
-    return file_hashes(path)["sha256"]
+        return hashlib.file_digest(fh, algorithm).hexdigest()
 
 
 # ----------------------------------------------------------------------------- SHA256SUMS
@@ -95,10 +86,7 @@ def _check_gutenberg(path: Path, expect: Mapping[str, Any]) -> None:
 
 
 def _check_manythings(path: Path, expect: Mapping[str, Any]) -> None:
-    try:
-        pairs = parsers.read_fra_zip(path)
-    except zipfile.BadZipFile as err:
-        raise ValueError(f"not a readable zip file ({err})") from None
+    pairs = parsers.read_fra_zip(path)
     if len(pairs) < expect.get("min_pairs", 1):
         raise ValueError(f"only {len(pairs):,} sentence pairs, expected at least {expect['min_pairs']:,}")
 
@@ -114,25 +102,16 @@ def _check_tweets(path: Path, expect: Mapping[str, Any]) -> None:
 
 
 def _check_uci(path: Path, expect: Mapping[str, Any]) -> None:
-    try:
-        rows = parsers.read_uci_sentences(path)
-    except zipfile.BadZipFile as err:
-        raise ValueError(f"not a readable zip file ({err})") from None
-    counts: dict[str, int] = {}
-    for source in rows["sources"]:
-        counts[source] = counts.get(source, 0) + 1
+    counts = dict(collections.Counter(parsers.read_uci_sentences(path)["sources"]))
     want = expect.get("rows_per_file")
     if len(counts) != 3 or (want and any(c != want for c in counts.values())):
         raise ValueError(f"rows per file {counts}, expected 3 files with {want} rows each")
 
 
 def _check_glove(path: Path, expect: Mapping[str, Any]) -> None:
-    try:  # every line a word and exactly `dim` numbers, no duplicate word (parse_glove_lines)
-        member = expect.get("member", "glove.6B.50d.txt")
-        parsed = parsers.read_glove_zip(path, member, dim=expect.get("dim", 50))
-    except zipfile.BadZipFile as err:
-        raise ValueError(f"not a readable zip file ({err})") from None
-    n = len(parsed["words"])
+    # every line a word and exactly `dim` numbers, no duplicate word (parse_glove_lines)
+    member = expect.get("member", "glove.6B.50d.txt")
+    n = len(parsers.read_glove_zip(path, member, dim=expect.get("dim", 50))["words"])
     if "n_words" in expect and n != expect["n_words"]:
         raise ValueError(f"{n:,} words in {member}, expected {expect['n_words']:,}")
 
@@ -180,18 +159,17 @@ def verify_file(path: Path, spec: FileSpec, *, sums_digest: str | None = None, w
             raise CorruptFileError(
                 f"{path} has {size:,} bytes, expected {spec.size:,} (truncated or a different edition).{suffix}"
             )
-        digests = file_hashes(path, tuple(dict.fromkeys(("sha256", algo))))
-        if digests[algo] != expected.lower():
-            raise CorruptFileError(
-                f"{path} fails its {algo} check (expected {expected}, got {digests[algo]}).{suffix}"
-            )
-        return digests["sha256"]
+        actual = sha256_of(path, algo)
+        if actual != expected.lower():
+            raise CorruptFileError(f"{path} fails its {algo} check (expected {expected}, got {actual}).{suffix}")
+        return actual if algo == "sha256" else sha256_of(path)
     check = STRUCTURE_CHECKS[spec.structure]  # type: ignore[index]
     try:
         check(path, spec.expect)
-    except (ValueError, UnicodeDecodeError, OSError, EOFError) as err:
+    except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as err:
+        why = f"not a readable zip file ({err})" if isinstance(err, zipfile.BadZipFile) else err
         raise CorruptFileError(
-            f"{path} fails the structural check {spec.structure!r} ({err}). Upstream changes this file "
+            f"{path} fails the structural check {spec.structure!r} ({why}). Upstream changes this file "
             f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
         ) from None
     return sha256_of(path)
@@ -200,61 +178,46 @@ def verify_file(path: Path, spec: FileSpec, *, sums_digest: str | None = None, w
 # ----------------------------------------------------------------------------- stamps
 
 
-def _stamp_path(stamp_dir: Path, path: Path) -> Path:
+def _stamp_path(path: Path) -> Path:
     key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()
-    return stamp_dir / f"{key}.json"
+    return settings.get().data_dir / "stamps" / f"{key}.json"
 
 
-def read_stamp(stamp_dir: Path, path: Path, descriptor: str) -> str | None:
+def read_stamp(path: Path, descriptor: str) -> str | None:
     """The sha256 recorded for ``path`` if it passed ``descriptor`` at its current size and mtime."""
     try:
-        stamp = json.loads(_stamp_path(stamp_dir, path).read_text(encoding="utf-8"))
+        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
         st = path.stat()
     except (OSError, ValueError):
         return None
-    if (
-        stamp.get("path") == str(path.resolve())
-        and stamp.get("size") == st.st_size
-        and stamp.get("mtime_ns") == st.st_mtime_ns
-        and stamp.get("check") == descriptor
-    ):
+    if stamp.get("size") == st.st_size and stamp.get("mtime_ns") == st.st_mtime_ns and stamp.get("check") == descriptor:
         return stamp.get("sha256")
     return None
 
 
-def write_stamp(stamp_dir: Path, path: Path, descriptor: str, sha256: str) -> None:
+def write_stamp(path: Path, descriptor: str, sha256: str) -> None:
     """Record that ``path`` passed ``descriptor`` (silently skipped if the cache is read-only)."""
     try:
-        stamp_dir.mkdir(parents=True, exist_ok=True)
         st = path.stat()
-        data = {
-            "path": str(path.resolve()),
-            "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns,
-            "check": descriptor,
-            "sha256": sha256,
-        }
-        files.write_text_atomic(_stamp_path(stamp_dir, path), json.dumps(data))
+        data = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "check": descriptor, "sha256": sha256}
+        stamp = _stamp_path(path)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        files.write_text_atomic(stamp, json.dumps(data))
     except OSError:
         pass
 
 
-def drop_stamp(stamp_dir: Path, path: Path) -> None:
+def drop_stamp(path: Path) -> None:
     """Forget the stamp of ``path`` (after removing a corrupt file)."""
-    try:
-        _stamp_path(stamp_dir, path).unlink()
-    except OSError:
-        pass
+    _stamp_path(path).unlink(missing_ok=True)
 
 
-def verify_with_stamp(
-    stamp_dir: Path, path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = ""
-) -> str:
+def verify_with_stamp(path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = "") -> str:
     """:func:`verify_file`, skipped when a valid stamp says the file already passed. Returns sha256."""
     descriptor = check_descriptor(spec, sums_digest)
-    digest = read_stamp(stamp_dir, path, descriptor)
+    digest = read_stamp(path, descriptor)
     if digest:
         return digest
     digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
-    write_stamp(stamp_dir, path, descriptor, digest)
+    write_stamp(path, descriptor, digest)
     return digest
