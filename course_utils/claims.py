@@ -67,7 +67,7 @@ _claims: list[Claim] = []
 def _number(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
-    if isinstance(value, bool) or isinstance(value, (int, float, str)):
+    if isinstance(value, (int, float, str)):  # bool is an int
         return value
     raise TypeError(f"claim numbers must be numbers or short strings, got {type(value).__name__}")
 
@@ -116,7 +116,7 @@ def claim(
     _claims[:] = [c for c in _claims if not (c.lesson == lesson and c.key == key)] + [result]
     _write(result)
     if show:
-        _display(result)
+        say(as_markdown(result))
     return result
 
 
@@ -143,20 +143,11 @@ def as_markdown(c: Claim) -> str:
     """One claim as a Markdown paragraph: badge, sentence, and the numbers it rests on."""
     detail = [f"`{c.key}`"]
     if c.numbers:
-        detail.append(", ".join(f"{k} = {_fmt(v)}" for k, v in c.numbers.items()))
+        shown = (f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in c.numbers.items())
+        detail.append(", ".join(shown))
     if c.verdict == NOT_JUDGED:
         detail.append(f"the check on these numbers: {'holds' if c.holds else 'does not hold'}")
     return f"{badge(c)} · {c.text}  \n<small>{'; '.join(detail)}</small>"
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
-
-
-def _display(c: Claim) -> None:
-    say(as_markdown(c))
 
 
 def say(text: str, **numbers: Any) -> None:

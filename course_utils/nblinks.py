@@ -12,6 +12,7 @@ are left alone (``x[0](y)`` in code is not a link).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -54,34 +55,28 @@ def _prose_parts(text: str) -> Iterator[tuple[bool, str]]:
 
 
 def _scan(text: str, rewrite: Callable[[str, str], str] | None = None) -> tuple[list[Ref], str]:
+    """The references in the prose of ``text``, and the text with each url replaced by ``rewrite(kind, url)``."""
     refs: list[Ref] = []
 
-    def md(m: re.Match) -> str:
-        raw = m.group("url")
-        url = raw[1:-1] if raw.startswith("<") else raw
-        kind = "image" if m.group("bang") else "link"
+    def sub(m: re.Match) -> str:
+        if m.re is _MD_REF:
+            kind = "image" if m.group("bang") else "link"
+            bracketed = m.group("url").startswith("<")  # <url> in Markdown: the brackets stay
+        else:
+            kind = "image" if m.group("tag").lower() == "img" else "link"
+            bracketed = False
+        url = m.group("url")[1:-1] if bracketed else m.group("url")
         refs.append(Ref(kind, url))
         if rewrite is None:
             return m.group(0)
-        new = rewrite(kind, url)
-        new_raw = f"<{new}>" if raw.startswith("<") else new
+        new = f"<{rewrite(kind, url)}>" if bracketed else rewrite(kind, url)
         s, e = m.span("url")
-        return m.group(0)[: s - m.start()] + new_raw + m.group(0)[e - m.start() :]
-
-    def html(m: re.Match) -> str:
-        kind = "image" if m.group("tag").lower() == "img" else "link"
-        url = m.group("url")
-        refs.append(Ref(kind, url))
-        if rewrite is None:
-            return m.group(0)
-        s, e = m.span("url")
-        return m.group(0)[: s - m.start()] + rewrite(kind, url) + m.group(0)[e - m.start() :]
+        return m.group(0)[: s - m.start()] + new + m.group(0)[e - m.start() :]
 
     out = []
     for prose, chunk in _prose_parts(text):
         if prose:
-            chunk = _MD_REF.sub(md, chunk)
-            chunk = _HTML_REF.sub(html, chunk)
+            chunk = _HTML_REF.sub(sub, _MD_REF.sub(sub, chunk))
         out.append(chunk)
     return refs, "".join(out)
 
@@ -111,15 +106,12 @@ def target_of(url: str, folder: str | os.PathLike) -> Path:
     return Path(os.path.normpath(Path(folder) / unquote(path)))
 
 
-def _markdown_cells(nb: Any) -> Iterator[tuple[int, Any]]:
-    for i, cell in enumerate(nb["cells"] if isinstance(nb, dict) else nb.cells):
+def _markdown_cells(nb: Any) -> Iterator[tuple[int, Any, str]]:
+    """(index, cell, source text) of each Markdown cell of a notebook (an nbformat node is a dict too)."""
+    for i, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") == "markdown":
-            yield i, cell
-
-
-def _source(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+            src = cell.get("source", "")
+            yield i, cell, "".join(src) if isinstance(src, list) else src
 
 
 def broken_refs(notebook: str | os.PathLike, root: str | os.PathLike | None = None) -> list[str]:
@@ -128,14 +120,12 @@ def broken_refs(notebook: str | os.PathLike, root: str | os.PathLike | None = No
     A target must exist and, when ``root`` is given, lie inside ``root`` (what
     JupyterLab serves). Returns one readable line per problem (empty if none).
     """
-    import json
-
     path = Path(notebook)
     nb = json.loads(path.read_text(encoding="utf-8"))
     root_dir = Path(root).resolve() if root is not None else None
     problems = []
-    for i, cell in _markdown_cells(nb):
-        for ref in markdown_refs(_source(cell)):
+    for i, _, text in _markdown_cells(nb):
+        for ref in markdown_refs(text):
             if not is_relative(ref.url):
                 continue
             target = target_of(ref.url, path.parent.resolve())
@@ -159,10 +149,8 @@ def relink(nb: Any, src_dir: str | os.PathLike, out_dir: str | os.PathLike) -> i
 
     def rewrite(kind: str, url: str) -> str:
         nonlocal count
-        if not is_relative(url):
-            return url
-        target = target_of(url, src)
-        if not target.exists():
+        target = target_of(url, src) if is_relative(url) else None
+        if target is None or not target.exists():
             return url
         _, suffix = _split(url.strip())
         new = quote(Path(os.path.relpath(target, out)).as_posix(), safe="/.-_~") + suffix
@@ -170,8 +158,7 @@ def relink(nb: Any, src_dir: str | os.PathLike, out_dir: str | os.PathLike) -> i
             count += 1
         return new
 
-    for _, cell in _markdown_cells(nb):
-        text = _source(cell)
+    for _, cell, text in _markdown_cells(nb):
         _, new_text = _scan(text, rewrite)
         if new_text != text:
             cell["source"] = new_text

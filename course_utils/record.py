@@ -23,7 +23,7 @@ import platform
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from . import files
@@ -41,7 +41,6 @@ class NotebookRun:
     seconds: float
     error: str = ""
     failing_cell: str = ""
-    results: list = field(default_factory=list)
     peak_rss_mb: float | None = None  # peak resident memory of the kernel's process tree
     claims_fingerprint: str = ""  # of the notebook that ran (course_utils.claims.fingerprint)
 
@@ -98,15 +97,11 @@ def machine_info() -> dict[str, str]:
     return info
 
 
-def _write_json(path: Path, data: object) -> None:
-    files.write_text_atomic(path, json.dumps(data, indent=1))
-
-
 def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = None) -> Path:
     """Write ``build/runs/<lesson>.json``: the run, its profile, commit and date."""
     path = Path(build) / "runs" / f"{run.name}.json"
     stamp = {"profile": profile, "commit": commit or git_commit(), "date": time.strftime("%Y-%m-%d"), **asdict(run)}
-    _write_json(path, stamp)
+    files.write_text_atomic(path, json.dumps(stamp, indent=1))
     return path
 
 
@@ -161,14 +156,10 @@ def restore(record: Path, build: Path) -> list[str]:
 
     Returns the lessons copied. Lessons already run in ``build`` are left as they are.
     """
-    record, build = Path(record), Path(build)
     have = set(_lessons_in(build))
-    copied = []
-    for lesson in _lessons_in(record):
-        if lesson in have:
-            continue
-        _copy_lesson(record, build, lesson)
-        copied.append(lesson)
+    copied = [lesson for lesson in _lessons_in(record) if lesson not in have]
+    for lesson in copied:
+        _copy_lesson(Path(record), Path(build), lesson)
     return copied
 
 
@@ -193,9 +184,7 @@ def store(build: Path, record: Path) -> list[str]:
         shutil.rmtree(staging)
     for lesson in lessons:
         _copy_lesson(build, staging, lesson)
-    from .files import swap_in
-
-    swap_in(staging, record)
+    files.swap_in(staging, record)
     return lessons
 
 

@@ -15,6 +15,7 @@ import math
 import re
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from . import settings
@@ -110,25 +111,13 @@ def table(lesson: str | None = None) -> Any:
     """The recorded results as a pandas DataFrame: the closing table of a notebook."""
     import pandas as pd
 
-    rows = [
-        {
-            "metric": r.metric,
-            "value": r.value,
-            "split": r.split,
-            "profile": r.profile,
-            "data source": r.source,
-            "seconds": r.seconds,
-            "note": r.note,
-        }
-        for r in recorded(lesson)
-    ]
-    return pd.DataFrame(rows, columns=["metric", "value", "split", "profile", "data source", "seconds", "note"])
+    columns = ["metric", "value", "split", "profile", "source", "seconds", "note"]
+    rows = [asdict(r) for r in recorded(lesson)]
+    return pd.DataFrame(rows, columns=columns).rename(columns={"source": "data source"})
 
 
 def load_dir(path: Any) -> list[Result]:
     """Read every ``*.jsonl`` file written by :func:`record` in ``path``."""
-    from pathlib import Path
-
     out: list[Result] = []
     for f in sorted(Path(path).glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():

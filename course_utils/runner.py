@@ -15,11 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
 
 from . import settings
+from .claims import fingerprint
+from .nblinks import relink
 from .record import ROOT, NotebookRun, check_profile, clear_runs, git_commit, load_runs, save_run
 from .report import write_report
 
@@ -32,7 +35,7 @@ class PeakMemory:
     ``with PeakMemory() as mem: ...`` watches the children of this process
     (the notebook kernel and anything it starts); ``PeakMemory(pid,
     include_root=True)`` watches another process and its children.
-    ``mem.peak_mb`` is the largest sum of RSS seen (None if nothing ran).
+    ``mem.peak_mb`` is the largest sum of RSS seen (None if nothing ran). One ``with`` per object.
     """
 
     def __init__(self, pid: int | None = None, include_root: bool = False, interval: float = 0.1) -> None:
@@ -40,8 +43,8 @@ class PeakMemory:
         self.include_root = include_root
         self.interval = interval
         self.peak_bytes = 0
-        self._stop = None
-        self._thread = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="peak-memory", daemon=True)
 
     def sample(self) -> int:
         """The current RSS sum of the watched tree, in bytes (also updates the peak)."""
@@ -66,11 +69,7 @@ class PeakMemory:
             self.sample()
 
     def __enter__(self) -> "PeakMemory":
-        import threading
-
-        self._stop = threading.Event()
         self.sample()
-        self._thread = threading.Thread(target=self._loop, name="peak-memory", daemon=True)
         self._thread.start()
         return self
 
@@ -87,8 +86,8 @@ def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
     """Lesson notebooks ``NN_*.ipynb`` in ``folder``, in order; ``only`` filters by prefix or name."""
     books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
     if only:
-        chosen = [p for p in books if any(p.stem == o or p.stem.startswith(o) or p.name == o for o in only)]
-        unknown = [o for o in only if not any(p.stem == o or p.stem.startswith(o) or p.name == o for p in books)]
+        chosen = [p for p in books if any(p.stem.startswith(o) or p.name == o for o in only)]
+        unknown = [o for o in only if not any(p.stem.startswith(o) or p.name == o for p in books)]
         if unknown:
             raise ValueError(f"no notebook matches {unknown}; available: {', '.join(p.stem for p in books)}")
         books = chosen
@@ -111,8 +110,6 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
         # below instead of the notebook's first TensorFlow cell. Python output is unaffected.
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
-    from .claims import fingerprint
-
     claims_fp = fingerprint(path)  # of the notebook as it is run, before the kernel starts
     start = time.perf_counter()
     status, error, cell_src = "ok", "", ""
@@ -137,8 +134,6 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     finally:
         kernel_log.close()
     seconds = time.perf_counter() - start
-    from .nblinks import relink
-
     relink(nb, path.parent, out_dir)  # ../images and ../docs, as seen from the copy's folder
     tmp = out_dir / f".{path.name}.tmp"
     nbformat.write(nb, tmp)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -21,14 +20,7 @@ PNG = base64.b64decode(
 )
 
 
-@dataclass
-class FakeRun:
-    name: str
-    status: str
-    seconds: float
-    error: str = ""
-    failing_cell: str = ""
-    peak_rss_mb: float | None = None
+Run = runner.NotebookRun
 
 
 def _record(folder: Path, lesson: str, metric: str, value, split="test", source="mirror", profile="quick", key=""):
@@ -42,7 +34,7 @@ def test_every_notebook_appears_with_status_and_time(tmp_path):
     books = runner.find_notebooks(runner.ROOT / "notebooks")
     assert len(books) >= 2
     runs = [
-        FakeRun(p.stem, "ok" if i % 3 else "failed", 10.0 + i, error="boom" if not i % 3 else "", peak_rss_mb=300.0 + i)
+        Run(p.stem, "ok" if i % 3 else "failed", 10.0 + i, error="boom" if not i % 3 else "", peak_rss_mb=300.0 + i)
         for i, p in enumerate(books)
     ]
     path = report.write_report(runs, tmp_path, "quick")
@@ -79,7 +71,7 @@ def test_results_are_matched_to_the_source_numbers_by_key(tmp_path):
     _record(res, "05_imdb_sentiment", "test accuracy: SimpleRNN", 0.6)  # no key: not matched by its label
     _record(res, "05_imdb_sentiment", "best test accuracy", 0.82, profile="full", key="best_test_accuracy")
     _record(res, "07_tweet_emotions", "bigru_2_layers: accuracy", 0.3, key="bigru_2_layers_test_accuracy")
-    runs = [FakeRun("05_imdb_sentiment", "ok", 3), FakeRun("08_sentence_sentiment", "ok", 5), FakeRun("09_pos_tagging", "ok", 7)]
+    runs = [Run("05_imdb_sentiment", "ok", 3), Run("08_sentence_sentiment", "ok", 5), Run("09_pos_tagging", "ok", 7)]
     rep = report.collect(runs, tmp_path, "quick")
     by = {(c.reference.lesson, c.reference.value): c for c in rep.comparisons}
 
@@ -98,7 +90,7 @@ def test_results_are_matched_to_the_source_numbers_by_key(tmp_path):
     assert simple.ours is None and simple.why.startswith("no matching result recorded")
     tweets = by[("07_tweet_emotions", 0.332)]
     assert tweets.lesson_status == "not run" and tweets.ours is None  # reference shown without a run
-    runs.append(FakeRun("07_tweet_emotions", "ok", 4))
+    runs.append(Run("07_tweet_emotions", "ok", 4))
     tweets = next(c for c in report.collect(runs, tmp_path, "quick").comparisons if c.reference.value == 0.332)
     assert tweets.ours.value == 0.3 and "sigmoid" in tweets.why
 
@@ -136,7 +128,7 @@ def test_claims_and_partial_data_reach_the_report(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         settings.reload()
-    rep = report.collect([FakeRun("06_news", "ok", 1.0)], tmp_path, "full")
+    rep = report.collect([Run("06_news", "ok", 1.0)], tmp_path, "full")
     assert [c.verdict for c in rep.claims] == ["held", "failed"] and rep.claim_counts()["failed"] == 1
     md = report.render_markdown(rep)
     assert "| 06_news | LSTM 0.80 beats SimpleRNN | held | a = 0.8 |" in md
@@ -156,8 +148,8 @@ def test_failures_show_cell_and_error_escaped_in_html(tmp_path):
                                            traceback=["\x1b[31mValueError\x1b[39m: <b>bad</b>"])]
     nb.cells = [cell]
     nbformat.write(nb, executed / "01_broken.ipynb")
-    runs = [FakeRun("01_broken", "failed", 2.0, error="\x1b[31mValueError\x1b[39m: <b>bad</b>",
-                    failing_cell="raise ValueError('<b>bad</b>')"), FakeRun("02_fine", "ok", 1.0)]
+    runs = [Run("01_broken", "failed", 2.0, error="\x1b[31mValueError\x1b[39m: <b>bad</b>",
+                    failing_cell="raise ValueError('<b>bad</b>')"), Run("02_fine", "ok", 1.0)]
     report.write_report(runs, tmp_path, "full")
     md = (tmp_path / "report.md").read_text()
     html_text = (tmp_path / "report.html").read_text()
@@ -183,7 +175,7 @@ def test_figures_saved_or_taken_from_the_executed_copy(tmp_path):
     other.outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(PNG).decode()})]
     nb.cells = [curve, other]
     nbformat.write(nb, executed / "04_curves.ipynb")
-    runs = [FakeRun("03_text", "ok", 1.0), FakeRun("04_curves", "ok", 1.0)]
+    runs = [Run("03_text", "ok", 1.0), Run("04_curves", "ok", 1.0)]
     report.write_report(runs, tmp_path, "quick")
     md = (tmp_path / "report.md").read_text()
     html_text = (tmp_path / "report.html").read_text()
@@ -218,7 +210,7 @@ def test_references_are_well_formed():
 
 
 def test_aims_met_missed_or_not_applicable(tmp_path):
-    runs = [FakeRun("05_imdb_sentiment", "ok", 100.0), FakeRun("09_pos_tagging", "ok", 50.0)]
+    runs = [Run("05_imdb_sentiment", "ok", 100.0), Run("09_pos_tagging", "ok", 50.0)]
     _record(tmp_path / "results", "05_imdb_sentiment", "best test accuracy", 0.871, profile="full",
             key="best_test_accuracy")
     _record(tmp_path / "results", "09_pos_tagging", "masked token accuracy, BiGRU tagger", 0.912, profile="full",

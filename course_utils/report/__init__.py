@@ -19,32 +19,12 @@ Markdown, figures embedded) and ``<build>/report.json`` (:mod:`.render`).
 Imports run one way: references <- collect <- render <- results_doc.
 """
 
-from .collect import (
-    AimCheck,
-    Comparison,
-    CourseReport,
-    Figure,
-    LessonEntry,
-    check_aims,
-    collect,
-    compare,
-    find_result,
-)
-from .references import AIMS, REFERENCES, Aim, Reference, expected_keys
-from .render import (
-    format_value,
-    headline_results,
-    markdown_table,
-    md_cell,
-    render_html,
-    render_markdown,
-    to_json,
-    write_report,
-)
+from .collect import CourseReport, collect, find_result
+from .references import AIMS, REFERENCES, expected_keys
+from .render import format_value, markdown_table, render_html, render_markdown, to_json, write_report
 from .results_doc import main, write_results_doc
 
 __all__ = [
-    "AIMS", "REFERENCES", "Aim", "AimCheck", "Comparison", "CourseReport", "Figure", "LessonEntry", "Reference",
-    "check_aims", "collect", "compare", "expected_keys", "find_result", "format_value", "headline_results",
-    "main", "markdown_table", "md_cell", "render_html", "render_markdown", "to_json", "write_report", "write_results_doc",
+    "AIMS", "REFERENCES", "CourseReport", "collect", "expected_keys", "find_result", "format_value", "main",
+    "markdown_table", "render_html", "render_markdown", "to_json", "write_report", "write_results_doc",
 ]

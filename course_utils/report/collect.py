@@ -34,11 +34,11 @@ class AimCheck:
     verdict: str
 
 
-def check_aims(lessons: Sequence[LessonEntry], profile: str, aims: Sequence[Aim] = AIMS) -> list[AimCheck]:
+def check_aims(lessons: Sequence[LessonEntry], profile: str) -> list[AimCheck]:
     """Compare each aim with the run's result (aims apply to the full profile on real data)."""
     by_name = {e.name: e for e in lessons}
     checks = []
-    for aim in aims:
+    for aim in AIMS:
         entry = by_name.get(aim.lesson)
         ours = find_result(entry.results, aim.ours) if entry else None
         if ours is None or not isinstance(ours.value, (int, float)):
@@ -72,13 +72,6 @@ class Comparison:
     rerun: Result | None
     lesson_status: str  # "ok", "failed" or "not run"
     why: str
-
-    @property
-    def difference(self) -> float | None:
-        """ours - theirs, when both are numbers."""
-        if self.reference.value is None or self.ours is None or not isinstance(self.ours.value, float):
-            return None
-        return self.ours.value - self.reference.value
 
 
 @dataclass
@@ -158,17 +151,6 @@ def find_result(results: Iterable[Result], key: str) -> Result | None:
     return hits[-1] if hits else None
 
 
-def _dynamic_reasons(ours: Result | None) -> list[str]:
-    if ours is None:
-        return []
-    out = []
-    if ours.source == "synthetic":
-        out.append("ours ran on a synthetic stand-in: the number means nothing")
-    if ours.profile == "quick":
-        out.append("ours is the quick profile (small subset, few epochs)")
-    return out
-
-
 def compare(references: Sequence[Reference], lessons: Sequence[LessonEntry]) -> list[Comparison]:
     """Match every reference to a lesson's results; references of lessons not run are kept."""
     by_name = {e.name: e for e in lessons}
@@ -179,10 +161,15 @@ def compare(references: Sequence[Reference], lessons: Sequence[LessonEntry]) -> 
             out.append(Comparison(ref, None, None, "not run", f"lesson not run in this build; {ref.why}"))
             continue
         ours = find_result(entry.results, ref.ours)
-        rerun = find_result(entry.results, ref.rerun) if ref.rerun else None
-        reasons = [ref.why, *_dynamic_reasons(ours)]
+        rerun = find_result(entry.results, ref.rerun)  # None for no key
+        reasons = [ref.why]
         if ours is None:
             reasons.insert(0, "the lesson failed" if entry.status != "ok" else "no matching result recorded")
+        else:
+            if ours.source == "synthetic":
+                reasons.append("ours ran on a synthetic stand-in: the number means nothing")
+            if ours.profile == "quick":
+                reasons.append("ours is the quick profile (small subset, few epochs)")
         out.append(Comparison(ref, ours, rerun, entry.status, "; ".join(reasons)))
     return out
 
@@ -193,39 +180,34 @@ def compare(references: Sequence[Reference], lessons: Sequence[LessonEntry]) -> 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _error_output(executed: Path) -> str:
-    """The traceback of the first error output in an executed notebook (ANSI colours removed)."""
+def _code_cells(executed: Path) -> list[Any]:
+    """The code cells of an executed notebook (none if it cannot be read)."""
     try:
         import nbformat
 
-        nb = nbformat.read(executed, as_version=4)
+        return [c for c in nbformat.read(executed, as_version=4).cells if c.get("cell_type") == "code"]
     except Exception:
-        return ""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+        return []
+
+
+def _error_output(executed: Path) -> str:
+    """The last 25 lines of the traceback of the first error in an executed notebook (ANSI colours removed)."""
+    for cell in _code_cells(executed):
+        for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                lines = [_ANSI.sub("", line) for line in out.get("traceback", [])]
-                text = "\n".join(lines).strip()
-                tail = text.splitlines()[-25:]
-                return "\n".join(tail)
+                text = _ANSI.sub("", "\n".join(out.get("traceback", []))).strip()
+                return "\n".join(text.splitlines()[-25:])
     return ""
 
 
 def _history_images(executed: Path, limit: int = 4) -> list[bytes]:
     """PNG outputs of the cells of an executed notebook that draw training curves (``plot_history``)."""
-    try:
-        import nbformat
-
-        nb = nbformat.read(executed, as_version=4)
-    except Exception:
-        return []
     images = []
-    for cell in nb.cells:
-        if cell.get("cell_type") != "code" or "plot_history(" not in cell.get("source", ""):
+    for cell in _code_cells(executed):
+        if "plot_history(" not in cell.get("source", ""):
             continue
         for out in cell.get("outputs", []):
-            data = out.get("data", {}) if isinstance(out, dict) else {}
-            png = data.get("image/png")
+            png = out.get("data", {}).get("image/png")
             if png:
                 try:
                     images.append(base64.b64decode(png if isinstance(png, str) else "".join(png)))
@@ -237,7 +219,7 @@ def _history_images(executed: Path, limit: int = 4) -> list[bytes]:
 def _lesson_of(stem: str, names: Sequence[str]) -> str | None:
     """The lesson a saved figure belongs to: its name starts with the lesson's name or number."""
     for name in sorted(names, key=len, reverse=True):
-        if stem == name or stem.startswith(name):
+        if stem.startswith(name):
             return name
     for name in names:
         number = name.split("_", 1)[0]
@@ -263,12 +245,7 @@ def _environment(profile: str) -> dict[str, str]:
     return env
 
 
-def collect(
-    runs: Sequence[Any],
-    build: Path,
-    profile: str,
-    references: Sequence[Reference] = REFERENCES,
-) -> CourseReport:
+def collect(runs: Sequence[Any], build: Path, profile: str) -> CourseReport:
     """Gather the report's data from the runner's ``runs`` and the ``build`` folder.
 
     ``runs`` are the runner's ``NotebookRun`` objects (anything with
@@ -280,8 +257,8 @@ def collect(
     """
     build = Path(build)
     results_dir = build / "results"
-    results = load_dir(results_dir) if results_dir.is_dir() else []
-    stated = claims_mod.load_dir(results_dir) if results_dir.is_dir() else {}
+    results = load_dir(results_dir)
+    stated = claims_mod.load_dir(results_dir)
     names = [r.name for r in runs]
     lessons: list[LessonEntry] = []
     for run in runs:
@@ -293,28 +270,24 @@ def collect(
             peak_rss_mb=getattr(run, "peak_rss_mb", None),
             error=_ANSI.sub("", getattr(run, "error", "") or ""),
             failing_cell=getattr(run, "failing_cell", "") or "",
+            traceback=_error_output(executed) if run.status != "ok" else "",
             executed=f"executed/{executed.name}" if executed.exists() else None,
             results=[r for r in results if r.lesson == run.name],
             claims=stated.get(run.name, []),
         )
-        if entry.status != "ok" and executed.exists():
-            entry.traceback = _error_output(executed)
         lessons.append(entry)
 
     by_name = {e.name: e for e in lessons}
     other_figures: list[Figure] = []
-    fig_dir = results_dir / "figures"
-    if fig_dir.is_dir():
-        for png in sorted(fig_dir.glob("*.png")):
-            if png.name.endswith(".tmp.png"):
-                continue
-            lesson = _lesson_of(png.stem, names)
-            fig = Figure(lesson or "", _title(png.stem, lesson), png.relative_to(build).as_posix())
-            (by_name[lesson].figures if lesson else other_figures).append(fig)
+    for png in sorted((results_dir / "figures").glob("*.png")):
+        if png.name.endswith(".tmp.png"):
+            continue
+        lesson = _lesson_of(png.stem, names)
+        fig = Figure(lesson or "", _title(png.stem, lesson), png.relative_to(build).as_posix())
+        (by_name[lesson].figures if lesson else other_figures).append(fig)
     curves_dir = build / "report_figures"
-    if curves_dir.is_dir():
-        for old in curves_dir.glob("*.png"):
-            old.unlink()
+    for old in curves_dir.glob("*.png"):
+        old.unlink()
     for entry in lessons:
         if entry.figures or entry.executed is None:
             continue
@@ -324,18 +297,17 @@ def collect(
             files.write_bytes_atomic(path, png)
             entry.figures.append(Figure(entry.name, f"training curves {i}", path.relative_to(build).as_posix()))
 
-    comparisons = compare(references, lessons)
+    comparisons = compare(REFERENCES, lessons)
     for comp in comparisons:
         if comp.reference.lesson in by_name:
             by_name[comp.reference.lesson].comparisons.append(comp)
-    other_results = [r for r in results if r.lesson not in by_name]
     return CourseReport(
         profile=profile,
         generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         environment=_environment(profile),
         lessons=lessons,
         comparisons=comparisons,
-        other_results=other_results,
+        other_results=[r for r in results if r.lesson not in by_name],
         other_figures=other_figures,
         aims=check_aims(lessons, profile),
     )

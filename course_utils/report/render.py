@@ -12,10 +12,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..claims import Claim
 from ..files import write_text_atomic
 from ..results import Result
 from .collect import CourseReport, LessonEntry, collect
+from .references import Reference
 
 
 def format_value(value: float | str | None) -> str:
@@ -35,7 +35,15 @@ def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f} MB"
 
 
-def headline_results(entry: LessonEntry) -> list[Result]:
+def _value(result: Result | None) -> str:
+    return format_value(None if result is None else result.value)
+
+
+def _theirs(ref: Reference) -> str:
+    return format_value(ref.value) if ref.value is not None else (ref.note or "-")
+
+
+def _headline(entry: LessonEntry, limit: int = 4) -> str:
     """The lesson's results, most telling first: those compared with a source lesson, then test-split
     numbers, then the rest (each group in recording order)."""
     compared = [c.ours for c in entry.comparisons if c.ours is not None]
@@ -45,12 +53,8 @@ def headline_results(entry: LessonEntry) -> list[Result]:
             return 0
         return 1 if r.split == "test" and isinstance(r.value, float) else 2
 
-    return sorted(entry.results, key=rank)
-
-
-def _headline(entry: LessonEntry, limit: int = 4) -> str:
     shown = [f"{r.metric} = {format_value(r.value)}" if isinstance(r.value, float) else f"{r.metric}: {r.value}"
-             for r in headline_results(entry)[:limit]]
+             for r in sorted(entry.results, key=rank)[:limit]]
     text = "; ".join(shown) or "-"
     if len(entry.results) > limit:
         text += f" (+{len(entry.results) - limit} more)"
@@ -59,25 +63,9 @@ def _headline(entry: LessonEntry, limit: int = 4) -> str:
     return text
 
 
-def _claim_numbers(c: Claim) -> str:
-    return ", ".join(f"{k} = {format_value(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
-                     for k, v in c.numbers.items())
-
-
-def _claims_intro(report: "CourseReport") -> str:
-    counts = report.claim_counts()
-    return (f"Each lesson states its conclusions as claims, checked against the numbers of this run and judged only "
-            f"in the full profile on real data: {counts['held']} held, {counts['failed']} failed, "
-            f"{counts['not judged']} not judged.")
-
-
 def _reference_cell(entry: LessonEntry) -> str:
-    parts = []
-    for comp in entry.comparisons:
-        ref = comp.reference
-        theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
-        ours = format_value(comp.ours.value) if comp.ours is not None else "-"
-        parts.append(f"{ref.source} {ref.metric}: {theirs} (ours {ours})")
+    parts = [f"{c.reference.source} {c.reference.metric}: {_theirs(c.reference)} (ours {_value(c.ours)})"
+             for c in entry.comparisons]
     return "; ".join(parts) or "-"
 
 
@@ -143,14 +131,19 @@ def render_markdown(report: CourseReport) -> str:
         lines += ["", "## Aims (full profile, real data)", "", "| lesson | aim | target | ours | verdict |",
                   "|---|---|---:|---:|---|"]
         for a in report.aims:
-            ours = format_value(a.ours.value) if a.ours is not None else "-"
-            lines.append(f"| {a.aim.lesson} | {md_cell(a.aim.what)} | >= {a.aim.target} | {ours} | {a.verdict} |")
+            lines.append(f"| {a.aim.lesson} | {md_cell(a.aim.what)} | >= {a.aim.target} | {_value(a.ours)} | "
+                         f"{a.verdict} |")
     if report.claims:
-        lines += ["", "## Claims", "", _claims_intro(report), "",
+        counts = report.claim_counts()
+        lines += ["", "## Claims", "",
+                  "Each lesson states its conclusions as claims, checked against the numbers of this run and judged "
+                  f"only in the full profile on real data: {counts['held']} held, {counts['failed']} failed, "
+                  f"{counts['not judged']} not judged.", "",
                   "| lesson | claim | verdict | numbers |", "|---|---|---|---|"]
         for c in report.claims:
             verdict = c.verdict if c.verdict != "failed" else "**failed**"
-            lines.append(f"| {c.lesson} | {md_cell(c.text)} | {verdict} | {md_cell(_claim_numbers(c))} |")
+            numbers = ", ".join(f"{k} = {format_value(v)}" for k, v in c.numbers.items())
+            lines.append(f"| {c.lesson} | {md_cell(c.text)} | {verdict} | {md_cell(numbers)} |")
     lines += [
         "",
         "## Beside the source lessons",
@@ -164,14 +157,12 @@ def render_markdown(report: CourseReport) -> str:
     ]
     for c in report.comparisons:
         ref = c.reference
-        theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
-        ours = format_value(c.ours.value) if c.ours is not None else ("not run" if c.lesson_status == "not run" else "-")
+        ours = "not run" if c.lesson_status == "not run" else _value(c.ours)
         if c.ours is not None:
             ours += f" ({c.ours.split}, {c.ours.source})"
-        rerun = format_value(c.rerun.value) if c.rerun is not None else "-"
         lines.append(
-            f"| {ref.lesson} | {ref.source} | {md_cell(ref.task)} | {md_cell(ref.metric)} | {theirs} | "
-            f"{md_cell(ours)} | {rerun} | {md_cell(c.why)} |"
+            f"| {ref.lesson} | {ref.source} | {md_cell(ref.task)} | {md_cell(ref.metric)} | {_theirs(ref)} | "
+            f"{md_cell(ours)} | {_value(c.rerun)} | {md_cell(c.why)} |"
         )
 
     failed = [e for e in report.lessons if e.status != "ok"]
@@ -179,12 +170,11 @@ def render_markdown(report: CourseReport) -> str:
         lines += ["", "## Failures", ""]
         for e in failed:
             lines += [f"### {e.name}", "", f"Error: `{e.error.replace('`', chr(39))}`", ""]
-            if e.failing_cell:
-                fence = _fence(e.failing_cell)
-                lines += ["Failing cell:", "", f"{fence}python", e.failing_cell, fence, ""]
-            if e.traceback:
-                fence = _fence(e.traceback)
-                lines += ["Traceback (last lines):", "", fence, e.traceback, fence, ""]
+            blocks = (("Failing cell:", e.failing_cell, "python"), ("Traceback (last lines):", e.traceback, ""))
+            for title, text, lang in blocks:
+                if text:
+                    fence = _fence(text)
+                    lines += [title, "", f"{fence}{lang}", text, fence, ""]
 
     lines += ["", "## Lessons", ""]
     for e in report.lessons:
@@ -206,9 +196,8 @@ def render_markdown(report: CourseReport) -> str:
             lines += ["No results recorded.", ""]
         for c in e.comparisons:
             ref = c.reference
-            theirs = format_value(ref.value) if ref.value is not None else (ref.note or "-")
-            ours = format_value(c.ours.value) if c.ours is not None else "-"
-            lines.append(f"- Source {ref.source}, {ref.task}: {ref.metric} {theirs}; ours {ours}. Why: {c.why}.")
+            lines.append(f"- Source {ref.source}, {ref.task}: {ref.metric} {_theirs(ref)}; ours {_value(c.ours)}. "
+                         f"Why: {c.why}.")
         if e.comparisons:
             lines.append("")
         for fig in e.figures:
@@ -241,11 +230,10 @@ _CLASS = {"ok": "ok", "held": "ok", "met": "ok", "failed": "failed", "MISSED": "
 _IMG_SRC = re.compile(r'<img alt="([^"]*)" src="([^"]+)"')
 
 
-def render_html(report: CourseReport, build: Path, embed_figures: bool = True) -> str:
+def render_html(report: CourseReport, build: Path) -> str:
     """The report as one self-contained HTML page, rendered from :func:`render_markdown`.
 
-    Figures are embedded as base64 PNG by default, so the page can be moved
-    or mailed on its own.
+    Figures (PNG files in ``build``) are embedded as base64, so the page can be moved or mailed on its own.
     """
     import markdown
 
@@ -255,7 +243,7 @@ def render_html(report: CourseReport, build: Path, embed_figures: bool = True) -
 
     def embed(m: re.Match) -> str:
         path = build / html.unescape(m.group(2))
-        if not (embed_figures and path.is_file() and path.suffix == ".png"):
+        if not (path.is_file() and path.suffix == ".png"):
             return m.group(0)
         return f'<img alt="{m.group(1)}" src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}"'
 
@@ -280,21 +268,9 @@ def to_json(report: CourseReport) -> dict[str, Any]:
         "generated": report.generated,
         "environment": report.environment,
         "total_seconds": report.total_seconds,
-        "notebooks": [
-            {
-                "name": e.name,
-                "status": e.status,
-                "seconds": e.seconds,
-                "peak_rss_mb": e.peak_rss_mb,
-                "error": e.error,
-                "failing_cell": e.failing_cell,
-                "executed": e.executed,
-                "results": [asdict(r) for r in e.results],
-                "claims": [asdict(c) for c in e.claims],
-                "figures": [asdict(f) for f in e.figures],
-            }
-            for e in report.lessons
-        ],
+        # each lesson as it is collected, without the traceback and the comparisons (listed below)
+        "notebooks": [{k: v for k, v in asdict(e).items() if k not in ("traceback", "comparisons")}
+                      for e in report.lessons],
         "comparisons": [
             {
                 "lesson": c.reference.lesson,

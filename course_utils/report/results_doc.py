@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import write_text_atomic
-from ..record import ROOT, git_commit, load_stamps, machine_info
+from ..record import ROOT, git_commit, load_stamps, machine_info, store
 from .collect import collect
 from .render import render_markdown
 
@@ -39,8 +39,6 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
     run records, results and claims are also stored there (``docs/record``),
     so a later checkout can rerun some lessons and keep the rest.
     """
-    from ..record import store
-
     build, out = Path(build), Path(out)
     stamps = load_stamps(build)
     if not stamps:
@@ -79,9 +77,8 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
               "Each lesson's claims as they stood when it ran (`course_utils.claims.fingerprint`): a test fails "
               "when a notebook's claims change after its run, until the lesson is run again.", "",
               "| lesson | claims | fingerprint |", "|---|---:|---|"]
-    for s in stamps:
-        n = len(next((e.claims for e in rep.lessons if e.name == s.run.name), []))
-        prints.append(f"| {s.run.name} | {n} | `{s.run.claims_fingerprint or '-'}` |")
+    for s, entry in zip(stamps, rep.lessons):  # one entry per run, in the same order
+        prints.append(f"| {s.run.name} | {len(entry.claims)} | `{s.run.claims_fingerprint or '-'}` |")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n" + "\n".join(prints) + "\n")
     if record is not None:
