@@ -20,7 +20,7 @@ import pkgutil
 
 from .core import REGISTRY, Check, Verdict, exercise
 
-__all__ = ["REGISTRY", "Check", "Verdict", "exercise", "lesson_of", "numbers"]
+__all__ = ["REGISTRY", "Check", "Verdict", "exercise", "numbers"]
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     if _info.name.startswith("lesson"):
@@ -35,8 +35,3 @@ def numbers(lesson: int | None = None) -> list[str]:
     """Registered exercise numbers ("01.1", ...), all or one lesson's, in order."""
     keys = sorted(REGISTRY, key=lambda n: tuple(int(p) for p in n.split(".")))
     return [k for k in keys if lesson is None or int(k.split(".")[0]) == lesson]
-
-
-def lesson_of(number: str) -> int:
-    """The lesson number of exercise ``"NN.k"``."""
-    return int(number.split(".")[0])

@@ -110,8 +110,9 @@ class Check:
             self.fail(f"expected a function for {name}, got a {type(answer).__name__}",
                       "pass the function itself, without calling it: check(f), not check(f())")
 
-    def call(self, fn: Callable[..., Any], *args: Any, what: str | None = None, **kwargs: Any) -> Any:
-        """Call the student's ``fn``; turn a stub or an exception into a failed step."""
+    def call(self, fn: Callable[..., Any], *args: Any, what: str | None = None, hint: str | None = None,
+             **kwargs: Any) -> Any:
+        """Call the student's ``fn``; turn a stub or an exception into a failed step (with ``hint``, if given)."""
         name = what or getattr(fn, "__name__", "your function")
         try:
             return fn(*args, **kwargs)
@@ -121,45 +122,40 @@ class Check:
         except _Failed:
             raise
         except Exception as exc:  # the student's bug: say which exception, where it happened
-            self.fail(f"{name} raised {type(exc).__name__}: {str(exc)[:300]}",
-                      "run your function on a small example in a cell of its own to see where it breaks")
+            self.fail(f"{name} raised {type(exc).__name__}: {str(exc).strip()[:300]}",
+                      hint or "run your function on a small example in a cell of its own to see where it breaks")
         return None  # unreachable
-
-    def value(self, answer: Any, name: str = "your answer") -> Any:
-        """The answer must be filled in (not None or ``...``)."""
-        if answer is None or answer is Ellipsis:
-            self.fail(f"{name} is not filled in yet (got {answer!r})", "replace the `...` or None with your answer")
-        return answer
 
     # -- common tests ------------------------------------------------------------------------------
     def number(self, value: Any, what: str, hint: str = "return a single number (a float)") -> float:
         """The answer must be one number (a Python or NumPy scalar, or a size-1 array)."""
-        arr = self.array(value, what)
+        arr = self.array(value, what, hint)
         if arr.size != 1:
             self.fail(f"{what} should be one number, got an array of shape {arr.shape}", hint)
         return float(arr.reshape(-1)[0])
 
     def diagnose(
-        self, got: float, guesses: list[tuple[float, str]], message: str, hint: str,
+        self, got: Any, guesses: list[tuple[Any, str]], message: str, hint: str,
         atol: float = 1e-9, rtol: float = 1e-5,
     ) -> None:
         """Fail with ``message``, and the hint of the first typical mistake ``got`` equals, else ``hint``.
 
-        ``guesses`` pairs the value a known wrong answer would give with the
-        hint that explains that mistake; call this once ``got`` is known wrong.
+        ``guesses`` pairs the value (a number or an array) a known wrong answer
+        would give with the hint that explains that mistake; call this once
+        ``got`` is known wrong.
         """
         for value, specific in guesses:
-            if np.isclose(got, value, rtol=rtol, atol=atol):
+            if np.shape(got) == np.shape(value) and np.allclose(got, value, rtol=rtol, atol=atol):
                 self.fail(message, specific)
         self.fail(message, hint)
 
-    def pair(self, out: Any, what: str, names: tuple[str, str]) -> tuple[Any, Any]:
-        """The answer returned two things, e.g. ``names=("context", "weights")``."""
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            first, second = names
-            self.fail(f"{what} should return two things, ({first}, {second}); got {type(out).__name__}",
-                      f"end your function with `return {first}, {second}`")
-        return out[0], out[1]
+    def pair(self, out: Any, what: str, names: tuple[str, ...]) -> tuple[Any, ...]:
+        """The answer returned one thing per name (a tuple or list), e.g. ``names=("context", "weights")``."""
+        if not isinstance(out, (tuple, list)) or len(out) != len(names):
+            shown = ", ".join(names)
+            self.fail(f"{what} should return {len(names)} things, ({shown}); got {_short(out, 60)}",
+                      f"end your function with `return {shown}`")
+        return tuple(out)
 
     @staticmethod
     def shape_of(value: Any) -> tuple[int, ...] | None:
@@ -169,12 +165,12 @@ class Check:
         except Exception:
             return None
 
-    def array(self, value: Any, what: str) -> np.ndarray:
+    def array(self, value: Any, what: str, hint: str | None = None) -> np.ndarray:
         """Convert to a float NumPy array (Keras tensors included) or fail."""
         try:
             arr = np.asarray(value, dtype="float64")
         except Exception:
-            self.fail(f"{what} should be an array of numbers, got {type(value).__name__}")
+            self.fail(f"{what} should be an array of numbers, got {type(value).__name__}", hint)
         return arr
 
     def shape(self, value: Any, expected: tuple[int, ...], what: str, hint: str | None = None) -> np.ndarray:
@@ -205,10 +201,7 @@ class Check:
 
     def equal(self, value: Any, expected: Any, what: str, hint: str | None = None) -> None:
         """Exactly equal (numbers, strings, lists; arrays element-wise)."""
-        same = np.array_equal(np.asarray(value, dtype=object), np.asarray(expected, dtype=object)) \
-            if isinstance(value, (list, tuple, np.ndarray)) or isinstance(expected, (list, tuple, np.ndarray)) \
-            else value == expected
-        if not same:
+        if not np.array_equal(np.asarray(value, dtype=object), np.asarray(expected, dtype=object)):
             self.fail(f"{what} is {_short(value)}; that is not right", hint)
 
 

@@ -1,7 +1,7 @@
 """Check steps for answers that are Keras models: build, inspect, call, compare with padding.
 
-Also the padded-sequence test data several checks share (:func:`padding_mask`,
-:func:`masked_mean`).
+Also the padded-sequence test data and the masked-mean check several lessons share
+(:func:`padding_mask`, :func:`check_masked_mean`).
 
 The model exercises (a tagger, a classifier, a layer, a cell) share these
 steps, so each lesson's check states only what its model must do. Every step
@@ -20,11 +20,9 @@ import numpy as np
 from .core import Check
 
 
-def seed(ck: Check) -> int:
+def seed(ck: Check) -> None:
     """Seed Keras, NumPy and Python from the check's generator, so a check trains the same way every time."""
-    value = int(ck.rng.integers(0, 2**31 - 1))
-    keras.utils.set_random_seed(value)
-    return value
+    keras.utils.set_random_seed(int(ck.rng.integers(0, 2**31 - 1)))
 
 
 def build(ck: Check, builder: Callable[..., Any], *args: Any, what: str, **kwargs: Any) -> keras.Model:
@@ -52,20 +50,16 @@ def sublayers(model: keras.layers.Layer) -> list[keras.layers.Layer]:
     return found
 
 
-def has_layer(model: keras.Model, kind: type | tuple[type, ...]) -> bool:
-    """Whether ``model`` contains a layer of ``kind`` anywhere."""
-    return any(isinstance(layer, kind) for layer in sublayers(model))
-
-
 def bidirectional_rnn(model: keras.Model) -> bool:
     """Whether ``model`` has a ``Bidirectional`` layer around a recurrent layer."""
     return any(isinstance(layer, keras.layers.Bidirectional) and isinstance(layer.forward_layer, keras.layers.RNN)
                for layer in sublayers(model))
 
 
-def outputs(ck: Check, model: keras.Model, x: np.ndarray, what: str = "the model") -> np.ndarray:
-    """``model(x)`` in inference mode as a NumPy array; an error becomes a failed step."""
-    out = ck.call(lambda inputs: model(inputs, training=False), x, what=f"calling {what}")
+def outputs(ck: Check, model: keras.Model, x: np.ndarray, what: str = "the model", hint: str | None = None
+            ) -> np.ndarray:
+    """``model(x)`` in inference mode as a NumPy array; an error becomes a failed step (with ``hint``, if given)."""
+    out = ck.call(lambda inputs: model(inputs, training=False), x, what=f"calling {what}", hint=hint)
     if isinstance(out, (list, tuple, dict)):
         ck.fail(f"{what} returns several outputs ({type(out).__name__}); it should return one tensor",
                 "build the model with a single output layer")
@@ -77,16 +71,42 @@ def rows_are_distributions(probs: np.ndarray, axis: int = -1) -> bool:
     return bool(np.all(probs >= -1e-6) and np.allclose(probs.sum(axis=axis), 1.0, atol=1e-4))
 
 
-def attempt(ck: Check, fn: Callable[..., Any], *args: Any, what: str, hint: str, **kwargs: Any) -> Any:
-    """Call the student's ``fn`` like ``ck.call``, but an exception fails with ``hint`` (what this step needs)."""
-    try:
-        return fn(*args, **kwargs)
-    except NotImplementedError:
-        ck.fail(f"{what}: your code is still a stub (it raises NotImplementedError)",
-                "replace the `raise NotImplementedError` line with your code")
-    except Exception as exc:
-        ck.fail(f"{what} raised {type(exc).__name__}: {str(exc).strip()[:300]}", hint)
-    return None  # unreachable
+def check_masked_weights(ck: Check, w: np.ndarray, allowed: np.ndarray, unmasked: np.ndarray, where: str = "") -> None:
+    """The shared steps of the attention checks: the weights ``w`` (..., keys) are 0 where ``allowed`` (the mask,
+    broadcast to ``w``) is False and sum to 1 over the keys; ``unmasked``, the weights without a mask, names that
+    mistake."""
+    allowed = np.broadcast_to(allowed, w.shape)
+    if np.any(np.abs(w[~allowed]) > 1e-6):
+        ck.fail(f"masked positions get a non-zero weight{where}",
+                "the mask is not used: give the scores of masked positions -inf (or a huge negative number) before "
+                "the softmax" if np.allclose(w, unmasked, atol=1e-5)
+                else "masked positions must get exactly 0: mask the scores before the softmax")
+    sums = w.sum(-1)
+    if not np.allclose(sums, 1.0, atol=1e-5):
+        ck.fail(f"the weights of a row do not sum to 1{where}",
+                "zeroing the masked weights after the softmax is not enough: mask the SCORES first, then normalise"
+                if np.allclose(sums[allowed.all(-1)], 1.0, atol=1e-5) else
+                "the weights are a softmax of the scores over the keys (the last axis)")
+
+
+def check_tagger_outputs(ck: Check, model: keras.Model, probs: np.ndarray, shape: tuple[int, ...], of: str) -> None:
+    """The shared steps of the tagger checks: ``probs`` has ``shape`` (batch, time, n), a distribution over the
+    ``of`` (e.g. "tags") at every token, and ``model`` reads the sentence with a bidirectional recurrent layer."""
+    if probs.ndim == 2:
+        ck.fail(f"the tagger gives one output per sentence, shape {probs.shape}; a tagger needs one per token",
+                "the recurrent layer must return its whole sequence of states: return_sequences=True")
+    ck.require(probs.shape == shape, f"for inputs of shape {shape[:2]} the output has shape {probs.shape}; expected "
+               f"{shape} (batch, time, {of})", f"the last layer is a Dense layer with one unit per {of[:-1]}, "
+               "applied at every step", passed=f"output shape (batch, time, {of}) = {probs.shape}")
+    if not rows_are_distributions(probs, axis=-1):
+        hint = (f"the softmax runs over the wrong axis: each token needs a distribution over the {of.upper()} (the "
+                "last axis), not over the time steps" if rows_are_distributions(probs, axis=1)
+                else f"end with a softmax over the {of}: Dense(n_{of}, activation='softmax')")
+        ck.fail(f"the outputs at a token are not probabilities over the {of} (they should be >= 0 and sum to 1)", hint)
+    ck.passed(f"each token gets a probability distribution over the {of}")
+    ck.require(bidirectional_rnn(model), "there is no bidirectional recurrent layer in the model",
+               "wrap the recurrent layer: layers.Bidirectional(layers.LSTM(units, return_sequences=True))",
+               passed="a bidirectional recurrent layer reads the sentence both ways")
 
 
 def numpy(ck: Check, value: Any, what: str) -> np.ndarray:
@@ -112,39 +132,12 @@ def padding_mask(ck: Check, batch: int, steps: int, side: str) -> np.ndarray:
     return mask if side == "post" else mask[:, ::-1].copy()
 
 
-def masked_mean(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The reference: the mean of ``seq`` (batch, time, d) over the True steps of ``mask`` (batch, time)."""
-    m = np.asarray(mask, dtype="float64")[..., None]
-    return (np.asarray(seq, dtype="float64") * m).sum(axis=1) / m.sum(axis=1)
-
-
-def name_masked_mean_mistake(ck: Check, got: np.ndarray, seq: np.ndarray, mask: np.ndarray,
-                             atol: float = 1e-6) -> None:
-    """Stop the check with its own message when ``got`` is one of the typical wrong masked means of ``seq``."""
-    m = np.asarray(mask, dtype="float64")[..., None]
-    mistakes = [
-        (seq.mean(axis=1), "the padded steps are averaged in too",
-         "use the mask to leave the padding out of both the sum and the count"),
-        ((seq * m).sum(axis=1), "this is the sum over the real steps, not their mean",
-         "divide by the number of real steps"),
-        ((seq * m).sum(axis=1) / seq.shape[1], "the sum is divided by the padded length, not by the real steps",
-         "each sequence has its own number of real steps: mask.sum(axis=1)"),
-        ((seq * m).sum(axis=1) / m.sum(), "the sum is divided by the real steps of the whole batch",
-         "each sequence has its own number of real steps: mask.sum(axis=1)"),
-        (seq.sum(axis=1) / m.sum(axis=1), "the padded steps are added into the sum",
-         "multiply by the mask (as 0/1) before summing: padding may hold any numbers"),
-    ]
-    for wrong, what, hint in mistakes:
-        if np.allclose(got, wrong, atol=atol):
-            ck.fail(what, hint)
-
-
-def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ...] = ("post",), trials: int = 3,
-                      leftovers: bool = True) -> None:
+def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ...] = ("post",), trials: int = 3
+                      ) -> None:
     """The shared steps of the masked-mean exercises: ``fn(seq (batch, T, d), mask (batch, T))`` -> (batch, d).
 
-    One batch per side and trial; with ``leftovers`` the padded steps hold large numbers instead of noise like
-    the real ones, so a mean that reads them is far off. Each typical mistake gets its own message.
+    One batch per side and trial; the padded steps hold large numbers instead of noise like the real ones, so a
+    mean that reads them is far off. Each typical mistake gets its own message.
     """
     ck.is_callable(fn, getattr(fn, "__name__", "masked_mean"))
     for side in sides:
@@ -152,10 +145,24 @@ def check_masked_mean(ck: Check, fn: Callable[..., Any], *, sides: tuple[str, ..
             batch, steps, d = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 6))
             mask = padding_mask(ck, batch, steps, side)
             seq = ck.rng.normal(size=(batch, steps, d))
-            if leftovers:
-                seq[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))
+            seq[~mask] = ck.rng.normal(loc=4.0, size=(int((~mask).sum()), d))
             got = ck.shape(ck.call(fn, seq.copy(), mask.copy()), (batch, d), "the pooled vectors",
                            hint="average over the time axis (axis 1): one vector per sequence")
-            name_masked_mean_mistake(ck, got, seq, mask)
-            ck.close(got, masked_mean(seq, mask), f"the masked mean ({side}-padded batch {trial + 1})",
+            m = mask[..., None]
+            mistakes = [
+                (seq.mean(axis=1), "the padded steps are averaged in too",
+                 "use the mask to leave the padding out of both the sum and the count"),
+                ((seq * m).sum(axis=1), "this is the sum over the real steps, not their mean",
+                 "divide by the number of real steps"),
+                ((seq * m).sum(axis=1) / steps, "the sum is divided by the padded length, not by the real steps",
+                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
+                ((seq * m).sum(axis=1) / m.sum(), "the sum is divided by the real steps of the whole batch",
+                 "each sequence has its own number of real steps: mask.sum(axis=1)"),
+                (seq.sum(axis=1) / m.sum(axis=1), "the padded steps are added into the sum",
+                 "multiply by the mask (as 0/1) before summing: padding may hold any numbers"),
+            ]
+            for wrong, what, hint in mistakes:
+                if np.allclose(got, wrong, atol=1e-6):
+                    ck.fail(what, hint)
+            ck.close(got, (seq * m).sum(axis=1) / m.sum(axis=1), f"the masked mean ({side}-padded batch {trial + 1})",
                      hint="sum of the real steps divided by the number of real steps, sequence by sequence")

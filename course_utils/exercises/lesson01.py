@@ -230,15 +230,11 @@ def check_01_4(ck: Check, cell_class: Callable[..., Any]) -> None:
                      "call returns (h, [h]): the output at this step and the list of new states")
             if np.allclose(got, expected, atol=1e-5):
                 continue
-            for variant, hint in _GRU_MISTAKES.items():
-                if np.allclose(got, _gru_sequence(seq.astype("float64"), kernel, recurrent, bias, variant),
-                               atol=1e-5):
-                    ck.fail(f"the outputs differ from keras.layers.GRU with the same weights "
-                            f"(input size {d}, {units} units)", hint)
-            worst = float(np.max(np.abs(got - expected)))
-            ck.fail(f"the outputs differ from keras.layers.GRU with the same weights (largest difference "
-                    f"{worst:.3g}, input size {d}, {units} units)",
-                    "xw = x @ kernel + bias[0] and hu = h_prev @ recurrent_kernel + bias[1], each cut into three "
-                    "blocks z, r, h; sigmoid for the gates, tanh for the candidate")
+            guesses = [(_gru_sequence(seq.astype("float64"), kernel, recurrent, bias, variant), hint)
+                       for variant, hint in _GRU_MISTAKES.items()]
+            ck.diagnose(got, guesses, f"the outputs differ from keras.layers.GRU with the same weights (largest "
+                        f"difference {float(np.max(np.abs(got - expected))):.3g}, input size {d}, {units} units)",
+                        "xw = x @ kernel + bias[0] and hu = h_prev @ recurrent_kernel + bias[1], each cut into three "
+                        "blocks z, r, h; sigmoid for the gates, tanh for the candidate", atol=1e-5)
         ck.passed(f"the same outputs as keras.layers.GRU with copied weights on 3 random batches "
                   f"(input size {d}, {units} units)")

@@ -149,10 +149,6 @@ def check_03_1(ck: Check, tfidf: Callable[..., Any]) -> None:
     ck.passed("both options together")
 
 
-def _pad_swapped(seqs: list[list[int]], maxlen: int, padding: str, truncating: str) -> np.ndarray:
-    return text.pad(seqs, maxlen, padding=padding, truncating="post" if truncating == "pre" else "pre")
-
-
 @exercise("03.2", "padding and truncation, pre and post")
 def check_03_2(ck: Check, pad_truncate: Callable[..., Any]) -> None:
     """``pad_truncate(sequences, maxlen, padding, truncating)`` -> int array (n, maxlen), padding id 0."""
@@ -173,10 +169,10 @@ def check_03_2(ck: Check, pad_truncate: Callable[..., Any]) -> None:
                 arr = ck.shape(out, (len(seqs), maxlen), what,
                                hint="one row per sequence, exactly maxlen columns")
                 expected = text.pad(seqs, maxlen, padding=padding, truncating=truncating)
-                if np.array_equal(arr, _pad_swapped(seqs, maxlen, padding, truncating)) and truncating == "pre":
-                    ck.fail(f"{what} keeps the beginning of long sequences", hints["truncating"])
-                if np.array_equal(arr, _pad_swapped(seqs, maxlen, padding, truncating)):
-                    ck.fail(f"{what} keeps the end of long sequences", hints["truncating"])
+                other = "post" if truncating == "pre" else "pre"
+                if np.array_equal(arr, text.pad(seqs, maxlen, padding=padding, truncating=other)):
+                    kept = "beginning" if truncating == "pre" else "end"
+                    ck.fail(f"{what} keeps the {kept} of long sequences", hints["truncating"])
                 short = [k for k, n in enumerate(lengths) if n < maxlen]
                 if not np.array_equal(arr[short], expected[short]):
                     ck.fail(f"{what} pads the short sequences wrongly", hints["padding"])

@@ -13,14 +13,10 @@ _LETTERS = list("abcdefghijklmnopqrstuvwxyz")
 
 def _tokens(ck: Check, n: int) -> list[str]:
     """``n`` distinct random lower-case words."""
-    out: list[str] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        w = "".join(ck.rng.choice(_LETTERS, size=int(ck.rng.integers(3, 8))))
-        if w not in seen:
-            seen.add(w)
-            out.append(w)
-    return out
+    words: dict[str, None] = {}              # a dict keeps the order in which the words were drawn
+    while len(words) < n:
+        words["".join(ck.rng.choice(_LETTERS, size=int(ck.rng.integers(3, 8))))] = None
+    return list(words)
 
 
 def _cosines(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -92,10 +88,7 @@ def check_04_2(ck: Check, align_random: Callable[..., Any]) -> None:
         vectors = {str(w): (scale * ck.rng.normal(size=dim)).astype("float32") for w in order}
         seed = int(ck.rng.integers(1000))
         out = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed, what=what)
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"align_random should return a pair (matrix, coverage), got {type(out).__name__}",
-                    "return the matrix and the coverage (one number), as a tuple")
-        matrix, coverage = out
+        matrix, coverage = ck.pair(out, "align_random", ("matrix", "coverage"))
         arr = ck.shape(matrix, (len(id_to_token), dim), "the aligned matrix",
                        hint="one row per id of the vocabulary (padding and <unk> included), dim columns")
         if not np.all(np.isfinite(arr)):
@@ -133,15 +126,13 @@ def check_04_2(ck: Check, align_random: Callable[..., Any]) -> None:
         if abs(float(np.mean(values))) > 4 * target / np.sqrt(n):
             ck.fail(f"the random rows have mean {float(np.mean(values)):.3g}, far from 0",
                     "draw from a normal distribution centred at 0: rng.normal(0, s, ...)")
-        again = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed, what=what)
-        if not isinstance(again, (tuple, list)) or len(again) != 2 or \
-                not np.array_equal(ck.array(again[0], "the second matrix"), arr):
-            ck.fail("two calls with the same seed gave different matrices",
-                    "make the random generator from the seed: rng = np.random.default_rng(seed)")
-        other = ck.call(align_random, list(id_to_token), dict(vectors), dim, seed + 1, what=what)
-        other_arr = ck.array(other[0] if isinstance(other, (tuple, list)) and other else other, "the matrix")
-        if other_arr.shape == arr.shape and np.array_equal(other_arr, arr):
-            ck.fail("another seed gave exactly the same random rows", "use the seed argument to make the generator")
+        again, other = (ck.array(ck.pair(ck.call(align_random, list(id_to_token), dict(vectors), dim, s, what=what),
+                                         "align_random", ("matrix", "coverage"))[0], f"the matrix for seed {s}")
+                        for s in (seed, seed + 1))
+        ck.require(np.array_equal(again, arr), "two calls with the same seed gave different matrices",
+                   "make the random generator from the seed: rng = np.random.default_rng(seed)")
+        ck.require(not np.array_equal(other, arr), "another seed gave exactly the same random rows",
+                   "use the seed argument to make the generator")
         n_words, n_found = len(words), len(found)
         got = ck.number(coverage, "the coverage", hint="return one number: the share of the words that have a vector")
         right = n_found / n_words

@@ -14,24 +14,23 @@ from .core import Check, exercise
 def _bucketed_share(lengths: list[int], boundaries: list[int], batch_size: int, *, side: str = "right",
                     to_boundary: bool = False, per_bucket: bool = False, drop_rest: bool = False) -> float:
     """Padded share of bucket_by_sequence_length's batches; the keywords build the typical mistakes."""
+    def bucket(n: int) -> int:
+        return int(np.searchsorted(boundaries, n, side=side))
+
     buckets: dict[int, list[int]] = {}
     batches: list[list[int]] = []
     for n in lengths:
-        b = int(np.searchsorted(boundaries, n, side=side))
+        b = bucket(n)
         buckets.setdefault(b, []).append(n)
         if len(buckets[b]) == batch_size:
             batches.append(buckets.pop(b))
     if not drop_rest:
         batches += [rest for _, rest in sorted(buckets.items())]
     if per_bucket:                           # every batch padded to its bucket's longest item
-        bucket_max: dict[int, int] = {}
-        for n in lengths:
-            b = int(np.searchsorted(boundaries, n, side=side))
-            bucket_max[b] = max(bucket_max.get(b, 0), n)
-        width = [bucket_max[int(np.searchsorted(boundaries, batch[0], side=side))] for batch in batches]
+        width = [max(n for n in lengths if bucket(n) == bucket(batch[0])) for batch in batches]
     elif to_boundary:                        # pad_to_bucket_boundary=True: up to boundary - 1
-        width = [max(max(batch), boundaries[b] - 1) if b < len(boundaries) else max(batch)
-                 for batch in batches for b in [int(np.searchsorted(boundaries, batch[0], side=side))]]
+        width = [max(max(batch), boundaries[bucket(batch[0])] - 1) if bucket(batch[0]) < len(boundaries)
+                 else max(batch) for batch in batches]
     else:
         width = [max(batch) for batch in batches]
     slots = sum(w * len(batch) for w, batch in zip(width, batches))
@@ -65,11 +64,8 @@ def check_06_1(ck: Check, bucketed_padding_share: Callable[..., Any]) -> None:
         what = f"bucketed_padding_share(lengths, boundaries={boundaries}, batch_size={batch_size})"
         if k == 0:
             what = "bucketed_padding_share([2, 7, 3, 9, 1, 8, 4, 6], [5], 2) (section 5's toy run)"
-        got = ck.call(bucketed_padding_share, list(lengths), list(boundaries), batch_size, what=what)
-        try:
-            share = float(got)
-        except (TypeError, ValueError):
-            ck.fail(f"{what} returned {type(got).__name__}, not a number", "return the share as a float")
+        share = ck.number(ck.call(bucketed_padding_share, list(lengths), list(boundaries), batch_size, what=what),
+                          what, hint="return the share as a float")
         expected = _bucketed_share(lengths, boundaries, batch_size)
         if not np.isclose(share, expected, atol=1e-9):
             if np.isclose(share, 100 * expected, atol=1e-7):
@@ -128,22 +124,15 @@ def check_06_2(ck: Check, masked_rnn: Callable[..., Any]) -> None:
             kernel = ck.rng.normal(scale=0.6, size=(feats, units))
             recurrent = ck.rng.normal(scale=0.4, size=(units, units))
             bias = ck.rng.normal(scale=0.3, size=units)
-            lengths = ck.rng.integers(1, steps, size=batch)
-            mask = np.arange(steps)[None, :] < lengths[:, None]
-            if side == "pre":
-                mask = mask[:, ::-1].copy()
-            elif side == "none":
-                mask = np.ones_like(mask)
+            mask = np.ones((batch, steps), bool) if side == "none" else kc.padding_mask(ck, batch, steps, side)
             out = ck.call(masked_rnn, x.copy(), mask.copy(), kernel.copy(), recurrent.copy(), bias.copy())
             arr = ck.shape(out, (batch, units), "the final state", hint="one state per sequence: (batch, units)")
-            expected = _masked_rnn(x, mask, kernel, recurrent, bias)
-            if not np.allclose(arr, expected, atol=1e-6):
-                for mode, hint in hints.items():
-                    if np.allclose(arr, _masked_rnn(x, mask, kernel, recurrent, bias, mode), atol=1e-6):
-                        ck.fail(f"the final state is wrong for a {names[side]} batch", hint)
-            ck.close(arr, expected, f"the final state ({names[side]} batch {trial + 1})",
-                     hint="a real step is an ordinary SimpleRNN step from h_0 = 0; compare with "
-                          "keras.layers.SimpleRNN(...)(x, mask=mask) on a tiny example")
+            if not np.allclose(arr, _masked_rnn(x, mask, kernel, recurrent, bias), atol=1e-6):
+                ck.diagnose(arr, [(_masked_rnn(x, mask, kernel, recurrent, bias, mode), hint)
+                                  for mode, hint in hints.items()],
+                            f"the final state is wrong for a {names[side]} batch (random input {trial + 1})",
+                            "a real step is an ordinary SimpleRNN step from h_0 = 0; compare with "
+                            "keras.layers.SimpleRNN(...)(x, mask=mask) on a tiny example", atol=1e-6)
         ck.passed(f"{names[side]} batches")
 
 
@@ -163,11 +152,7 @@ def check_06_3(ck: Check, masked_birnn: Callable[..., Any]) -> None:
                   ck.rng.normal(scale=0.3, size=units))
             bw = (ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
                   ck.rng.normal(scale=0.3, size=units))
-            lengths = ck.rng.integers(2, steps, size=batch)
-            lengths[0] = steps
-            mask = np.arange(steps)[None, :] < lengths[:, None]
-            if side == "pre":
-                mask = mask[:, ::-1].copy()
+            mask = kc.padding_mask(ck, batch, steps, side)
             out = ck.call(masked_birnn, x.copy(), mask.copy(), tuple(w.copy() for w in fw),
                           tuple(w.copy() for w in bw))
             arr = ck.shape(out, (batch, 2 * units), "the merged output",
@@ -207,12 +192,11 @@ def _padding_hint(model: Any) -> str:
         return ("no layer makes a mask: without Embedding(..., mask_zero=True) the LSTM reads the padded zeros "
                 "as words (id 0 has an embedding vector like any other id)")
     for layer in found[masked[0] + 1:]:
-        kind = type(layer).__name__
         if isinstance(layer, layers.Flatten):
             return ("Flatten drops the mask (and needs a fixed length): the padded steps become inputs of the next layer; "
                     "let the LSTM return its final state instead")
         if not getattr(layer, "supports_masking", True) and not isinstance(layer, layers.InputLayer):
-            return (f"the mask stops at the {kind} layer: it does not support masking, so the layers "
+            return (f"the mask stops at the {type(layer).__name__} layer: it does not support masking, so the layers "
                     f"after it get no mask and read the padding; remove it, or put it after the recurrent layer "
                     "that returns one vector per sequence")
         if isinstance(layer, (layers.RNN, layers.Bidirectional)) and not getattr(
@@ -237,25 +221,14 @@ def check_06_4(ck: Check, build_masked_classifier: Callable[..., Any]) -> None:
         x = ck.rng.integers(1, vocab_size, size=(batch, length)).astype("int32")    # no zeros: no padding yet
 
         def predict(ids: np.ndarray, about: str) -> np.ndarray:
-            try:
-                return np.asarray(model(ids, training=False), dtype="float64")
-            except Exception as exc:
-                ck.fail(f"the model raised {type(exc).__name__} on token ids of shape {ids.shape} ({about}): "
-                        f"{str(exc)[:200]}",
-                        "the model takes int token ids of any length: keras.Input(shape=(None,), dtype='int32'), "
-                        "and no layer that needs a fixed length (Flatten)")
-            return np.zeros(0)  # unreachable
+            return kc.outputs(ck, model, ids, f"the model on token ids of shape {ids.shape} ({about})",
+                              hint="the model takes int token ids of any length: keras.Input(shape=(None,), "
+                                   "dtype='int32'), and no layer that needs a fixed length (Flatten)")
 
         predict(x, "the unpadded batch")                     # builds the model if it has no Input
-        weights = []
-        for w in model.weights:
-            shape = tuple(w.shape)
-            path = str(getattr(w, "path", w.name))
-            if "variance" in path:
-                weights.append(ck.rng.uniform(0.5, 1.5, size=shape))
-            else:
-                weights.append(ck.rng.normal(scale=0.5, size=shape))
-        model.set_weights([w.astype("float32") for w in weights])
+        model.set_weights([(ck.rng.uniform(0.5, 1.5, size=tuple(w.shape)) if "variance" in str(w.path)
+                            else ck.rng.normal(scale=0.5, size=tuple(w.shape))).astype("float32")
+                           for w in model.weights])
         plain = predict(x, "the unpadded batch")
         if plain.shape == (batch, 4) and n_classes != 4:
             ck.fail(f"{what} gives outputs of shape {plain.shape}; expected ({batch}, {n_classes})",
@@ -267,7 +240,7 @@ def check_06_4(ck: Check, build_masked_classifier: Callable[..., Any]) -> None:
                     "not the whole sequence")
         ck.shape(plain, (batch, n_classes), f"the output of {what} on a batch of {batch} sequences",
                  hint="one row of n_classes probabilities per sequence: Dense(n_classes, activation='softmax') last")
-        if not (np.all(plain >= -1e-6) and np.allclose(plain.sum(axis=1), 1.0, atol=1e-4)):
+        if not kc.rows_are_distributions(plain):
             ck.fail(f"the rows of the output of {what} are not probabilities (they do not sum to 1)",
                     "end with Dense(n_classes, activation='softmax'), as the lesson's models do")
         if vocab_size == 50:

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..decoding import log_softmax
 from .core import Check, exercise
 
 
@@ -29,11 +30,6 @@ def _f1_per_class(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
 def _imbalanced_labels(ck: Check, n: int, k: int) -> np.ndarray:
     share = np.sort(ck.rng.dirichlet(np.full(k, 0.6)))[::-1]
     return ck.rng.choice(k, size=n, p=share)
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
 @exercise("07.1", "macro-F1 by hand")
@@ -124,17 +120,15 @@ def check_07_2(ck: Check, balanced_class_weights: Callable[..., Any]) -> None:
         want = np.array([expected[c] for c in present])
         if np.allclose(values, want, rtol=1e-6):
             continue
-        if np.allclose(values, counts / n, rtol=1e-6):
-            hint = "that is each class's share N_c / N: the weight must be large for rare classes, so invert it"
-        elif np.allclose(values, 1 / counts, rtol=1e-6):
-            hint = "1 / N_c has the right shape but the wrong scale: multiply by N / K so that the weights average 1"
-        elif np.allclose(values, want * k / (present.max() + 1), rtol=1e-6):
-            hint = "K is the number of classes that occur, not the largest class id + 1"
-        elif np.isclose(values.sum(), 1.0):
-            hint = "do not normalise the weights to sum to 1: 'balanced' weights make w_c * N_c = N / K for every class"
-        else:
-            hint = "w_c = N / (K * N_c): N labels in all, K classes that occur, N_c labels of class c"
-        ck.fail(f"the weights are not the 'balanced' ones (labels {'with' if gaps else 'without'} missing ids)", hint)
+        ck.diagnose(values, [
+            (counts / n, "that is each class's share N_c / N: the weight must be large for rare classes, so invert it"),
+            (1 / counts, "1 / N_c has the right shape but the wrong scale: multiply by N / K so that the weights "
+                         "average 1"),
+            (want * k / (present.max() + 1), "K is the number of classes that occur, not the largest class id + 1"),
+            (want / want.sum(), "do not normalise the weights to sum to 1: 'balanced' weights make w_c * N_c = N / K "
+                                "for every class"),
+        ], f"the weights are not the 'balanced' ones (labels {'with' if gaps else 'without'} missing ids)",
+            "w_c = N / (K * N_c): N labels in all, K classes that occur, N_c labels of class c", rtol=1e-6)
     ck.passed("balanced weights on 5 random label sets, 3 of them with class ids that never occur")
 
 
@@ -153,7 +147,7 @@ def check_07_3(ck: Check, ce_from_logits: Callable[..., Any]) -> None:
             ck.fail("ce_from_logits returned one number; expected one loss per example, shape (batch,)",
                     "do not average: Keras' sparse_categorical_crossentropy(..., from_logits=True) "
                     "also returns one loss per row")
-        expected = -_log_softmax(z)[np.arange(batch), y]
+        expected = -log_softmax(z)[np.arange(batch), y]
         ck.shape(arr, expected.shape, "the losses", hint="one loss per example: shape (batch,)")
         if not np.all(np.isfinite(arr)):
             ck.fail(f"the losses contain NaN or infinity for {what}",
@@ -163,25 +157,18 @@ def check_07_3(ck: Check, ce_from_logits: Callable[..., Any]) -> None:
         if not np.allclose(arr, expected, atol=1e-6, rtol=1e-6):
             sig = 1 / (1 + np.exp(-np.clip(z, -500, 500)))
             rows = np.arange(batch)
-            wrong = {
-                "sigmoid": -np.log(np.maximum(sig[rows, y], 1e-300)),
-                "renorm": -np.log(np.maximum(sig[rows, y] / sig.sum(1), 1e-300)),
-                "no-log": -np.exp(_log_softmax(z))[rows, y],
-                "log-softmax": _log_softmax(z)[rows, y],
-            }
-            hints = {
-                "sigmoid": "that is -log sigmoid(z_y): independent yes/no scores; one label per example "
-                           "needs the softmax over the row",
-                "renorm": "that is the loss Keras computes on sigmoid outputs (section 6); use the softmax of the logits",
-                "no-log": "the loss is minus the LOG of the probability of the true class",
-                "log-softmax": "the sign: the loss is MINUS the log-probability (it is >= 0)",
-            }
-            for name, value in wrong.items():
-                if np.allclose(arr, value, atol=1e-6, rtol=1e-6):
-                    ck.fail(f"the losses for {what} are not the softmax cross-entropy", hints[name])
+            guesses = [
+                (-np.log(np.maximum(sig[rows, y], 1e-300)), "that is -log sigmoid(z_y): independent yes/no scores; "
+                 "one label per example needs the softmax over the row"),
+                (-np.log(np.maximum(sig[rows, y] / sig.sum(1), 1e-300)),
+                 "that is the loss Keras computes on sigmoid outputs (section 6); use the softmax of the logits"),
+                (-np.exp(log_softmax(z))[rows, y], "the loss is minus the LOG of the probability of the true class"),
+                (log_softmax(z)[rows, y], "the sign: the loss is MINUS the log-probability (it is >= 0)"),
+            ]
             worst = float(np.max(np.abs(arr - expected)))
-            ck.fail(f"the losses for {what} differ from the reference (largest difference {worst:.3g})",
-                    "loss_i = logsumexp(z_i) - z_i[y_i], where logsumexp(z) = m + log(sum(exp(z - m))) and m = max(z)")
+            ck.diagnose(arr, guesses, f"the losses for {what} are not the softmax cross-entropy (largest difference "
+                        f"{worst:.3g})", "loss_i = logsumexp(z_i) - z_i[y_i], where logsumexp(z) = "
+                        "m + log(sum(exp(z - m))) and m = max(z)", atol=1e-6, rtol=1e-6)
 
     for trial in range(3):
         run(2.0, f"ordinary logits (random input {trial + 1})")
@@ -216,15 +203,6 @@ def toy_tweets(rng: np.random.Generator, n: int, n_classes: int = 5) -> tuple[li
     return texts, labels
 
 
-def _toy_vectorizer(texts: list[str]) -> Any:
-    import keras
-    import tensorflow as tf
-
-    vectorizer = keras.layers.TextVectorization(max_tokens=60, output_sequence_length=10, name="toy_vectorizer")
-    vectorizer.adapt(tf.constant(texts))
-    return vectorizer
-
-
 @exercise("07.4", "a classifier that takes raw strings")
 def check_07_4(ck: Check, build_text_classifier: Callable[..., Any]) -> None:
     """``build_text_classifier(vectorizer, n_classes)``: strings (batch,) -> (batch, n_classes) softmax, recurrent."""
@@ -240,7 +218,8 @@ def check_07_4(ck: Check, build_text_classifier: Callable[..., Any]) -> None:
     n_classes = 5
     x_train, y_train = toy_tweets(ck.rng, 384, n_classes)    # 12 full batches of 32
     x_test, y_test = toy_tweets(ck.rng, 300, n_classes)
-    vectorizer = _toy_vectorizer(x_train)
+    vectorizer = keras.layers.TextVectorization(max_tokens=60, output_sequence_length=10, name="toy_vectorizer")
+    vectorizer.adapt(tf.constant(x_train))
     what = "build_text_classifier(vectorizer, n_classes)"
 
     # 1. the model's input: strings, through the given vectorizer
@@ -282,7 +261,8 @@ def check_07_4(ck: Check, build_text_classifier: Callable[..., Any]) -> None:
                "the number of output units must come from the n_classes argument")
 
     # 3. what is inside: a recurrent layer, and an embedding that marks the padding
-    ck.require(kc.has_layer(model, keras.layers.RNN), "there is no recurrent layer in the model",
+    ck.require(any(isinstance(layer, keras.layers.RNN) for layer in kc.sublayers(model)),
+               "there is no recurrent layer in the model",
                "between the embedding and the output: an LSTM or GRU (bidirectional if you like)")
     embeddings = [layer for layer in kc.sublayers(model) if isinstance(layer, keras.layers.Embedding)]
     ck.require(embeddings, "there is no Embedding layer after the vectorizer",

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .core import Check, exercise
-from .references import early_stopping as keras_early_stopping
+from .references import check_early_stopping
 
 
 # -- references -------------------------------------------------------------------------------------------
@@ -17,15 +17,6 @@ def _epochs_until_leak(n: int, n_train: int, target: float) -> int:
     while 1.0 - clean ** epochs < target:
         epochs += 1
     return epochs
-
-
-def _as_int(ck: Check, value: Any, what: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        ck.fail(f"{what} should be a whole number, got {type(value).__name__} {value!r}",
-                "return an int (a number of epochs)")
-    if float(value) != int(value):
-        ck.fail(f"{what} is {value}, not a whole number", "round up: a training run has a whole number of epochs")
-    return int(value)
 
 
 @exercise("08.1", "how many epochs until the test set has leaked")
@@ -37,20 +28,21 @@ def check_08_1(ck: Check, epochs_until_leak: Callable[..., Any]) -> None:
         n = int(ck.rng.integers(100, 50_000))
         cases.append((n, int(ck.rng.integers(1, n)), float(ck.rng.uniform(0.05, 0.999))))
     for n, n_train, target in cases:
-        got = _as_int(ck, ck.call(epochs_until_leak, n, n_train, target), f"epochs_until_leak({n}, {n_train}, {target:.4g})")
+        what = f"epochs_until_leak({n}, {n_train}, {target:.4g})"
+        got = ck.number(ck.call(epochs_until_leak, n, n_train, target), what, hint="return an int (a number of epochs)")
+        ck.require(got.is_integer(), f"{what} is {got}, not a whole number",
+                   "round up: a training run has a whole number of epochs")
         expected = _epochs_until_leak(n, n_train, target)
         if got == expected:
             continue
-        if got < 1:
-            hint = "at least one epoch is needed before anything can leak"
-        elif got == expected - 1:
-            hint = ("one epoch short: after that many epochs the leaked share is still below the target; "
-                    "round the solution of (1 - f)^E = 1 - target UP, not down")
-        elif got == _epochs_until_leak(n, n - n_train, target):
-            hint = "an example leaks when it lands in the TRAINING part of a pass, with probability n_train / n"
-        else:
-            hint = "the share leaked after E epochs is 1 - (1 - n_train / n) ** E; find the first E where it reaches the target"
-        ck.fail(f"epochs_until_leak({n}, {n_train}, {target:.4g}) = {got}; that is not the smallest such E", hint)
+        message = f"{what} = {got:g}; that is not the smallest such E"
+        ck.require(got >= 1, message, "at least one epoch is needed before anything can leak")
+        ck.diagnose(got, [(expected - 1, "one epoch short: after that many epochs the leaked share is still below the "
+                           "target; round the solution of (1 - f)^E = 1 - target UP, not down"),
+                          (_epochs_until_leak(n, n - n_train, target), "an example leaks when it lands in the "
+                           "TRAINING part of a pass, with probability n_train / n")],
+                    message, "the share leaked after E epochs is 1 - (1 - n_train / n) ** E; find the first E where "
+                    "it reaches the target", atol=0.5, rtol=0)
     ck.passed("the source's setting and 8 random ones")
 
 
@@ -69,10 +61,7 @@ def check_08_2(ck: Check, grouped_split: Callable[..., Any]) -> None:
         return [keys[i] for i in ck.rng.permutation(len(keys))]
 
     def run(keys: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-        out = ck.call(grouped_split, list(keys), fraction, seed)
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"expected a pair (train_idx, test_idx), got {type(out).__name__}",
-                    "return two arrays of example indices: return train_idx, test_idx")
+        out = ck.pair(ck.call(grouped_split, list(keys), fraction, seed), "grouped_split", ("train_idx", "test_idx"))
         parts = []
         for name, part in zip(("train_idx", "test_idx"), out):
             arr = ck.array(part, name)
@@ -121,47 +110,18 @@ def check_08_2(ck: Check, grouped_split: Callable[..., Any]) -> None:
 @exercise("08.3", "EarlyStopping and the best checkpoint by hand")
 def check_08_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
     """``early_stopping(val_losses, patience)`` -> (epochs run, best epoch), both counted from 1."""
-    ck.is_callable(early_stopping, "early_stopping")
-
-    def run(losses: list[float], patience: int) -> tuple[int, int]:
-        out = ck.call(early_stopping, list(losses), patience)
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"expected a pair (epochs_run, best_epoch), got {type(out).__name__} {out!r}",
-                    "return two whole numbers: return epochs_run, best_epoch")
-        return _as_int(ck, out[0], "epochs_run"), _as_int(ck, out[1], "best_epoch")
-
-    def judge(losses: list[float], patience: int, what: str) -> None:
-        got = run(losses, patience)
-        expected = keras_early_stopping(losses, patience)
-        if got == expected:
-            return
-        shown = f"{what}: val_losses={[round(x, 3) for x in losses]}, patience={patience}"
-        if got == (expected[0], expected[1] - 1):
-            hint = "count epochs from 1, as Keras prints them (epoch index + 1)"
-        elif got == keras_early_stopping(losses, patience, tie_improves=True):
-            hint = ("an epoch counts as an improvement only if its loss is strictly lower than the best so far; "
-                    "an equal loss is not an improvement (it neither saves a checkpoint nor resets the patience)")
-        elif got in (keras_early_stopping(losses, patience, extra_wait=1), keras_early_stopping(losses, patience, extra_wait=-1)):
-            hint = ("patience = the number of epochs WITHOUT improvement that Keras tolerates: with patience 2, "
-                    "a best epoch e is followed by epochs e+1 and e+2, and training stops after e+2")
-        elif got[1] == int(np.argmin(losses)) + 1:
-            hint = ("training stopped before the list ends: epochs after the stop never ran, so their losses "
-                    "cannot be the best")
-        else:
-            hint = ("walk through the epochs: a strictly lower loss is the new best and resets the wait, "
-                    "otherwise wait += 1; training stops at the end of the epoch where wait reaches patience")
-        ck.fail(f"got (epochs_run, best_epoch) = {got}; not what Keras does ({shown})", hint)
-
-    judge([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.6, 0.5], 2, "a dip after the best epoch")
-    judge([0.9, 0.8, 0.7, 0.6, 0.5], 2, "a loss that keeps falling")
-    judge([0.9, 0.7, 0.7, 0.8, 0.7, 0.65], 3, "an exact tie")
+    # a dip after the best epoch, a loss that keeps falling, an exact tie
+    check_early_stopping(ck, early_stopping, [([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.6, 0.5], 2),
+                                              ([0.9, 0.8, 0.7, 0.6, 0.5], 2), ([0.9, 0.7, 0.7, 0.8, 0.7, 0.65], 3)])
     ck.passed("three hand-made loss curves")
-    for trial in range(12):
+    cases = []
+    for _ in range(12):
         epochs = int(ck.rng.integers(5, 25))
         trend = 1.2 * np.exp(-np.arange(epochs) / ck.rng.uniform(1.5, 6)) + 0.3
         bump = np.maximum(0, np.arange(epochs) - ck.rng.integers(2, epochs)) * ck.rng.uniform(0, 0.08)
         losses = np.round(trend + bump + ck.rng.normal(scale=0.04, size=epochs), 2).tolist()
-        judge(losses, int(ck.rng.integers(1, 5)), f"random curve {trial + 1}")
+        cases.append((losses, int(ck.rng.integers(1, 5))))
+    check_early_stopping(ck, early_stopping, cases)
     ck.passed("12 random loss curves (rounded to 2 decimals, so ties happen)")
 
 
@@ -229,6 +189,8 @@ def check_08_4(ck: Check, training_callbacks: Callable[..., Any]) -> None:
     import keras
     from keras import layers
 
+    from . import keras_checks as kc
+
     (x_train, y_train), (x_val, y_val) = _overfitting_task(ck)
     with tempfile.TemporaryDirectory(prefix="check_08_4-") as folder:
         path = Path(folder) / "best_model.keras"
@@ -249,16 +211,14 @@ def check_08_4(ck: Check, training_callbacks: Callable[..., Any]) -> None:
         callbacks = list(callbacks)
         ck.passed(f"a list of {len(callbacks)} callback(s): " + ", ".join(type(c).__name__ for c in callbacks))
 
-        keras.utils.set_random_seed(int(ck.rng.integers(0, 2**31 - 1)))
+        kc.seed(ck)
         model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(128, activation="relu"),
                                   layers.Dense(128, activation="relu"), layers.Dense(1, activation="sigmoid")])
         model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", jit_compile=False)
-        try:
-            history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=_EPOCHS_08_4,
-                                batch_size=len(x_train), callbacks=callbacks, verbose=0)
-        except Exception as exc:
-            ck.fail(f"training with your callbacks raised {type(exc).__name__}: {str(exc)[:300]}",
-                    "build each callback with its defaults first, then add the settings one at a time")
+        history = ck.call(model.fit, x_train, y_train, validation_data=(x_val, y_val), epochs=_EPOCHS_08_4,
+                          batch_size=len(x_train), callbacks=callbacks, verbose=0,
+                          what="training with your callbacks",
+                          hint="build each callback with its defaults first, then add the settings one at a time")
         val_losses = [float(v) for v in history.history.get("val_loss", [])]
         epochs_run = len(history.history.get("loss", []))
         best_epoch = int(np.argmin(val_losses)) + 1

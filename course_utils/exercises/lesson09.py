@@ -8,6 +8,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
+from .. import text
 from . import keras_checks as kc
 from .core import Check, exercise
 
@@ -19,9 +20,7 @@ WORDS = ["the", "a", "can", "run", "fast", "old", "man", "boat", "flies", "like"
 # -- 09.1 ---------------------------------------------------------------------------------------------------
 def _tagging_batch(ck: Check) -> tuple[np.ndarray, np.ndarray]:
     batch, time, n_tags = int(ck.rng.integers(3, 8)), int(ck.rng.integers(6, 15)), int(ck.rng.integers(5, 12))
-    lengths = ck.rng.integers(1, time + 1, size=batch)
-    lengths[0] = time                                            # one sentence fills the batch
-    real = np.arange(time)[None, :] < lengths[:, None]
+    real = kc.padding_mask(ck, batch, time, "post")             # one sentence fills the batch
     y_true = np.where(real, ck.rng.integers(2, n_tags, size=(batch, time)), 0)
     scores = ck.rng.normal(size=(batch, time, n_tags))
     good = ck.rng.random((batch, time)) < 0.6                    # a tagger right about 60% of the time...
@@ -100,10 +99,9 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
         with_tie = trial >= 2
         sentences, tags = _tagged_corpus(ck, with_tie)
         out = ck.call(most_frequent_tags, [list(s) for s in sentences], [list(t) for t in tags])
-        if not isinstance(out, (tuple, list)) or len(out) != 2 or not isinstance(out[0], dict):
-            ck.fail(f"expected a pair (word_tag dict, default tag), got {type(out).__name__}",
-                    "return word_tag, default_tag: a dict from word to tag, and one tag for unknown words")
-        word_tag, default = out
+        word_tag, default = ck.pair(out, "most_frequent_tags", ("word_tag", "default_tag"))
+        ck.require(isinstance(word_tag, dict), f"word_tag should be a dict, got {type(word_tag).__name__}",
+                   "word_tag maps each training word to its tag; default_tag is one tag for unknown words")
         per_word: dict[str, Counter[str]] = defaultdict(Counter)
         for s, t in zip(sentences, tags):
             for w, g in zip(s, t):
@@ -214,11 +212,7 @@ def _toy_sentence(rng: np.random.Generator) -> tuple[list[int], list[int]]:
 def toy_treebank(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``n`` toy sentences as word ids and tag ids, post-padded with 0 to the longest: (n, time) each."""
     pairs = [_toy_sentence(rng) for _ in range(n)]
-    width = max(len(w) for w, _ in pairs)
-    x, y = np.zeros((n, width), "int32"), np.zeros((n, width), "int32")
-    for i, (w, t) in enumerate(pairs):
-        x[i, : len(w)], y[i, : len(t)] = w, t
-    return x, y
+    return text.pad([w for w, _ in pairs]), text.pad([t for _, t in pairs])
 
 
 def _baseline_accuracy(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
@@ -236,22 +230,7 @@ def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
     model = kc.build(ck, build_tagger, TOY_VOCAB, TOY_TAGS, what="build_tagger(vocab_size, n_tags)")
     x, y = toy_treebank(ck.rng, 6)
     probs = kc.outputs(ck, model, x, "your tagger")
-    if probs.ndim == 2:
-        ck.fail(f"the tagger gives one output per sentence, shape {probs.shape}; a tagger needs one per token",
-                "the recurrent layer must return its whole sequence of states: return_sequences=True")
-    ck.require(probs.shape == (*x.shape, TOY_TAGS),
-               f"for word ids of shape {x.shape} the output has shape {probs.shape}; expected {(*x.shape, TOY_TAGS)}"
-               " (batch, time, tags)", "the last layer is a Dense layer with n_tags units, applied at every step",
-               passed=f"output shape (batch, time, n_tags) = {probs.shape}")
-    if not kc.rows_are_distributions(probs, axis=-1):
-        hint = ("the softmax runs over the wrong axis: each token needs a distribution over the TAGS (the last "
-                "axis), not over the time steps" if kc.rows_are_distributions(probs, axis=1)
-                else "end with a softmax over the tags: Dense(n_tags, activation='softmax')")
-        ck.fail("the outputs at a token are not probabilities over the tags (they should be >= 0 and sum to 1)", hint)
-    ck.passed("each token gets a probability distribution over the tags")
-    ck.require(kc.bidirectional_rnn(model), "there is no bidirectional recurrent layer in the model",
-               "wrap the recurrent layer: layers.Bidirectional(layers.LSTM(units, return_sequences=True))",
-               passed="a bidirectional recurrent layer reads the sentence both ways")
+    kc.check_tagger_outputs(ck, model, probs, (*x.shape, TOY_TAGS), "tags")
 
     longer = np.concatenate([x, np.zeros((len(x), 7), "int32")], axis=1)
     moved = np.abs(kc.outputs(ck, model, longer, "your tagger")[:, : x.shape[1]] - probs)[x > 0].max()

@@ -29,15 +29,13 @@ def check_10_1(ck: Check, temperature_probs: Callable[..., Any]) -> None:
             ck.fail(f"the probabilities ({what}) contain NaN or infinity", hint)
         if np.allclose(arr, expected, atol=1e-6):
             return
-        if t > 0 and np.allclose(arr, decoding.apply_temperature(logits * t * t, t), atol=1e-6):
-            hint = "divide the logits by T (T < 1 sharpens, T > 1 flattens), do not multiply"
-        elif logits.ndim == 2 and t > 0 and np.allclose(arr, np.exp(decoding.log_softmax(logits / t, axis=0)), atol=1e-6):
-            hint = "normalise over the LAST axis (the characters), not over the batch"
-        elif not np.allclose(arr.sum(-1), 1, atol=1e-6):
-            hint = "each row must sum to 1: divide by the sum over the last axis"
-        else:
-            hint = "p_i = exp(z_i / T) / sum_j exp(z_j / T)"
-        ck.fail(f"the probabilities ({what}) differ from softmax(logits / T)", hint)
+        guesses = [(decoding.apply_temperature(logits * t * t, t),
+                    "divide the logits by T (T < 1 sharpens, T > 1 flattens), do not multiply"),
+                   (np.exp(decoding.log_softmax(logits / t, axis=0)),
+                    "normalise over the LAST axis (the characters), not over the batch")] if t > 0 else []
+        ck.diagnose(arr, guesses, f"the probabilities ({what}) differ from softmax(logits / T)",
+                    "p_i = exp(z_i / T) / sum_j exp(z_j / T)" if np.allclose(arr.sum(-1), 1, atol=1e-6)
+                    else "each row must sum to 1: divide by the sum over the last axis", atol=1e-6)
 
     judge(ck.rng.normal(size=7), 1.0, "T = 1, one row")
     ck.passed("T = 1 is the plain softmax")
@@ -101,6 +99,16 @@ class _TinyRNN:
         return h @ self.out, h
 
 
+def _greedy(model: _TinyRNN, first: int, state: np.ndarray, steps: int, mistake: str = "") -> list[int]:
+    """The ``steps`` ids greedy decoding picks after ``first``; ``mistake`` "frozen" never feeds the new state
+    back, "same_input" always feeds ``first`` instead of the id just picked."""
+    def step(ids: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        logits, new = model(np.array([first]) if mistake == "same_input" else ids, s)
+        return logits, s if mistake == "frozen" else new
+
+    return decoding.sample_sequence(step, [first], state.copy(), steps, temperature=0.0)[0].tolist()
+
+
 @exercise("10.3", "greedy generation over a step function")
 def check_10_3(ck: Check, greedy_generate: Callable[..., Any]) -> None:
     """``greedy_generate(step_fn, first_id, state, steps)`` -> the ``steps`` ids picked after ``first_id``."""
@@ -112,9 +120,9 @@ def check_10_3(ck: Check, greedy_generate: Callable[..., Any]) -> None:
             model = _TinyRNN(ck.rng, v)
             first = int(ck.rng.integers(0, v))
             state = ck.rng.normal(size=(1, 4))
-            ref = decoding.sample_sequence(model, [first], state.copy(), 12, temperature=0.0)[0].tolist()
-            if (len(set(ref)) >= 3 and _frozen(model, first, state, 12) != ref
-                    and _not_fed_back(model, first, state, 12) != ref):
+            ref = _greedy(model, first, state, 12)
+            if len(set(ref)) >= 3 and ref not in (_greedy(model, first, state, 12, mistake)
+                                                  for mistake in ("frozen", "same_input")):
                 break
         model.calls = 0
         out = ck.call(greedy_generate, model, first, state.copy(), steps)
@@ -123,7 +131,7 @@ def check_10_3(ck: Check, greedy_generate: Callable[..., Any]) -> None:
             ids = [int(i) for i in np.asarray(out).reshape(-1)]
         except (TypeError, ValueError):
             ck.fail(f"greedy_generate should return a list of token ids, got {type(out).__name__}", None)
-        expected = decoding.sample_sequence(model, [first], state.copy(), steps, temperature=0.0)[0].tolist()
+        expected = _greedy(model, first, state, steps)
         if ids == expected:
             if calls != steps:
                 ck.fail(f"step_fn was called {calls} times for {steps} new ids",
@@ -133,31 +141,14 @@ def check_10_3(ck: Check, greedy_generate: Callable[..., Any]) -> None:
             hint = "return only the new ids, not the first one you started from"
         elif len(ids) != steps:
             hint = f"return exactly `steps` ids ({steps} here)"
-        elif ids == _frozen(model, first, state, steps):
+        elif ids == _greedy(model, first, state, steps, "frozen"):
             hint = "feed the new state back: the next call must get the state returned by the previous one"
-        elif ids == _not_fed_back(model, first, state, steps):
+        elif ids == _greedy(model, first, state, steps, "same_input"):
             hint = "feed the chosen id back: the next call's input is the id you just picked, not the first id"
         else:
             hint = "at each step: scores, state = step_fn(ids, state); pick the argmax of the scores; that id is the next input"
         ck.fail(f"the generated ids differ from greedy decoding (random model {trial + 1}, {steps} steps)", hint)
     ck.passed("matches greedy decoding on 4 random recurrent models (1 to 20 steps)")
-
-
-def _frozen(model: _TinyRNN, first: int, state: np.ndarray, steps: int) -> list[int]:
-    ids, out = np.array([first]), []
-    for _ in range(steps):
-        logits, _ = model(ids, state)
-        ids = logits.argmax(-1)
-        out.append(int(ids[0]))
-    return out
-
-
-def _not_fed_back(model: _TinyRNN, first: int, state: np.ndarray, steps: int) -> list[int]:
-    out = []
-    for _ in range(steps):
-        logits, state = model(np.array([first]), state)
-        out.append(int(logits.argmax(-1)[0]))
-    return out
 
 
 # -- 10.4 ---------------------------------------------------------------------------------------------------

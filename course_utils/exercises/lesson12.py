@@ -13,16 +13,9 @@ from . import keras_checks as kc
 from .core import Check, exercise
 
 
-def _softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
-    e = np.exp(scores - scores.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
 def _masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Softmax over the last axis (source positions), padding (mask False) gets exactly 0."""
-    s = np.where(mask[:, None, :], scores, -np.inf)
-    e = np.exp(s - s.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
+    return np.exp(decoding.log_softmax(np.where(mask[:, None, :], scores, -np.inf)))
 
 
 @exercise("12.1", "masked multiplicative attention in NumPy")
@@ -49,18 +42,7 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
     if np.allclose(got_w.sum(axis=1), 1.0, atol=1e-6) and not np.allclose(got_w.sum(axis=-1), 1.0, atol=1e-6):
         ck.fail("the weights sum to 1 over the output steps, not over the source positions",
                 "the softmax runs over the source positions, the last axis of the scores (axis=-1)")
-    pad = np.broadcast_to(~mask[:, None, :], got_w.shape)
-    if np.any(np.abs(got_w[pad]) > 1e-7):
-        if np.allclose(got_w, _softmax(scores), atol=1e-6):
-            ck.fail("padded source positions get a non-zero weight: the mask is not used",
-                    "before the softmax, give masked scores -inf (or a huge negative number) so their weight is 0")
-        ck.fail("padded source positions get a non-zero weight",
-                "padding must get exactly zero weight; set masked scores to -inf before the softmax")
-    if not np.allclose(got_w.sum(-1), 1.0, atol=1e-5):
-        if np.allclose(got_w[0].sum(-1), 1.0, atol=1e-5):      # sentence 0 has no padding
-            ck.fail("the weights of a padded sentence do not sum to 1",
-                    "zeroing the padded weights after the softmax is not enough: mask first, then normalise")
-        ck.fail("the weights of a row do not sum to 1", "a softmax divides by the sum of the exponentials")
+    kc.check_masked_weights(ck, got_w, mask[:, None, :], np.exp(decoding.log_softmax(scores)))
     ck.passed("weights: softmax over the real source positions only")
     swapped = _masked_softmax(np.einsum("btd,bsd->bts", query @ w.T, values), mask)
     if np.allclose(got_w, swapped, atol=1e-6):
@@ -96,14 +78,6 @@ def _beam_reference(beam_log_probs: np.ndarray, next_log_probs: np.ndarray, widt
     return rows, tokens, total.ravel()[order]
 
 
-def _triple(out: Any, ck: Check) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not isinstance(out, (tuple, list)) or len(out) != 3:
-        ck.fail(f"beam_step should return three arrays (rows, tokens, totals); got {type(out).__name__}",
-                "end with `return rows, tokens, totals`")
-    rows, tokens, totals = (ck.array(a, name).reshape(-1) for a, name in zip(out, ("rows", "tokens", "totals")))
-    return rows, tokens, totals
-
-
 def _best_word_per_row(beams: np.ndarray, nxt: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray] | None:
     """The typical mistake: the best word of every hypothesis, then the best ``width`` of those."""
     best = nxt.argmax(-1)
@@ -126,8 +100,9 @@ def check_12_2(ck: Check, beam_step: Callable[..., Any]) -> None:
         logits = ck.rng.normal(scale=2.0, size=(k, vocab))
         nxt = decoding.log_softmax(logits)
         rows, tokens, totals = _beam_reference(beams, nxt, width)
-        got = _triple(ck.call(beam_step, beams.copy(), nxt.copy(), width), ck)
-        g_rows, g_tokens, g_totals = got
+        names = ("rows", "tokens", "totals")
+        got = ck.pair(ck.call(beam_step, beams.copy(), nxt.copy(), width), "beam_step", names)
+        g_rows, g_tokens, g_totals = (ck.array(a, name).reshape(-1) for a, name in zip(got, names))
         if k < width and g_rows.size == k:
             ck.fail(f"with {k} hypothesis(es) and width {width} you returned {k} extension(s), one per hypothesis",
                     "one hypothesis can give several of the best extensions: choose among all k * V "
@@ -220,8 +195,7 @@ def _additive(query: np.ndarray, values: np.ndarray, mask: np.ndarray | None, wq
     scores = (squash((query @ wq)[:, None, :] + values @ wk) @ v)[..., 0]          # (b, S)
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
-    e = np.exp(scores - scores.max(-1, keepdims=True))
-    weights = e / e.sum(-1, keepdims=True)
+    weights = np.exp(decoding.log_softmax(scores))
     return np.einsum("bs,bsd->bd", weights, values), weights
 
 
@@ -257,14 +231,12 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
 
         def run(with_mask: bool) -> tuple[np.ndarray, np.ndarray]:
             kwargs = {"values_mask": mask} if with_mask else {}
-            out = kc.attempt(ck, layer, query, values, what=f"calling your layer on a query {query.shape} and "
-                             f"values {values.shape}" + (" with values_mask=..." if with_mask else ""), **kwargs,
-                             hint="the check calls layer(query, values, values_mask=mask): is the signature "
-                                  "call(self, query, values, values_mask=None)? Does the projected query get a "
-                                  "time axis, so it can be added to every projected value?")
-            if not isinstance(out, (tuple, list)) or len(out) != 2:
-                ck.fail(f"your layer should return two tensors, (context, weights); got {type(out).__name__}",
-                        "end call() with `return context, weights`")
+            out = ck.call(layer, query, values, what=f"calling your layer on a query {query.shape} and "
+                          f"values {values.shape}" + (" with values_mask=..." if with_mask else ""), **kwargs,
+                          hint="the check calls layer(query, values, values_mask=mask): is the signature "
+                               "call(self, query, values, values_mask=None)? Does the projected query get a "
+                               "time axis, so it can be added to every projected value?")
+            out = ck.pair(out, "your layer's call()", ("context", "weights"))
             context, weights = (kc.numpy(ck, t, what) for t, what in zip(out, ("the context", "the weights")))
             if context.shape == (b, s) and weights.shape == (b, dv) and s != dv:
                 ck.fail("the two results come in the wrong order", "return (context, weights): the context first")
@@ -289,25 +261,13 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
         expected_c, expected_w = _additive(query, values, mask, wq, wk, v)
 
         where = f"(batch {b}, S {s}, query {dq} features, values {dv}, units {units})"
-        sums = weights.sum(-1)
-        if not np.allclose(sums, 1.0, atol=1e-5):
-            if np.allclose(weights, 1.0, atol=1e-6):
-                ck.fail(f"every weight is 1 {where}", "the softmax ran over an axis of size 1: the scores of shape "
-                        "(batch, S, 1) need their softmax over the source positions S")
-            if np.allclose(weights.sum(0), 1.0, atol=1e-5):
-                ck.fail(f"the weights sum to 1 over the batch, not over the source positions {where}",
-                        "the softmax runs over the source positions (the time axis), not the sentences")
-            if np.all(np.abs(weights[~mask]) < 1e-7) and np.allclose(sums[lengths == s], 1.0, atol=1e-5):
-                ck.fail(f"the weights of a padded sentence do not sum to 1 {where}",
-                        "zeroing padded weights after the softmax is not enough: mask the SCORES before it")
-            ck.fail(f"the weights of a sentence do not sum to 1 {where}",
-                    "the weights are a softmax of the scores over the source positions")
-        if np.any(np.abs(weights[~mask]) > 1e-6):
-            unmasked = _additive(query, values, None, wq, wk, v)[1]
-            ck.fail(f"padded source positions get a non-zero weight {where}",
-                    "values_mask is ignored: give the scores of padded positions a huge negative number (or "
-                    "-inf) before the softmax" if np.allclose(weights, unmasked, atol=1e-5)
-                    else "padded positions must get exactly 0: mask the scores before the softmax")
+        if np.allclose(weights, 1.0, atol=1e-6):
+            ck.fail(f"every weight is 1 {where}", "the softmax ran over an axis of size 1: the scores of shape "
+                    "(batch, S, 1) need their softmax over the source positions S")
+        if np.allclose(weights.sum(0), 1.0, atol=1e-5) and not np.allclose(weights.sum(-1), 1.0, atol=1e-5):
+            ck.fail(f"the weights sum to 1 over the batch, not over the source positions {where}",
+                    "the softmax runs over the source positions (the time axis), not the sentences")
+        kc.check_masked_weights(ck, weights, mask, _additive(query, values, None, wq, wk, v)[1], f" {where}")
         if not np.allclose(weights, expected_w, atol=1e-5):
             if np.allclose(weights, _additive(query, values, mask, wq, wk, v, squash=lambda z: z)[1], atol=1e-5):
                 ck.fail(f"the weights are not the additive scores' softmax {where}",

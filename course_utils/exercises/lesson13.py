@@ -25,10 +25,8 @@ def check_13_1(ck: Check, make_windows: Callable[..., Any]) -> None:
         series = np.round(ck.rng.normal(size=length), 3)
         x_ref, y_ref = _windows(series, window, horizon)
         n = len(x_ref)
-        out = ck.call(make_windows, series.copy(), window, horizon)
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"make_windows should return two arrays (x, y); got {type(out).__name__}", "end with `return x, y`")
-        x, y = ck.array(out[0], "x"), ck.array(out[1], "y")
+        x, y = ck.pair(ck.call(make_windows, series.copy(), window, horizon), "make_windows", ("x", "y"))
+        x, y = ck.array(x, "x"), ck.array(y, "y")
         if x.ndim == 2 and x.shape == (n, window):
             ck.fail(f"x has shape {x.shape}: the feature axis is missing",
                     "recurrent layers read (batch, time, features): give x a last axis of size 1 (x[..., None])")
@@ -99,32 +97,24 @@ def check_13_3(ck: Check, expected_naive_mse: Callable[..., Any]) -> None:
     cases += [(int(ck.rng.integers(1, 30)), int(ck.rng.integers(4, 40)), float(np.round(ck.rng.uniform(0, 1), 3)))
               for _ in range(6)]
     for h, period, sigma in cases:
-        got = ck.call(expected_naive_mse, h, period, sigma)
-        try:
-            value = float(np.asarray(got, dtype="float64"))
-        except Exception:
-            ck.fail(f"expected_naive_mse({h}, {period}, {sigma}) returned {type(got).__name__}; expected a number")
+        value = ck.number(ck.call(expected_naive_mse, h, period, sigma), f"expected_naive_mse({h}, {period}, {sigma})")
         expected = _expected_naive_mse(h, period, sigma)
         if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
             continue
         signal = 2 * np.sin(np.pi * h / period) ** 2
         label = f"expected_naive_mse({h}, {period}, {sigma}) = {value:.4g}, not the expected error"
-        if sigma > 0 and np.isclose(value, signal + sigma ** 2, rtol=1e-6):
-            ck.fail(label, "the noise is counted once; both the last input value and the target carry "
-                           "independent noise, and their variances add up")
-        if sigma > 0 and np.isclose(value, signal, rtol=1e-6):
-            ck.fail(label, "the noise is missing: the error also has a noise part, from both values")
-        if np.isclose(value, signal / 2 + 2 * sigma ** 2, rtol=1e-6):
-            ck.fail(label, "the sine part is half what it should be: the mean of sin(a + d) - sin(a) squared over "
-                           "the phase a is 2 sin^2(d / 2), not sin^2(d / 2)")
-        if np.isclose(value, 2 * np.sin(2 * np.pi * h / period) ** 2 + 2 * sigma ** 2, rtol=1e-6):
-            ck.fail(label, "the sine part uses the full angle d = 2 pi h / P where half of it belongs: "
-                           "sin(a + d) - sin(a) = 2 cos(a + d/2) sin(d/2)")
-        if sigma == 0 or np.isclose(value - 2 * sigma ** 2, 0.0, atol=1e-9):
-            ck.fail(label, "the sine part: how far does a unit sine move in h steps, squared and averaged over "
-                           "where in its period it starts? (sin(a + d) - sin(a) = 2 cos(a + d/2) sin(d/2))")
-        ck.fail(label, "E[(s_{t+h} - s_t)^2] = (mean over the phase of the squared change of the sine) "
-                       "+ (variance of the noise difference)")
+        sine = ("the sine part: how far does a unit sine move in h steps, squared and averaged over where in its "
+                "period it starts? (sin(a + d) - sin(a) = 2 cos(a + d/2) sin(d/2))")
+        guesses = [(signal + sigma ** 2, "the noise is counted once; both the last input value and the target carry "
+                                         "independent noise, and their variances add up"),
+                   (signal, "the noise is missing: the error also has a noise part, from both values")] if sigma else []
+        guesses += [(signal / 2 + 2 * sigma ** 2, "the sine part is half what it should be: the mean of sin(a + d) - "
+                     "sin(a) squared over the phase a is 2 sin^2(d / 2), not sin^2(d / 2)"),
+                    (2 * np.sin(2 * np.pi * h / period) ** 2 + 2 * sigma ** 2, "the sine part uses the full angle "
+                     "d = 2 pi h / P where half of it belongs: sin(a + d) - sin(a) = 2 cos(a + d/2) sin(d/2)"),
+                    (2 * sigma ** 2, sine)]
+        ck.diagnose(value, guesses, label, sine if sigma == 0 else "E[(s_{t+h} - s_t)^2] = (mean over the phase of "
+                    "the squared change of the sine) + (variance of the noise difference)", rtol=1e-6)
     ck.passed(f"{len(cases)} horizons, periods and noise levels (h = P and sigma = 0 included)")
 
 
@@ -139,11 +129,8 @@ def check_13_4(ck: Check, build_forecaster: Callable[..., Any]) -> None:
         what = f"build_forecaster({window}, {horizon})"
         model = kc.build(ck, build_forecaster, window, horizon, what=what)
         x = ck.rng.normal(size=(5, window, 1)).astype("float32")
-        try:
-            out = np.asarray(model(x, training=False), dtype="float64")
-        except Exception as exc:
-            ck.fail(f"the model of {what} raised {type(exc).__name__} on a batch of shape {x.shape}: {str(exc)[:200]}",
-                    "the input is (batch, window, 1): keras.Input(shape=(window, 1))")
+        out = kc.outputs(ck, model, x, f"the model of {what} on a batch of shape {x.shape}",
+                         hint="the input is (batch, window, 1): keras.Input(shape=(window, 1))")
         if out.shape == (5, window, horizon):
             ck.fail(f"{what} gives outputs of shape {out.shape}: one forecast per input step",
                     "the recurrent layer that feeds the output layer must return only its last state: "
@@ -177,19 +164,12 @@ def check_13_4(ck: Check, build_forecaster: Callable[..., Any]) -> None:
     n = 800
     series = np.sin(ck.rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n) / period) + ck.rng.normal(scale=noise, size=n)
     split = int(0.75 * n)
-
-    def windows(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        view = np.lib.stride_tricks.sliding_window_view(part, window + horizon).astype("float32")
-        return view[:, :window, None], view[:, window:]
-
-    (x_train, y_train), (x_val, y_val) = windows(series[:split]), windows(series[split:])
-    try:
-        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
-        model.fit(x_train, y_train, epochs=4, batch_size=32, verbose=0)
-        pred = np.asarray(model(x_val, training=False), dtype="float64")
-    except Exception as exc:
-        ck.fail(f"training the model raised {type(exc).__name__}: {str(exc)[:300]}",
-                "build a plain Sequential or functional model of Keras layers; the check compiles it itself")
+    (x_train, y_train), (x_val, y_val) = (_windows(part.astype("float32"), window, horizon)
+                                          for part in (series[:split], series[split:]))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
+    ck.call(model.fit, x_train, y_train, epochs=4, batch_size=32, verbose=0, what="training the model",
+            hint="build a plain Sequential or functional model of Keras layers; the check compiles it itself")
+    pred = kc.outputs(ck, model, x_val, "the trained model")
     model_mse = float(np.mean((pred - y_val) ** 2))
     naive_mse = float(np.mean((np.repeat(x_val[:, -1, :], horizon, axis=1) - y_val) ** 2))
     if not np.isfinite(model_mse) or model_mse >= naive_mse:

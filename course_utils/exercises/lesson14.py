@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import decoding
 from . import keras_checks as kc
 from .core import Check, exercise
 
@@ -33,11 +34,8 @@ def check_14_1(ck: Check, lm_targets: Callable[..., Any]) -> None:
     for trial in range(3):
         x = _padded_batch(ck, int(ck.rng.integers(2, 6)), int(ck.rng.integers(5, 10)))
         next_ref, prev_ref = _targets(x)
-        out = ck.call(lm_targets, x.copy())
-        if not isinstance(out, (tuple, list)) or len(out) != 2:
-            ck.fail(f"lm_targets should return two arrays (next_ids, prev_ids); got {type(out).__name__}",
-                    "end with `return next_ids, prev_ids`")
-        nxt, prev = ck.array(out[0], "next_ids"), ck.array(out[1], "prev_ids")
+        nxt, prev = ck.pair(ck.call(lm_targets, x.copy()), "lm_targets", ("next_ids", "prev_ids"))
+        nxt, prev = ck.array(nxt, "next_ids"), ck.array(prev, "prev_ids")
         batch, t = x.shape
         if nxt.shape == (batch, t - 1) or prev.shape == (batch, t - 1):
             ck.fail(f"a target has shape {(batch, t - 1)}; expected {(batch, t)}",
@@ -60,11 +58,6 @@ def check_14_1(ck: Check, lm_targets: Callable[..., Any]) -> None:
     ck.passed("next and previous ids for 3 random padded batches")
 
 
-def _softmax(w: np.ndarray) -> np.ndarray:
-    e = np.exp(w - w.max())
-    return e / e.sum()
-
-
 @exercise("14.2", "ELMo's scalar mix of the layers")
 def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
     """``scalar_mix(layer_outputs, w, gamma)`` = gamma * sum_j softmax(w)_j * layer_outputs[j]."""
@@ -76,7 +69,7 @@ def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
         w = ck.rng.normal(scale=1.5, size=n_layers)
         w[0] = -abs(w[0]) - 0.5                            # a negative raw weight: s / s.sum() is then no softmax
         gamma = float(ck.rng.uniform(0.3, 3.0))
-        s = _softmax(w)
+        s = np.exp(decoding.log_softmax(w))
         expected = gamma * sum(sj * h for sj, h in zip(s, layers))
         got = ck.array(ck.call(scalar_mix, [h.copy() for h in layers], w.copy(), gamma), "the mix")
         ck.shape(got, (batch, t, d), "the mix", hint="the layers are mixed element by element: the result has the "
@@ -117,10 +110,6 @@ def toy_encoder(name: str = "encoder") -> Any:
     return keras.Model(ids, x, name=name)
 
 
-def _weight_ids(weights: list[Any]) -> set[int]:
-    return {id(w) for w in weights}
-
-
 @exercise("14.4", "freeze or fine-tune a pretrained encoder")
 def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
     """``build_probe(encoder, n_classes, trainable)``: ids -> encoder -> masked mean -> softmax; encoder (un)frozen."""
@@ -148,7 +137,7 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
 
     def one_step(model: Any, encoder: Any, setting: str) -> tuple[bool, bool]:
         """Compile, train one batch; did the encoder's weights change, did the head's?"""
-        enc_ids = _weight_ids(encoder.weights)
+        enc_ids = {id(w) for w in encoder.weights}
         head = [w for w in model.weights if id(w) not in enc_ids]
         before_enc = [np.array(w.numpy()) for w in encoder.weights]
         before_head = [np.array(w.numpy()) for w in head]
@@ -180,7 +169,7 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
                "Flatten or ops.mean does not",
                passed="padding after a sentence changes nothing (masked mean)")
 
-    enc_ids = _weight_ids(encoder.weights)
+    enc_ids = {id(w) for w in encoder.weights}
     trainable_enc = [w for w in model.trainable_weights if id(w) in enc_ids]
     trainable_head = [w for w in model.trainable_weights if id(w) not in enc_ids]
     head_weights = [w for w in model.weights if id(w) not in enc_ids]
@@ -216,7 +205,7 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
     # 2. fine-tuning: everything trainable, everything moves
     model, encoder = probe(trainable=True)
     frozen = [w for w in model.weights if not any(w is t for t in model.trainable_weights)]
-    if any(id(w) in _weight_ids(encoder.weights) for w in frozen):
+    if any(any(w is e for e in encoder.weights) for w in frozen):
         ck.fail("with trainable=True part of the encoder is frozen",
                 "trainable=True means fine-tuning: the encoder's weights are trained along with the head")
     ck.require(not frozen, "with trainable=True the head is frozen",

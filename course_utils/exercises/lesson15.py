@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import text
 from .core import Check, _short, exercise
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "MONEY"]
@@ -86,18 +87,16 @@ def _random_heads(ck: Check, n: int) -> list[int]:
     return heads
 
 
+def _path_to_root(heads: list[int], i: int) -> list[int]:
+    """Token ``i``, its head, the head's head, ... up to the root (its own head)."""
+    path = [i]
+    while heads[path[-1]] != path[-1]:
+        path.append(heads[path[-1]])
+    return path
+
+
 def _subtree(heads: list[int], i: int) -> list[int]:
-    out = []
-    for j in range(len(heads)):
-        node = j
-        while True:
-            if node == i:
-                out.append(j)
-                break
-            if heads[node] == node:
-                break
-            node = heads[node]
-    return out
+    return [j for j in range(len(heads)) if i in _path_to_root(heads, j)]
 
 
 @exercise("15.2", "the subtree of a word in a dependency parse")
@@ -124,11 +123,7 @@ def check_15_2(ck: Check, subtree: Callable[..., Any]) -> None:
                               "and theirs, down to the leaves")
             if got_list == [j for j in expected if j != i]:
                 ck.fail(what, "the word itself belongs to its subtree (as in spaCy's token.subtree)")
-            ancestors, node = [i], i
-            while heads[node] != node:
-                node = heads[node]
-                ancestors.append(node)
-            if got_list == sorted(ancestors) and got_list != expected:
+            if got_list == sorted(_path_to_root(heads, i)) and got_list != expected:
                 ck.fail(what, "that is the path from the word up to the root (its heads); the subtree goes "
                               "the other way, down to the words that depend on it")
             if i in got_list and all(j in got_list for j in expected) and len(got_list) > len(expected):
@@ -138,12 +133,12 @@ def check_15_2(ck: Check, subtree: Callable[..., Any]) -> None:
     ck.passed(f"every word of {len(trees)} trees (spaCy's parse of a sentence and 6 random trees)")
 
 
-def _agreement(gold: list[str], pred: list[str]) -> tuple[float, dict[str, float]]:
-    hits = [g == p for g, p in zip(gold, pred)]
-    per: dict[str, list[bool]] = {}
-    for g, h in zip(gold, hits):
-        per.setdefault(g, []).append(h)
-    return float(np.mean(hits)), {t: float(np.mean(v)) for t, v in per.items()}
+def _share_by(keys: list[str], gold: list[str], pred: list[str]) -> dict[str, float]:
+    """For each key, the share of its tokens (``keys`` holds one per token) where gold and pred agree."""
+    hits: dict[str, list[bool]] = {}
+    for k, g, p in zip(keys, gold, pred):
+        hits.setdefault(k, []).append(g == p)
+    return {k: float(np.mean(v)) for k, v in hits.items()}
 
 
 @exercise("15.3", "agreement with the treebank, overall and per tag")
@@ -157,16 +152,12 @@ def check_15_3(ck: Check, tag_agreement: Callable[..., Any]) -> None:
         gold = [str(t) for t in ck.rng.choice(tagset, size=n, p=freq / freq.sum())]
         flip = ck.rng.random(n) < ck.rng.uniform(0.15, 0.4)
         pred = [str(ck.rng.choice(tagset)) if f else g for g, f in zip(gold, flip)]
-        overall, per = _agreement(gold, pred)
-        out = ck.call(tag_agreement, list(gold), list(pred))
-        if not isinstance(out, (tuple, list)) or len(out) != 2 or not isinstance(out[1], dict):
-            ck.fail(f"tag_agreement should return (overall, per_tag dict); got {_short(out, 80)}",
-                    "end with `return overall, per_tag`, per_tag a dict from tag to share")
-        got_overall, got_per = out
-        try:
-            got_overall = float(got_overall)
-        except Exception:
-            ck.fail(f"the overall agreement should be a number, got {type(got_overall).__name__}")
+        overall, per = float(np.mean([g == p for g, p in zip(gold, pred)])), _share_by(gold, gold, pred)
+        got_overall, got_per = ck.pair(ck.call(tag_agreement, list(gold), list(pred)), "tag_agreement",
+                                       ("overall", "per_tag"))
+        ck.require(isinstance(got_per, dict), f"per_tag should be a dict, got {type(got_per).__name__}",
+                   "per_tag maps each gold tag to a share")
+        got_overall = ck.number(got_overall, "the overall agreement", hint="a share between 0 and 1")
         macro = float(np.mean(list(per.values())))
         if np.isclose(got_overall, macro) and not np.isclose(overall, macro):
             ck.fail(f"overall agreement {got_overall:.4f} is the mean of the per-tag shares",
@@ -176,10 +167,7 @@ def check_15_3(ck: Check, tag_agreement: Callable[..., Any]) -> None:
         ck.require(np.isclose(got_overall, overall, atol=1e-9), f"overall agreement {got_overall:.4f} is not right",
                    "the share of positions where the two tags are equal")
         counts = Counter(gold)
-        by_pred: dict[str, list[bool]] = {}
-        for g, p in zip(gold, pred):
-            by_pred.setdefault(p, []).append(g == p)
-        precision = {t: float(np.mean(v)) for t, v in by_pred.items()}
+        precision = _share_by(pred, gold, pred)
         try:
             got_per = {k: float(v) for k, v in got_per.items()}
         except Exception:
@@ -225,13 +213,9 @@ def _toy_pos_sentence(rng: np.random.Generator) -> list[int]:
 def toy_pos_corpus(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``n`` toy sentences: word ids, POS ids and BIO label ids, each (n, time), post-padded with 0."""
     rows = [_toy_pos_sentence(rng) for _ in range(n)]
-    width = max(len(r) for r in rows)
-    words, pos, labels = (np.zeros((n, width), "int32") for _ in range(3))
-    for i, p in enumerate(rows):
-        words[i, : len(p)] = rng.integers(1, TOY_WORDS, size=len(p))
-        pos[i, : len(p)] = p
-        labels[i, : len(p)] = [(2 if t == 0 or p[t - 1] != 5 else 3) if tag == 5 else 1 for t, tag in enumerate(p)]
-    return words, pos, labels
+    words = [rng.integers(1, TOY_WORDS, size=len(p)) for p in rows]
+    labels = [[(2 if t == 0 or p[t - 1] != 5 else 3) if tag == 5 else 1 for t, tag in enumerate(p)] for p in rows]
+    return text.pad(words), text.pad(rows), text.pad(labels)
 
 
 @exercise("15.4", "an entity tagger that reads words and part-of-speech tags")
@@ -267,20 +251,7 @@ def check_15_4(ck: Check, build_feature_tagger: Callable[..., Any]) -> None:
         return ck.array(keras.ops.convert_to_numpy(out), f"the output of {what}")
 
     probs = run(words, pos)
-    if probs.ndim == 2:
-        ck.fail(f"the tagger gives one output per sentence, shape {probs.shape}; a tagger needs one per token",
-                "the recurrent layer must return its whole sequence: return_sequences=True")
-    ck.require(probs.shape == (*words.shape, n_labels),
-               f"for inputs of shape {words.shape} the output has shape {probs.shape}; expected "
-               f"{(*words.shape, n_labels)}", "the last layer is Dense(n_labels, activation='softmax')",
-               passed=f"two inputs [word ids, POS ids] -> output (batch, time, n_labels) = {probs.shape}")
-    ck.require(kc.rows_are_distributions(probs, axis=-1),
-               "the outputs at a token are not probabilities over the labels (>= 0, summing to 1)",
-               "end with a softmax over the labels (the last axis): Dense(n_labels, activation='softmax')",
-               passed="each token gets a probability distribution over the labels")
-    ck.require(kc.bidirectional_rnn(model), "there is no bidirectional recurrent layer in the model",
-               "layers.Bidirectional(layers.LSTM(units, return_sequences=True)) on the concatenated embeddings",
-               passed="a bidirectional recurrent layer reads the sentence both ways")
+    kc.check_tagger_outputs(ck, model, probs, (*words.shape, n_labels), "labels")
 
     real = words > 0
     other_pos = np.where(real, ck.rng.integers(1, n_pos, size=pos.shape), 0).astype("int32")

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import keras_checks as kc
 from .core import Check, exercise
+from .references import clip
 
 
 # -- 18.1 ---------------------------------------------------------------------------------------------------
@@ -28,25 +29,19 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
     layer = ck.call(layer_class, what="creating the layer (MaskedMean())")
 
     # 1. called directly on a sequence and a mask, padding after or before the words
-    for side in ("post", "pre"):
-        batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(5, 9)), int(ck.rng.integers(2, 5))
-        seq = ck.rng.normal(size=(batch, steps, units)).astype("float32")
-        mask = kc.padding_mask(ck, batch, steps, side)
-        out = kc.attempt(ck, layer, seq, mask=mask, what=f"calling your layer on a {side}-padded batch",
-                         hint="call(self, inputs, mask=None): inputs is (batch, time, units), mask (batch, time) "
-                              "booleans; use keras.ops (ops.cast, ops.sum, ops.expand_dims)")
-        arr = ck.shape(kc.numpy(ck, out, "the layer's output"), (batch, units), "the layer's output",
-                       hint="average over the time axis (axis 1): one vector per sequence")
-        seq64 = seq.astype("float64")
-        kc.name_masked_mean_mistake(ck, arr, seq64, mask, atol=1e-5)
-        ck.close(arr, kc.masked_mean(seq64, mask), f"the masked mean ({side}-padded batch)", atol=1e-5,
-                 hint="sum of the real steps divided by the number of real steps, sequence by sequence")
+    def call(seq: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out = ck.call(layer, seq.astype("float32"), mask=mask, what="calling your layer on a padded batch",
+                      hint="call(self, inputs, mask=None): inputs is (batch, time, units), mask (batch, time) "
+                           "booleans; use keras.ops (ops.cast, ops.sum, ops.expand_dims)")
+        return kc.numpy(ck, out, "the layer's output")
+
+    kc.check_masked_mean(ck, call, sides=("post", "pre"), trials=1)
     ck.passed("called with an explicit mask: the mean over the real steps, for post and pre padding")
 
     # 2. no mask: a plain mean over every step
     seq = ck.rng.normal(size=(3, 6, 4)).astype("float32")
-    out = kc.attempt(ck, layer, seq, what="calling your layer without a mask",
-                     hint="mask=None must work too: then every step is real")
+    out = ck.call(layer, seq, what="calling your layer without a mask",
+                  hint="mask=None must work too: then every step is real")
     ck.close(kc.numpy(ck, out, "the layer's output"), seq.astype("float64").mean(axis=1),
              "the output without a mask", atol=1e-5, hint="without a mask, average over every time step")
     ck.passed("without a mask: the plain mean over time")
@@ -56,8 +51,8 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
     x = keras.layers.Embedding(50, 6, mask_zero=True)(inputs)
     x = keras.layers.GRU(5, return_sequences=True)(x)
     built = ck.call(layer_class, what="creating a second layer (MaskedMean())")
-    pooled = kc.attempt(ck, built, x, what="using your layer on a GRU's outputs in a functional model",
-                        hint="call(self, inputs, mask=None) receives the mask Keras passes down")
+    pooled = ck.call(built, x, what="using your layer on a GRU's outputs in a functional model",
+                     hint="call(self, inputs, mask=None) receives the mask Keras passes down")
     model = keras.Model(inputs, pooled)
     ids = ck.rng.integers(1, 50, size=(4, 7)).astype("int32")
     ids[1:, 4:] = 0
@@ -71,15 +66,6 @@ def check_18_1(ck: Check, layer_class: Any) -> None:
 
 
 # -- 18.2 ---------------------------------------------------------------------------------------------------
-def _clip(grads: list[np.ndarray], clipnorm: float | None, global_clipnorm: float | None) -> list[np.ndarray]:
-    if clipnorm:
-        return [g * min(1.0, clipnorm / max(float(np.linalg.norm(g)), 1e-12)) for g in grads]
-    if global_clipnorm:
-        total = math.sqrt(sum(float(np.sum(g * g)) for g in grads))
-        return [g * min(1.0, global_clipnorm / max(total, 1e-12)) for g in grads]
-    return [g.copy() for g in grads]
-
-
 @exercise("18.2", "gradient clipping as Keras does it")
 def check_18_2(ck: Check, clip_gradients: Callable[..., Any]) -> None:
     """``clip_gradients(grads, clipnorm=None, global_clipnorm=None)`` -> list of arrays like ``grads``."""
@@ -101,8 +87,8 @@ def check_18_2(ck: Check, clip_gradients: Callable[..., Any]) -> None:
     for trial in range(3):
         grads = grads_of([5.0, 0.3, float(ck.rng.uniform(1.2, 3.0))])
         got = run(grads, clipnorm=1.0)
-        want = _clip(grads, 1.0, None)
-        if all(np.allclose(a, b) for a, b in zip(got, _clip(grads, None, 1.0))):
+        want = clip(grads, "clipnorm", 1.0)
+        if all(np.allclose(a, b) for a, b in zip(got, clip(grads, "global_clipnorm", 1.0))):
             ck.fail("with clipnorm, all gradients are scaled together by their global norm",
                     "clipnorm clips EACH gradient by its own norm; that is what global_clipnorm does")
         if np.allclose(got[1], grads[1] / np.linalg.norm(grads[1])):
@@ -120,8 +106,8 @@ def check_18_2(ck: Check, clip_gradients: Callable[..., Any]) -> None:
     for trial, scales in enumerate(([2.0, 1.5, 1.0], [0.2, 0.1, 0.3])):
         grads = grads_of(scales)
         got = run(grads, global_clipnorm=1.0)
-        want = _clip(grads, None, 1.0)
-        if trial == 0 and all(np.allclose(a, b) for a, b in zip(got, _clip(grads, 1.0, None))):
+        want = clip(grads, "global_clipnorm", 1.0)
+        if trial == 0 and all(np.allclose(a, b) for a, b in zip(got, clip(grads, "clipnorm", 1.0))):
             ck.fail("with global_clipnorm, each gradient is clipped on its own",
                     "global_clipnorm uses the norm of ALL gradients together: sqrt of the sum of every square")
         total = math.sqrt(sum(float(np.sum(g * g)) for g in grads))

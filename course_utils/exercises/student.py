@@ -92,9 +92,8 @@ def write_student_edition(
         for book in books:
             nb = nbformat.read(book, as_version=4)
             nbformat.write(student_notebook(nb), staging / "notebooks" / book.name)
-        for extra in ("README.md",):
-            if (Path(notebooks) / extra).exists():
-                shutil.copy2(Path(notebooks) / extra, staging / "notebooks" / extra)
+        if (Path(notebooks) / "README.md").exists():
+            shutil.copy2(Path(notebooks) / "README.md", staging / "notebooks" / "README.md")
         if Path(images).is_dir():
             shutil.copytree(images, staging / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
         (staging / "README.md").write_text(

@@ -33,10 +33,10 @@ def last_real_state_off_by_one(seq, mask):
     return seq[np.arange(len(seq)), np.minimum(n, seq.shape[1] - 1)]
 
 
-def early_stopping(val_losses, patience):
+def early_stopping(val_losses, patience, ties_improve=False):
     best, best_epoch, since_best = float("inf"), 0, 0
     for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best:
+        if loss < best or (ties_improve and loss == best):     # the keyword makes the mistake below
             best, best_epoch, since_best = loss, epoch, 0
         else:
             since_best += 1
@@ -56,15 +56,7 @@ def early_stopping_one_late(val_losses, patience):
 
 
 def early_stopping_ties_improve(val_losses, patience):
-    best, best_epoch, since_best = float("inf"), 0, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss <= best:
-            best, best_epoch, since_best = loss, epoch, 0
-        else:
-            since_best += 1
-            if since_best >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
+    return early_stopping(val_losses, patience, ties_improve=True)
 
 
 def early_stopping_no_restore(val_losses, patience):

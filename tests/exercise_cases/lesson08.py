@@ -59,38 +59,24 @@ def split_not_random(keys, test_fraction, seed):
     return idx[~in_test], idx[in_test]
 
 
-def early_stopping(val_losses, patience):
+def early_stopping(val_losses, patience, ties_improve=False, extra_wait=0):
+    # the keywords make the mistakes below: a tie counted as an improvement, waiting one epoch too long
     best, best_epoch, wait = float("inf"), 0, 0
     for epoch, loss in enumerate(val_losses):
         wait += 1
-        if loss < best:
+        if loss < best or (ties_improve and loss == best):
             best, best_epoch, wait = loss, epoch, 0
-        elif wait >= patience:
+        elif wait >= patience + extra_wait:
             return epoch + 1, best_epoch + 1
     return len(val_losses), best_epoch + 1
 
 
 def early_stopping_ties_improve(val_losses, patience):
-    best, best_epoch, wait = float("inf"), 0, 0
-    for epoch, loss in enumerate(val_losses):
-        wait += 1
-        if loss <= best:
-            best, best_epoch, wait = loss, epoch, 0
-        elif wait >= patience:
-            return epoch + 1, best_epoch + 1
-    return len(val_losses), best_epoch + 1
+    return early_stopping(val_losses, patience, ties_improve=True)
 
 
 def early_stopping_one_late(val_losses, patience):
-    best, best_epoch, wait = float("inf"), 0, 0
-    for epoch, loss in enumerate(val_losses):
-        if loss < best:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait > patience:
-                return epoch + 1, best_epoch + 1
-    return len(val_losses), best_epoch + 1
+    return early_stopping(val_losses, patience, extra_wait=1)
 
 
 def early_stopping_global_argmin(val_losses, patience):
@@ -116,11 +102,6 @@ def training_callbacks(checkpoint_path):
     import keras
     return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
             keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", save_best_only=True)]
-
-
-def callbacks_early_stopping_only(checkpoint_path):
-    import keras
-    return [keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)]
 
 
 def callbacks_checkpoint_only(checkpoint_path):

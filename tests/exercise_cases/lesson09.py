@@ -32,7 +32,7 @@ def masked_numerator_only(y_true, probs):
     return float(np.sum((pred == y_true) & (y_true != 0)) / y_true.size)
 
 
-def most_frequent_tags(sentences, tags):
+def most_frequent_tags(sentences, tags, ties_first_seen=False):
     per_word, overall = defaultdict(Counter), Counter()
     for words, word_tags in zip(sentences, tags):
         for w, t in zip(words, word_tags):
@@ -40,18 +40,15 @@ def most_frequent_tags(sentences, tags):
             overall[t] += 1
 
     def best(counts):
+        if ties_first_seen:                                     # the mistake below: Counter.most_common
+            return counts.most_common(1)[0][0]
         return min(counts, key=lambda t: (-counts[t], t))      # most frequent, ties alphabetically
 
     return {w: best(c) for w, c in per_word.items()}, best(overall)
 
 
 def most_common_ties_first_seen(sentences, tags):
-    per_word, overall = defaultdict(Counter), Counter()
-    for words, word_tags in zip(sentences, tags):
-        for w, t in zip(words, word_tags):
-            per_word[w][t] += 1
-            overall[t] += 1
-    return {w: c.most_common(1)[0][0] for w, c in per_word.items()}, overall.most_common(1)[0][0]
+    return most_frequent_tags(sentences, tags, ties_first_seen=True)
 
 
 def last_seen_tag(sentences, tags):
@@ -69,12 +66,12 @@ def lowercased_words(sentences, tags):
     return most_frequent_tags([[w.lower() for w in s] for s in sentences], tags)
 
 
-def padding_share(lengths, batch_size):
+def padding_share(lengths, batch_size, full_last_batch=False):
     real = padded = 0
     for i in range(0, len(lengths), batch_size):
         batch = lengths[i:i + batch_size]
         real += sum(batch)
-        padded += len(batch) * max(batch)
+        padded += (batch_size if full_last_batch else len(batch)) * max(batch)     # the keyword: a mistake below
     return 1 - real / padded
 
 
@@ -88,12 +85,7 @@ def padding_share_over_real(lengths, batch_size):
 
 
 def padding_share_full_last_batch(lengths, batch_size):
-    real = padded = 0
-    for i in range(0, len(lengths), batch_size):
-        batch = lengths[i:i + batch_size]
-        real += sum(batch)
-        padded += batch_size * max(batch)                        # as if the last batch were full
-    return 1 - real / padded
+    return padding_share(lengths, batch_size, full_last_batch=True)     # as if the last batch were full
 
 
 CASES = {

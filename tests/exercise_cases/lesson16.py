@@ -8,8 +8,9 @@ def _softmax(s, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def attention(q, k, v, mask=None):
-    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+def attention(q, k, v, mask=None, scale=None):
+    # scale: sqrt(d_k) if None; the mistakes below pass another one
+    scores = q @ np.swapaxes(k, -1, -2) / (np.sqrt(q.shape[-1]) if scale is None else scale)
     if mask is not None:
         scores = np.where(mask, scores, -1e9)
     weights = _softmax(scores)
@@ -17,19 +18,11 @@ def attention(q, k, v, mask=None):
 
 
 def attention_unscaled(q, k, v, mask=None):
-    scores = q @ np.swapaxes(k, -1, -2)
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return attention(q, k, v, mask, scale=1.0)
 
 
 def attention_divided_by_dk(q, k, v, mask=None):
-    scores = q @ np.swapaxes(k, -1, -2) / q.shape[-1]
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return attention(q, k, v, mask, scale=q.shape[-1])
 
 
 def attention_mask_inverted(q, k, v, mask=None):
