@@ -6,31 +6,28 @@ references whose target does not exist; :func:`relink` rewrites them for a
 copy saved in another folder (the runner's ``build/executed/``), so the copy
 still shows its diagrams and its links still lead somewhere.
 
-Only Markdown cells are read, and code spans and fenced code blocks in them
-are left alone (``x[0](y)`` in code is not a link).
+The Markdown is parsed by the ``markdown`` library, so code spans and code
+blocks are not read as links (``x[0](y)`` in code is not a link), and HTML
+``<img src>`` and ``<a href>`` count as well.
 """
 
 from __future__ import annotations
 
-import json
+import html
 import os
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import markdown
+import nbformat
+
 __all__ = ["Ref", "markdown_refs", "is_relative", "target_of", "broken_refs", "relink"]
 
-# ![alt](url "title") or [text](url): the text may hold one level of brackets, the url may be <...>
-_MD_REF = re.compile(
-    r"(?P<bang>!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(?P<url><[^>\n]*>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-)
-# <img src="..."> and <a href="...">
-_HTML_REF = re.compile(r"<(?P<tag>img|a)\b[^>]*?\b(?P<attr>src|href)\s*=\s*(?P<q>[\"'])(?P<url>.*?)(?P=q)", re.I | re.S)
-# fenced blocks (``` or ~~~) and inline code spans: not scanned, not rewritten
-_CODE = re.compile(r"(^|\n)(?P<fence>```|~~~)[^\n]*\n.*?(\n(?P=fence)[^\n]*(?=\n|$)|$)|(?P<ticks>`+)[^`].*?(?P=ticks)", re.S)
+# <img ... src="..."> and <a ... href="...">, in the HTML the Markdown renders to
+_TAG = re.compile(r"<(img|a)\b[^>]*?\b(?:src|href)\s*=\s*([\"'])(.*?)\2", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -41,49 +38,10 @@ class Ref:
     url: str
 
 
-def _prose_parts(text: str) -> Iterator[tuple[bool, str]]:
-    """(is_prose, chunk) pieces of ``text`` in order: code spans and fenced blocks are not prose."""
-    pos = 0
-    for m in _CODE.finditer(text):
-        start = m.start() + (len(m.group(1)) if m.group(1) else 0)
-        if start > pos:
-            yield True, text[pos:start]
-        yield False, text[start : m.end()]
-        pos = m.end()
-    if pos < len(text):
-        yield True, text[pos:]
-
-
-def _scan(text: str, rewrite: Callable[[str, str], str] | None = None) -> tuple[list[Ref], str]:
-    """The references in the prose of ``text``, and the text with each url replaced by ``rewrite(kind, url)``."""
-    refs: list[Ref] = []
-
-    def sub(m: re.Match) -> str:
-        if m.re is _MD_REF:
-            kind = "image" if m.group("bang") else "link"
-            bracketed = m.group("url").startswith("<")  # <url> in Markdown: the brackets stay
-        else:
-            kind = "image" if m.group("tag").lower() == "img" else "link"
-            bracketed = False
-        url = m.group("url")[1:-1] if bracketed else m.group("url")
-        refs.append(Ref(kind, url))
-        if rewrite is None:
-            return m.group(0)
-        new = f"<{rewrite(kind, url)}>" if bracketed else rewrite(kind, url)
-        s, e = m.span("url")
-        return m.group(0)[: s - m.start()] + new + m.group(0)[e - m.start() :]
-
-    out = []
-    for prose, chunk in _prose_parts(text):
-        if prose:
-            chunk = _HTML_REF.sub(sub, _MD_REF.sub(sub, chunk))
-        out.append(chunk)
-    return refs, "".join(out)
-
-
 def markdown_refs(text: str) -> list[Ref]:
-    """Every image and link in a Markdown text (code spans and fenced code excluded)."""
-    return _scan(text)[0]
+    """Every image and link in a Markdown text (code spans and code blocks excluded)."""
+    rendered = markdown.markdown(text, extensions=["fenced_code"])
+    return [Ref("image" if m[1].lower() == "img" else "link", html.unescape(m[3])) for m in _TAG.finditer(rendered)]
 
 
 def is_relative(url: str) -> bool:
@@ -102,16 +60,7 @@ def _split(url: str) -> tuple[str, str]:
 
 def target_of(url: str, folder: str | os.PathLike) -> Path:
     """The file a relative ``url`` names, resolved against ``folder`` (query and fragment dropped)."""
-    path, _ = _split(url.strip())
-    return Path(os.path.normpath(Path(folder) / unquote(path)))
-
-
-def _markdown_cells(nb: Any) -> Iterator[tuple[int, Any, str]]:
-    """(index, cell, source text) of each Markdown cell of a notebook (an nbformat node is a dict too)."""
-    for i, cell in enumerate(nb["cells"]):
-        if cell.get("cell_type") == "markdown":
-            src = cell.get("source", "")
-            yield i, cell, "".join(src) if isinstance(src, list) else src
+    return Path(os.path.normpath(Path(folder) / unquote(_split(url.strip())[0])))
 
 
 def broken_refs(notebook: str | os.PathLike, root: str | os.PathLike | None = None) -> list[str]:
@@ -121,11 +70,10 @@ def broken_refs(notebook: str | os.PathLike, root: str | os.PathLike | None = No
     JupyterLab serves). Returns one readable line per problem (empty if none).
     """
     path = Path(notebook)
-    nb = json.loads(path.read_text(encoding="utf-8"))
     root_dir = Path(root).resolve() if root is not None else None
     problems = []
-    for i, _, text in _markdown_cells(nb):
-        for ref in markdown_refs(text):
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        for ref in markdown_refs(cell.source) if cell.cell_type == "markdown" else []:
             if not is_relative(ref.url):
                 continue
             target = target_of(ref.url, path.parent.resolve())
@@ -143,23 +91,24 @@ def relink(nb: Any, src_dir: str | os.PathLike, out_dir: str | os.PathLike) -> i
     ``src_dir``. A reference whose target exists is made relative to
     ``out_dir``; others are left as they are. Returns how many were rewritten.
     """
-    src = Path(src_dir).resolve()
-    out = Path(out_dir).resolve()
+    src, out = Path(src_dir).resolve(), Path(out_dir).resolve()
     count = 0
-
-    def rewrite(kind: str, url: str) -> str:
-        nonlocal count
-        target = target_of(url, src) if is_relative(url) else None
-        if target is None or not target.exists():
-            return url
-        _, suffix = _split(url.strip())
-        new = quote(Path(os.path.relpath(target, out)).as_posix(), safe="/.-_~") + suffix
-        if new != url:
-            count += 1
-        return new
-
-    for _, cell, text in _markdown_cells(nb):
-        _, new_text = _scan(text, rewrite)
-        if new_text != text:
-            cell["source"] = new_text
+    for cell in (c for c in nb["cells"] if c.get("cell_type") == "markdown"):
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else text
+        new_urls = {}
+        for ref in markdown_refs(text):
+            target = target_of(ref.url, src) if is_relative(ref.url) else None
+            if target is not None and target.exists():
+                new = quote(Path(os.path.relpath(target, out)).as_posix(), safe="/.-_~") + _split(ref.url.strip())[1]
+                if new != ref.url:
+                    new_urls[ref.url] = new
+        if not new_urls:
+            continue
+        # each url where Markdown or HTML writes one: ](url, ]: url, src="url, href='url
+        urls = "|".join(re.escape(u) for u in sorted(new_urls, key=len, reverse=True))
+        where = re.compile(rf"(\]\(\s*<?|\]:[ \t]*<?|\b(?:src|href)\s*=\s*[\"'])({urls})(?=[\s)>\"']|$)")
+        new_text, n = where.subn(lambda m: m[1] + new_urls[m[2]], text)
+        cell["source"] = new_text
+        count += n
     return count
