@@ -1,7 +1,6 @@
 """Claims: a lesson's conclusions, each a sentence plus the check that makes it true.
 
-A lesson states every comparative or quantitative conclusion once, as a
-claim, in the cell that measured it::
+A lesson states every comparative or quantitative conclusion once, in the cell that measured it::
 
     cu.claims.claim(
         LESSON, "gru_remembers_far_back",
@@ -11,19 +10,11 @@ claim, in the cell that measured it::
         source=source,
     )
 
-- ``key`` is a stable name (a string literal in the notebook, so tests can
-  read it statically); ``text`` is a ``str.format`` template filled from
-  ``numbers``, so the sentence quotes what this run measured;
-- ``holds`` is computed in every profile (a broken check fails the notebook
-  under nbval), but a claim is *judged* only in the full profile on data
-  that is not a synthetic stand-in; otherwise its verdict is "not judged";
-- the claim is shown in the notebook (held, FAILED or not judged, with its
-  numbers) and, when the course runner sets ``COURSE_RESULTS_DIR``, written
-  to ``<dir>/claims/<lesson>.jsonl`` for the report and ``docs/results.md``.
-
-:func:`say` renders prose that quotes numbers (a Markdown string formatted
-at run time), and :func:`fingerprint` hashes the claim calls of a notebook,
-so the record can tell when a lesson changed its claims after its run.
+The key is a string literal (tests read it statically); the text is filled from ``numbers``.
+``holds`` is computed in every profile, but the claim is *judged* only in the full profile on
+data that is not a synthetic stand-in ("not judged" otherwise). The claim is shown in the
+notebook and, when ``COURSE_RESULTS_DIR`` is set, written to ``<dir>/claims/<lesson>.jsonl``.
+:func:`say` shows prose that quotes numbers; :func:`fingerprint` hashes a notebook's claim calls.
 """
 
 from __future__ import annotations
@@ -31,18 +22,17 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import settings
+from .results import KEY, write_line
 
 HELD, FAILED, NOT_JUDGED = "held", "failed", "not judged"
 VERDICTS = (HELD, FAILED, NOT_JUDGED)
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -72,17 +62,6 @@ def _number(value: Any) -> Any:
     raise TypeError(f"claim numbers must be numbers or short strings, got {type(value).__name__}")
 
 
-def judged(source: str | Iterable[str], profile: str | None = None) -> tuple[bool, str]:
-    """Whether a claim on data from ``source`` is judged in ``profile``, and if not, why."""
-    profile = profile or settings.current_profile()
-    sources = [source] if isinstance(source, str) else list(source)
-    if profile != "full":
-        return False, f"{profile} profile"
-    if "synthetic" in sources:
-        return False, "synthetic stand-in data"
-    return True, ""
-
-
 def claim(
     lesson: str,
     key: str,
@@ -100,7 +79,7 @@ def claim(
     sources) the numbers came from (``ds.source``; ``"generated"`` for data a
     lesson makes on purpose). Returns the :class:`Claim`.
     """
-    if not _KEY.match(key or ""):
+    if not KEY.match(key or ""):
         raise ValueError(f"claim key {key!r}: use lower-case letters, digits and underscores")
     if type(holds).__name__ not in ("bool", "bool_"):
         raise TypeError(f"claim {key!r}: holds must be True or False (a comparison), got {type(holds).__name__}")
@@ -109,34 +88,17 @@ def claim(
         sentence = text.format(**nums)
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(f"claim {key!r}: its text needs a number it was not given ({exc})") from None
-    is_judged, why = judged(source)
-    verdict = (HELD if holds else FAILED) if is_judged else NOT_JUDGED
-    src = source if isinstance(source, str) else ", ".join(sorted(set(source)))
-    result = Claim(lesson, key, sentence, bool(holds), verdict, nums, settings.current_profile(), src, why, time.time())
+    profile = settings.current_profile()
+    sources = {source} if isinstance(source, str) else set(source)
+    why = f"{profile} profile" if profile != "full" else "synthetic stand-in data" if "synthetic" in sources else ""
+    verdict = NOT_JUDGED if why else HELD if holds else FAILED
+    result = Claim(lesson, key, sentence, bool(holds), verdict, nums, profile, ", ".join(sorted(sources)), why,
+                   time.time())
     _claims[:] = [c for c in _claims if not (c.lesson == lesson and c.key == key)] + [result]
-    _write(result)
+    write_line(result, "claims")
     if show:
         say(as_markdown(result))
     return result
-
-
-def _write(c: Claim) -> None:
-    out_dir = settings.get().results_dir
-    if out_dir is None:
-        return
-    folder = out_dir / "claims"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{c.lesson}.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(asdict(c)) + "\n")
-
-
-def badge(c: Claim) -> str:
-    """The claim's verdict as a short Markdown label."""
-    if c.verdict == HELD:
-        return "✅ **claim held**"
-    if c.verdict == FAILED:
-        return "❌ **CLAIM FAILED**"
-    return f"⏸️ **claim not judged** ({c.why_not_judged})"
 
 
 def as_markdown(c: Claim) -> str:
@@ -147,7 +109,9 @@ def as_markdown(c: Claim) -> str:
         detail.append(", ".join(shown))
     if c.verdict == NOT_JUDGED:
         detail.append(f"the check on these numbers: {'holds' if c.holds else 'does not hold'}")
-    return f"{badge(c)} · {c.text}  \n<small>{'; '.join(detail)}</small>"
+    badge = {HELD: "✅ **claim held**", FAILED: "❌ **CLAIM FAILED**"}.get(
+        c.verdict, f"⏸️ **claim not judged** ({c.why_not_judged})")
+    return f"{badge} · {c.text}  \n<small>{'; '.join(detail)}</small>"
 
 
 def say(text: str, **numbers: Any) -> None:
@@ -199,22 +163,15 @@ def load_dir(folder: Path | str) -> dict[str, list[Claim]]:
 # ----------------------------------------------------------------------------- reading a notebook's claims
 
 
-def _code_cells(notebook: Path) -> list[str]:
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    cells = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else src
-        # IPython magics and shell lines are not Python
-        cells.append("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines()))
-    return cells
-
-
 def _claim_calls(notebook: Path) -> list[ast.Call]:
+    import nbformat
+
     calls = []
-    for src in _code_cells(notebook):
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        # IPython magics and shell lines are not Python
+        src = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in cell.source.splitlines())
         try:
             tree = ast.parse(src)
         except SyntaxError:

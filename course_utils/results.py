@@ -21,6 +21,7 @@ from typing import Any
 from . import settings
 
 SOURCES = ("cache", "mirror", "download", "synthetic", "generated", "none")
+KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")  # a stable name (of a result or a claim) the report and tests look up
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def record(
     comparisons look up; the metric label stays free text for people.
     Returns the stored :class:`Result`.
     """
-    if key and not re.match(r"^[a-z0-9][a-z0-9_]*$", key):
+    if key and not KEY.match(key):
         raise ValueError(f"record(): key {key!r}: use lower-case letters, digits and underscores")
     if not lesson or not metric:
         raise ValueError("record(): lesson and metric must be non-empty strings")
@@ -89,17 +90,19 @@ def record(
         key=key,
     )
     _records.append(res)
-    out_dir = settings.get().results_dir
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with open(out_dir / f"{lesson}.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(asdict(res)) + "\n")
+    write_line(res)
     return res
 
 
-def recorded(lesson: str | None = None) -> list[Result]:
-    """The results recorded in this process (optionally for one lesson)."""
-    return [r for r in _records if lesson is None or r.lesson == lesson]
+def write_line(item: Any, folder: str = "") -> None:
+    """Append ``item`` (a dataclass with a ``lesson``) as one JSON line to
+    ``<COURSE_RESULTS_DIR>/<folder>/<lesson>.jsonl``, when the runner set that variable."""
+    out_dir = settings.get().results_dir
+    if out_dir is not None:
+        path = out_dir / folder / f"{item.lesson}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(asdict(item)) + "\n")
 
 
 def clear() -> None:
@@ -112,7 +115,7 @@ def table(lesson: str | None = None) -> Any:
     import pandas as pd
 
     columns = ["metric", "value", "split", "profile", "source", "seconds", "note"]
-    rows = [asdict(r) for r in recorded(lesson)]
+    rows = [asdict(r) for r in _records if lesson is None or r.lesson == lesson]
     return pd.DataFrame(rows, columns=columns).rename(columns={"source": "data source"})
 
 
