@@ -8,11 +8,9 @@ A build folder (``build/`` for ``make run``, ``build/full/`` for ``make results`
 - ``results/<lesson>.jsonl``: the numbers it recorded (``course_utils.results``);
 - ``results/claims/<lesson>.jsonl``: the claims it stated (``course_utils.claims``).
 
-``docs/record/`` in the repository keeps the same files (figures left out)
-for the full-profile run that ``docs/results.md`` describes, so a fresh
-clone can rerun a few lessons (:func:`restore`, then the runner with
-``--keep``) and write the whole document again (:func:`store`). The runner
-and the report both import this module; it imports neither.
+``docs/record/`` keeps the same files (no figures) for the full-profile run that
+``docs/results.md`` describes, so a fresh clone can rerun a few lessons (:func:`restore`,
+then the runner with ``--keep``) and write the whole document again (:func:`store`).
 """
 
 from __future__ import annotations
@@ -25,6 +23,8 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+import psutil
 
 from . import files
 
@@ -58,15 +58,16 @@ class RunStamp:
 def git_commit(root: Path = ROOT, path: Path | None = None) -> str:
     """The short commit of ``root``'s checkout, marked when the tracked files (or just ``path``, a
     notebook, when given) have uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.check_output(["git", "-C", str(root), *args], text=True, timeout=10,
+                                       stderr=subprocess.DEVNULL).strip()
+
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
-        only = ["--", str(path)] if path is not None else []
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", *only],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "") if out.returncode == 0 else "unknown"
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", *(["--", str(path)] if path else []))
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+    return commit + (" (with uncommitted changes)" if dirty else "")
 
 
 def machine_info() -> dict[str, str]:
@@ -83,12 +84,7 @@ def machine_info() -> dict[str, str]:
     except OSError:
         info["cpu"] = platform.processor() or "unknown"
     info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
-    try:
-        import psutil
-
-        info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
-    except Exception:
-        pass
+    info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
     for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
         try:
             info[dist] = metadata.version(dist)
@@ -151,26 +147,19 @@ def _lessons_in(folder: Path) -> list[str]:
     return sorted(p.stem for p in Path(folder, "runs").glob("*.json"))
 
 
+def _copy(src: Path, dst: Path, lessons: list[str]) -> list[str]:
+    """Copy the run, results and claims files (those that exist) of ``lessons`` from ``src`` to ``dst``."""
+    for part in (p.format(lesson) for lesson in lessons for p in _PARTS):
+        if (src / part).is_file():
+            (dst / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src / part, dst / part)
+    return lessons
+
+
 def restore(record: Path, build: Path) -> list[str]:
-    """Copy the committed record's lessons into ``build`` where ``build`` has no run of them yet.
-
-    Returns the lessons copied. Lessons already run in ``build`` are left as they are.
-    """
+    """Copy the committed record's lessons into ``build`` where it has no run of them yet; return those lessons."""
     have = set(_lessons_in(build))
-    copied = [lesson for lesson in _lessons_in(record) if lesson not in have]
-    for lesson in copied:
-        _copy_lesson(Path(record), Path(build), lesson)
-    return copied
-
-
-def _copy_lesson(src_root: Path, dst_root: Path, lesson: str) -> None:
-    """Copy one lesson's run, results and claims files (those that exist) from one folder to another."""
-    for part in _PARTS:
-        src = src_root / part.format(lesson)
-        if src.is_file():
-            dst = dst_root / part.format(lesson)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
+    return _copy(Path(record), Path(build), [lesson for lesson in _lessons_in(record) if lesson not in have])
 
 
 def store(build: Path, record: Path) -> list[str]:
@@ -180,10 +169,8 @@ def store(build: Path, record: Path) -> list[str]:
     if not lessons:
         raise FileNotFoundError(f"no run records in {build / 'runs'}")
     staging = record.with_name(f".{record.name}.tmp")
-    if staging.exists():
-        shutil.rmtree(staging)
-    for lesson in lessons:
-        _copy_lesson(build, staging, lesson)
+    shutil.rmtree(staging, ignore_errors=True)
+    _copy(build, staging, lessons)
     files.swap_in(staging, record)
     return lessons
 
@@ -193,13 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m course_utils.record")
-    sub = parser.add_subparsers(dest="command", required=True)
-    res = sub.add_parser("restore", help="copy the committed record's lessons into a build folder that lacks them")
-    res.add_argument("--record", type=Path, default=RECORD_DIR)
-    res.add_argument("--build", type=Path, required=True)
+    parser.add_argument("command", choices=["restore"],
+                        help="restore: copy the committed record's lessons into a build folder that lacks them")
+    parser.add_argument("--record", type=Path, default=RECORD_DIR)
+    parser.add_argument("--build", type=Path, required=True)
     args = parser.parse_args(argv)
     copied = restore(args.record, args.build)
-    print(f"restored {len(copied)} lessons from {args.record} into {args.build}" + (f": {' '.join(copied)}" if copied else ""))
+    print(f"restored {len(copied)} lessons from {args.record} into {args.build}: {' '.join(copied) or '-'}")
     return 0
 
 

@@ -46,15 +46,15 @@ class PeakMemory:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="peak-memory", daemon=True)
 
-    def sample(self) -> int:
-        """The current RSS sum of the watched tree, in bytes (also updates the peak)."""
+    def _sample(self) -> None:
+        """Add up the RSS of the watched tree now; keep the largest sum."""
         import psutil
 
         try:
             root = psutil.Process(self.pid)
             procs = root.children(recursive=True) + ([root] if self.include_root else [])
         except psutil.Error:
-            return 0
+            return
         total = 0
         for proc in procs:
             try:
@@ -62,14 +62,13 @@ class PeakMemory:
             except psutil.Error:
                 continue
         self.peak_bytes = max(self.peak_bytes, total)
-        return total
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            self.sample()
+            self._sample()
 
     def __enter__(self) -> "PeakMemory":
-        self.sample()
+        self._sample()
         self._thread.start()
         return self
 
@@ -124,11 +123,8 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
     except (CellExecutionError, CellTimeoutError) as exc:
         status = "failed"
         error = str(exc).strip().splitlines()[-1][:500] if str(exc).strip() else type(exc).__name__
-        failing = next(
-            (c for c in nb.cells if c.get("cell_type") == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))),
-            None,
-        )
-        cell_src = failing.source if failing is not None else ""
+        failing = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        cell_src = failing[0].source if failing else ""
     except Exception as exc:  # kernel died, etc.: report and go on with the next notebook
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:500] + f" (kernel log: {kernel_log.name})"
     finally:
@@ -177,7 +173,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    runs: list[NotebookRun] = []
     bar = tqdm(books, desc=f"course ({args.profile})", unit="notebook")
     for path in bar:
         bar.set_postfix_str(path.stem)
@@ -186,16 +181,14 @@ def main(argv: list[str] | None = None) -> int:
             run = execute_notebook(path, build / "executed", timeout)
         except Exception:
             run = NotebookRun(path.stem, "failed", 0.0, traceback.format_exc(limit=1).strip().splitlines()[-1])
-        runs.append(run)
         save_run(run, build, args.profile, commit=git_commit(path=path))  # dirty = this notebook changed
         mem = f"  {run.peak_rss_mb:6.0f} MB" if run.peak_rss_mb else ""
-        tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s{mem}  {run.name}" + (f"  ({run.error})" if run.error else ""))
-        # refresh the report after every lesson: a long full-profile run shows its progress, and a
-        # crash or Ctrl-C later loses nothing that finished
-        report = write_report(load_runs(build) if args.keep else runs, build, args.profile)
-    if args.keep:
-        runs = load_runs(build)
+        tqdm.write(f"{run.status:>6}  {run.seconds:7.1f} s{mem}  {run.name}  {run.error}".rstrip())
+        # the report (on every run in the build folder: this run's, and with --keep the earlier ones) is
+        # refreshed after every lesson, so a long run shows its progress and a crash loses nothing finished
+        report = write_report(load_runs(build), build, args.profile)
 
+    runs = load_runs(build)
     width = max(len(r.name) for r in runs)
     print(f"\n{'notebook':<{width}}  status   seconds  peak MB")
     for r in runs:
