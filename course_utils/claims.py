@@ -32,7 +32,6 @@ from . import settings
 from .results import KEY, write_line
 
 HELD, FAILED, NOT_JUDGED = "held", "failed", "not judged"
-VERDICTS = (HELD, FAILED, NOT_JUDGED)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Reference:
-    """A number printed by a source lesson, and the stable key of our counterpart.
-
-    ``ours`` is the ``key`` our lesson records its number under
-    (``cu.results.record(..., key=...)``); ``rerun``, when the lesson does
-    that, the key of our model scored the source's own (flawed) way. A test
-    checks that each lesson's notebook records the keys named here.
-    """
+    """A number printed by a source lesson; ``ours`` is the result key of our counterpart, ``rerun`` (if the
+    lesson does that) the key of our model scored the source's own (flawed) way."""
 
     lesson: str
     source: str

@@ -7,14 +7,16 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..files import write_text_atomic
+from ..record import NotebookRun
 from ..results import Result
-from .collect import CourseReport, LessonEntry, collect
+from .collect import Comparison, CourseReport, LessonEntry, collect, find_result
 from .references import Reference
 
 
@@ -35,6 +37,10 @@ def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f} MB"
 
 
+def _seconds(result: Result) -> str | None:
+    return None if result.seconds is None else f"{result.seconds:.1f}"
+
+
 def _value(result: Result | None) -> str:
     return format_value(None if result is None else result.value)
 
@@ -43,10 +49,21 @@ def _theirs(ref: Reference) -> str:
     return format_value(ref.value) if ref.value is not None else (ref.note or "-")
 
 
-def _headline(entry: LessonEntry, limit: int = 4) -> str:
+def _ours(c: Comparison) -> str:
+    if c.lesson_status == "not run":
+        return "not run"
+    return _value(c.ours) + (f" ({c.ours.split}, {c.ours.source})" if c.ours else "")
+
+
+def _sources(entry: LessonEntry) -> list[str]:
+    """The data sources the lesson's results came from (``none`` left out)."""
+    return sorted({r.source for r in entry.results if r.source != "none"})
+
+
+def _headline(entry: LessonEntry, comparisons: Sequence[Comparison], limit: int = 4) -> str:
     """The lesson's results, most telling first: those compared with a source lesson, then test-split
-    numbers, then the rest (each group in recording order)."""
-    compared = [c.ours for c in entry.comparisons if c.ours is not None]
+    numbers, then the rest (each group in recording order); then the data it used."""
+    compared = [c.ours for c in comparisons if c.ours is not None]
 
     def rank(r: Result) -> int:
         if r in compared:
@@ -58,15 +75,10 @@ def _headline(entry: LessonEntry, limit: int = 4) -> str:
     text = "; ".join(shown) or "-"
     if len(entry.results) > limit:
         text += f" (+{len(entry.results) - limit} more)"
-    if entry.sources:
-        text += f" (data: {', '.join(entry.sources)}" + (f"; {entry.data_used}" if entry.data_used else "") + ")"
+    if _sources(entry):
+        used = find_result(entry.results, "data_used")  # e.g. a PARTIAL dataset
+        text += f" (data: {', '.join(_sources(entry))}" + (f"; {used.value}" if used else "") + ")"
     return text
-
-
-def _reference_cell(entry: LessonEntry) -> str:
-    parts = [f"{c.reference.source} {c.reference.metric}: {_theirs(c.reference)} (ours {_value(c.ours)})"
-             for c in entry.comparisons]
-    return "; ".join(parts) or "-"
 
 
 def md_cell(text: Any) -> str:
@@ -75,11 +87,14 @@ def md_cell(text: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """Rows (dicts) as a Markdown table, values through :func:`format_value` and :func:`md_cell`."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+def markdown_table(rows: Sequence[Mapping[str, Any] | Sequence[Any]], columns: Sequence[str],
+                   right: Sequence[str] = ()) -> str:
+    """Rows (dicts by column, or values in column order) as a Markdown table, the ``right`` columns
+    right-aligned; values through :func:`format_value` and :func:`md_cell`."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" if c in right else "---" for c in columns) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(md_cell(format_value(row.get(c))) for c in columns) + " |")
+        values = [row.get(c) for c in columns] if isinstance(row, Mapping) else row
+        lines.append("| " + " | ".join(md_cell(format_value(v)) for v in values) + " |")
     return "\n".join(lines)
 
 
@@ -94,13 +109,15 @@ def _fence(text: str) -> str:
 
 def render_markdown(report: CourseReport) -> str:
     """The report as Markdown; figures are linked by paths relative to the build folder."""
-    n = len(report.lessons)
+    ok = sum(e.status == "ok" for e in report.lessons)
+    peaks = [e.peak_rss_mb for e in report.lessons if e.peak_rss_mb is not None]
+    synthetic = [e.name for e in report.lessons if "synthetic" in _sources(e)]
+    comparisons = {e.name: [c for c in report.comparisons if c.reference.lesson == e.name] for e in report.lessons}
     lines = [
         f"# Course run ({report.profile} profile)",
         "",
-        f"{report.n_ok} of {n} notebooks ran; total {report.total_seconds:.0f} s"
-        + (f"; largest peak memory {_mb(report.peak_rss_mb)}" if report.peak_rss_mb is not None else "")
-        + f". Generated {report.generated}.",
+        f"{ok} of {len(report.lessons)} notebooks ran; total {sum(e.seconds for e in report.lessons):.0f} s"
+        + (f"; largest peak memory {_mb(max(peaks))}" if peaks else "") + f". Generated {report.generated}.",
         "",
         "Environment: " + ", ".join(f"{k} {v}" for k, v in report.environment.items()) + ".",
         "",
@@ -111,39 +128,30 @@ def render_markdown(report: CourseReport) -> str:
             "lessons work, they are not the lessons' results (run `make run PROFILE=full` for those).",
             "",
         ]
-    if report.synthetic_lessons:
-        lines += [
-            f"**Synthetic data** (no mirror or network): {', '.join(report.synthetic_lessons)}. "
-            "Their numbers mean nothing.",
-            "",
-        ]
-    lines += [
-        "| lesson | status | seconds | peak memory | results | source lesson's number |",
-        "|---|---|---:|---:|---|---|",
-    ]
-    for e in report.lessons:
-        lines.append(
-            f"| {e.name} | {e.status} | {e.seconds:.1f} | {_mb(e.peak_rss_mb)} | "
-            f"{md_cell(_headline(e))} | {md_cell(_reference_cell(e))} |"
-        )
+    if synthetic:
+        lines += [f"**Synthetic data** (no mirror or network): {', '.join(synthetic)}. Their numbers mean nothing.", ""]
+    lines.append(markdown_table(
+        [(e.name, e.status, f"{e.seconds:.1f}", _mb(e.peak_rss_mb), _headline(e, comparisons[e.name]),
+          "; ".join(f"{c.reference.source} {c.reference.metric}: {_theirs(c.reference)} (ours {_value(c.ours)})"
+                    for c in comparisons[e.name]) or "-")
+         for e in report.lessons],
+        ("lesson", "status", "seconds", "peak memory", "results", "source lesson's number"),
+        right=("seconds", "peak memory")))
 
     if report.aims:
-        lines += ["", "## Aims (full profile, real data)", "", "| lesson | aim | target | ours | verdict |",
-                  "|---|---|---:|---:|---|"]
-        for a in report.aims:
-            lines.append(f"| {a.aim.lesson} | {md_cell(a.aim.what)} | >= {a.aim.target} | {_value(a.ours)} | "
-                         f"{a.verdict} |")
-    if report.claims:
-        counts = report.claim_counts()
+        lines += ["", "## Aims (full profile, real data)", "", markdown_table(
+            [(a.aim.lesson, a.aim.what, f"≥ {a.aim.target}", _value(a.ours), a.verdict) for a in report.aims],
+            ("lesson", "aim", "target", "ours", "verdict"), right=("target", "ours"))]
+    claims = [c for e in report.lessons for c in e.claims]
+    if claims:
+        counts = Counter(c.verdict for c in claims)
         lines += ["", "## Claims", "",
                   "Each lesson states its conclusions as claims, checked against the numbers of this run and judged "
                   f"only in the full profile on real data: {counts['held']} held, {counts['failed']} failed, "
-                  f"{counts['not judged']} not judged.", "",
-                  "| lesson | claim | verdict | numbers |", "|---|---|---|---|"]
-        for c in report.claims:
-            verdict = c.verdict if c.verdict != "failed" else "**failed**"
-            numbers = ", ".join(f"{k} = {format_value(v)}" for k, v in c.numbers.items())
-            lines.append(f"| {c.lesson} | {md_cell(c.text)} | {verdict} | {md_cell(numbers)} |")
+                  f"{counts['not judged']} not judged.", "", markdown_table(
+                      [(c.lesson, c.text, "**failed**" if c.verdict == "failed" else c.verdict,
+                        ", ".join(f"{k} = {format_value(v)}" for k, v in c.numbers.items())) for c in claims],
+                      ("lesson", "claim", "verdict", "numbers"))]
     lines += [
         "",
         "## Beside the source lessons",
@@ -152,18 +160,12 @@ def render_markdown(report: CourseReport) -> str:
         "'Their way, applied here': our model scored with the source's own (flawed) split or metric, "
         "where the lesson demonstrates it.",
         "",
-        "| lesson | source | task | metric | theirs | ours | their way, applied here | why they differ |",
-        "|---|---|---|---|---:|---:|---:|---|",
+        markdown_table(
+            [(c.reference.lesson, c.reference.source, c.reference.task, c.reference.metric, _theirs(c.reference),
+              _ours(c), _value(c.rerun), c.why) for c in report.comparisons],
+            ("lesson", "source", "task", "metric", "theirs", "ours", "their way, applied here", "why they differ"),
+            right=("theirs", "ours", "their way, applied here")),
     ]
-    for c in report.comparisons:
-        ref = c.reference
-        ours = "not run" if c.lesson_status == "not run" else _value(c.ours)
-        if c.ours is not None:
-            ours += f" ({c.ours.split}, {c.ours.source})"
-        lines.append(
-            f"| {ref.lesson} | {ref.source} | {md_cell(ref.task)} | {md_cell(ref.metric)} | {_theirs(ref)} | "
-            f"{md_cell(ours)} | {_value(c.rerun)} | {md_cell(c.why)} |"
-        )
 
     failed = [e for e in report.lessons if e.status != "ok"]
     if failed:
@@ -178,28 +180,16 @@ def render_markdown(report: CourseReport) -> str:
 
     lines += ["", "## Lessons", ""]
     for e in report.lessons:
-        lines += [f"### {e.name}", ""]
         facts = f"Status **{e.status}**, {e.seconds:.1f} s, peak memory {_mb(e.peak_rss_mb)}."
         if e.executed:
             facts += f" Executed copy: [{e.executed}]({e.executed})."
-        lines += [facts, ""]
+        lines += [f"### {e.name}", "", facts, ""]
         if e.results:
-            lines += ["| metric | value | split | data | seconds | note |", "|---|---:|---|---|---:|---|"]
-            for r in e.results:
-                secs = "-" if r.seconds is None else f"{r.seconds:.1f}"
-                lines.append(
-                    f"| {md_cell(r.metric)} | {md_cell(format_value(r.value))} | {md_cell(r.split)} | "
-                    f"{r.source} | {secs} | {md_cell(r.note)} |"
-                )
-            lines.append("")
+            lines += [markdown_table([(r.metric, r.value, r.split, r.source, _seconds(r), r.note) for r in e.results],
+                                     ("metric", "value", "split", "data", "seconds", "note"),
+                                     right=("value", "seconds")), ""]
         else:
             lines += ["No results recorded.", ""]
-        for c in e.comparisons:
-            ref = c.reference
-            lines.append(f"- Source {ref.source}, {ref.task}: {ref.metric} {_theirs(ref)}; ours {_value(c.ours)}. "
-                         f"Why: {c.why}.")
-        if e.comparisons:
-            lines.append("")
         for fig in e.figures:
             lines += [f"![{e.name}: {fig.title}]({fig.path})", ""]
     if report.other_results or report.other_figures:
@@ -257,43 +247,13 @@ def render_html(report: CourseReport, build: Path) -> str:
 
 
 def to_json(report: CourseReport) -> dict[str, Any]:
-    """The report as plain JSON-able data (what ``report.json`` holds)."""
-
-    def result(r: Result | None) -> dict[str, Any] | None:
-        return None if r is None else asdict(r)
-
-    return {
-        "format": "rnn-course-report/1",
-        "profile": report.profile,
-        "generated": report.generated,
-        "environment": report.environment,
-        "total_seconds": report.total_seconds,
-        # each lesson as it is collected, without the traceback and the comparisons (listed below)
-        "notebooks": [{k: v for k, v in asdict(e).items() if k not in ("traceback", "comparisons")}
-                      for e in report.lessons],
-        "comparisons": [
-            {
-                "lesson": c.reference.lesson,
-                "source": c.reference.source,
-                "task": c.reference.task,
-                "metric": c.reference.metric,
-                "theirs": c.reference.value,
-                "ours": result(c.ours),
-                "rerun": result(c.rerun),
-                "lesson_status": c.lesson_status,
-                "why": c.why,
-            }
-            for c in report.comparisons
-        ],
-        "aims": [
-            {"lesson": a.aim.lesson, "what": a.aim.what, "target": a.aim.target, "ours": result(a.ours),
-             "verdict": a.verdict}
-            for a in report.aims
-        ],
-    }
+    """The report as plain JSON-able data (what ``report.json`` holds): the :class:`CourseReport`, its
+    lessons under ``notebooks``."""
+    data = asdict(report)
+    return {"format": "rnn-course-report/2", "notebooks": data.pop("lessons"), **data}
 
 
-def write_report(runs: Sequence[Any], build: Path, profile: str) -> Path:
+def write_report(runs: Sequence[NotebookRun], build: Path, profile: str) -> Path:
     """Write ``build/report.md``, ``build/report.html`` and ``build/report.json``; return the .md path."""
     build = Path(build)
     build.mkdir(parents=True, exist_ok=True)
