@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import settings
-from .results import KEY, write_line
+from . import results, settings
 
 HELD, FAILED, NOT_JUDGED = "held", "failed", "not judged"
 
@@ -78,7 +76,7 @@ def claim(
     sources) the numbers came from (``ds.source``; ``"generated"`` for data a
     lesson makes on purpose). Returns the :class:`Claim`.
     """
-    if not KEY.match(key or ""):
+    if not results.KEY.match(key or ""):
         raise ValueError(f"claim key {key!r}: use lower-case letters, digits and underscores")
     if type(holds).__name__ not in ("bool", "bool_"):
         raise TypeError(f"claim {key!r}: holds must be True or False (a comparison), got {type(holds).__name__}")
@@ -94,7 +92,7 @@ def claim(
     result = Claim(lesson, key, sentence, bool(holds), verdict, nums, profile, ", ".join(sorted(sources)), why,
                    time.time())
     _claims[:] = [c for c in _claims if not (c.lesson == lesson and c.key == key)] + [result]
-    write_line(result, "claims")
+    results.write_line(result, "claims")
     if show:
         say(as_markdown(result))
     return result
@@ -115,17 +113,14 @@ def as_markdown(c: Claim) -> str:
 
 def say(text: str, **numbers: Any) -> None:
     """Show Markdown prose built at run time: ``say("Accuracy rose to {acc:.1%}.", acc=acc)``."""
-    body = text.format(**numbers) if numbers else text
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
+    from IPython import get_ipython
+    from IPython.display import Markdown, display
 
-        if get_ipython() is not None:
-            display(Markdown(body))
-            return
-    except ImportError:  # pragma: no cover - IPython ships with the course environment
-        pass
-    print(body)
+    body = text.format(**numbers) if numbers else text
+    if get_ipython() is None:
+        print(body)
+    else:
+        display(Markdown(body))
 
 
 def stated(lesson: str | None = None) -> list[Claim]:
@@ -148,15 +143,10 @@ def table(lesson: str | None = None) -> Any:
 
 def load_dir(folder: Path | str) -> dict[str, list[Claim]]:
     """Claims written under ``<folder>/claims/``: lesson -> its claims (the last line per key wins)."""
-    out: dict[str, list[Claim]] = {}
-    for path in sorted(Path(folder, "claims").glob("*.jsonl")):
-        latest: dict[str, Claim] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                c = Claim(**json.loads(line))
-                latest[c.key] = c
-        out[path.stem] = list(latest.values())
-    return out
+    latest: dict[str, dict[str, Claim]] = {}
+    for c in results.load_dir(Path(folder, "claims"), Claim):
+        latest.setdefault(c.lesson, {})[c.key] = c
+    return {lesson: list(by_key.values()) for lesson, by_key in latest.items()}
 
 
 # ----------------------------------------------------------------------------- reading a notebook's claims

@@ -119,11 +119,7 @@ def table(lesson: str | None = None) -> Any:
     return pd.DataFrame(rows, columns=columns).rename(columns={"source": "data source"})
 
 
-def load_dir(path: Any) -> list[Result]:
-    """Read every ``*.jsonl`` file written by :func:`record` in ``path``."""
-    out: list[Result] = []
-    for f in sorted(Path(path).glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(Result(**json.loads(line)))
-    return out
+def load_dir(path: Any, kind: type = Result) -> list[Any]:
+    """What :func:`write_line` wrote into the ``*.jsonl`` files in ``path``, as ``kind`` (Result or Claim)."""
+    return [kind(**json.loads(line)) for f in sorted(Path(path).glob("*.jsonl"))
+            for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from . import settings
+from .files import write_text_atomic
 from .claims import fingerprint
 from .nblinks import relink
 from .record import ROOT, NotebookRun, check_profile, clear_runs, git_commit, load_runs, save_run
@@ -83,13 +84,11 @@ class PeakMemory:
 
 def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
     """Lesson notebooks ``NN_*.ipynb`` in ``folder``, in order; ``only`` filters by prefix or name."""
-    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
-    if only:
-        chosen = [p for p in books if any(p.stem.startswith(o) or p.name == o for o in only)]
-        unknown = [o for o in only if not any(p.stem.startswith(o) or p.name == o for p in books)]
-        if unknown:
-            raise ValueError(f"no notebook matches {unknown}; available: {', '.join(p.stem for p in books)}")
-        books = chosen
+    books = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    unknown = [o for o in only or [] if not any(p.stem.startswith(o) or p.name == o for p in books)]
+    if unknown:
+        raise ValueError(f"no notebook matches {unknown}; available: {', '.join(p.stem for p in books)}")
+    books = [p for p in books if not only or any(p.stem.startswith(o) or p.name == o for o in only)]
     if not books:
         raise ValueError(f"no lesson notebooks (NN_*.ipynb) in {folder}")
     return books
@@ -110,15 +109,15 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
         extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
     claims_fp = fingerprint(path)  # of the notebook as it is run, before the kernel starts
-    start = time.perf_counter()
     status, error, cell_src = "ok", "", ""
     memory = PeakMemory()
     out_dir.mkdir(parents=True, exist_ok=True)
     # The kernel's own chatter (TensorFlow's start-up lines, ZMQ warnings) goes to a log file beside
     # the executed copy instead of the terminal; errors in cells are in the notebook itself.
-    kernel_log = open(out_dir / f"{path.stem}.kernel.log", "w", encoding="utf-8")
+    log = out_dir / f"{path.stem}.kernel.log"
+    start = time.perf_counter()
     try:
-        with memory:
+        with open(log, "w", encoding="utf-8") as kernel_log, memory:
             client.execute(stdout=kernel_log, stderr=kernel_log)
     except (CellExecutionError, CellTimeoutError) as exc:
         status = "failed"
@@ -126,14 +125,10 @@ def execute_notebook(path: Path, out_dir: Path, timeout: int) -> NotebookRun:
         failing = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
         cell_src = failing[0].source if failing else ""
     except Exception as exc:  # kernel died, etc.: report and go on with the next notebook
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500] + f" (kernel log: {kernel_log.name})"
-    finally:
-        kernel_log.close()
+        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500] + f" (kernel log: {log})"
     seconds = time.perf_counter() - start
     relink(nb, path.parent, out_dir)  # ../images and ../docs, as seen from the copy's folder
-    tmp = out_dir / f".{path.name}.tmp"
-    nbformat.write(nb, tmp)
-    tmp.replace(out_dir / path.name)
+    write_text_atomic(out_dir / path.name, nbformat.writes(nb) + "\n")
     return NotebookRun(path.stem, status, seconds, error, cell_src, peak_rss_mb=memory.peak_mb,
                        claims_fingerprint=claims_fp)
 

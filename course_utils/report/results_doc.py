@@ -28,17 +28,10 @@ def _grouped(stamps: Sequence[Any], attr: str) -> str:
 
 def write_results_doc(build: Path, out: Path, root: Path | None = None, note: str = "",
                       record: Path | None = None) -> Path:
-    """Write the reproduction record (``docs/results.md``) from a runner build folder.
-
-    The build folder must hold run records (``python -m course_utils.runner
-    --keep --build DIR``); the document states the dates, the machine, the
-    versions and the commits, then the report without figures (they stay in
-    the build folder) or links into it, and a table of each lesson's claims
-    fingerprint. ``note`` (Markdown) is added under the header: how the run
-    went, anything that affects the numbers. With ``record``, the build's
-    run records, results and claims are also stored there (``docs/record``),
-    so a later checkout can rerun some lessons and keep the rest.
-    """
+    """Write ``out`` (``docs/results.md``) from a runner ``build`` folder of one profile: dates, machine,
+    versions and commits, the ``note`` (Markdown: how the run went), the report without its figures or
+    links into the build folder, and each lesson's claims fingerprint. With ``record``
+    (``docs/record``), the build's run records, results and claims are also stored there."""
     build, out = Path(build), Path(out)
     stamps = load_stamps(build)
     if not stamps:
@@ -95,11 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc = sub.add_parser("results-doc", help="write docs/results.md from a runner build folder")
     doc.add_argument("--build", type=Path, required=True)
     doc.add_argument("--out", type=Path, default=Path("docs/results.md"))
-    doc.add_argument("--note", default="", help="Markdown paragraph under the header (how the run went)")
-    doc.add_argument("--note-file", type=Path, help="the same, read from a Markdown file")
+    doc.add_argument("--note-file", type=Path, help="Markdown paragraph under the header (how the run went)")
     doc.add_argument("--record", type=Path, help="also store the raw records there (docs/record)")
     args = parser.parse_args(argv)
-    note = args.note_file.read_text(encoding="utf-8") if args.note_file else args.note
+    note = args.note_file.read_text(encoding="utf-8") if args.note_file else ""
     try:
         path = write_results_doc(args.build, args.out, note=note, record=args.record)
     except (FileNotFoundError, ValueError) as exc:
