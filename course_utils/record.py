@@ -21,7 +21,7 @@ import platform
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import psutil
@@ -34,7 +34,7 @@ RECORD_DIR = ROOT / "docs" / "record"
 
 @dataclass
 class NotebookRun:
-    """The outcome of executing one notebook."""
+    """The outcome of executing one notebook; where and when it ran is added when it is saved."""
 
     name: str
     status: str  # "ok" or "failed"
@@ -43,15 +43,8 @@ class NotebookRun:
     failing_cell: str = ""
     peak_rss_mb: float | None = None  # peak resident memory of the kernel's process tree
     claims_fingerprint: str = ""  # of the notebook that ran (course_utils.claims.fingerprint)
-
-
-@dataclass
-class RunStamp:
-    """A :class:`NotebookRun` as stored, with where and when it ran."""
-
-    run: NotebookRun
-    profile: str
-    commit: str = "unknown"
+    profile: str = ""
+    commit: str = ""  # git_commit() of the checkout that ran it
     date: str = ""
 
 
@@ -94,27 +87,18 @@ def machine_info() -> dict[str, str]:
 
 
 def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = None) -> Path:
-    """Write ``build/runs/<lesson>.json``: the run, its profile, commit and date."""
+    """Write ``build/runs/<lesson>.json``: the run with its profile, commit and today's date."""
     path = Path(build) / "runs" / f"{run.name}.json"
-    stamp = {"profile": profile, "commit": commit or git_commit(), "date": time.strftime("%Y-%m-%d"), **asdict(run)}
-    files.write_text_atomic(path, json.dumps(stamp, indent=1))
+    run = replace(run, profile=profile, commit=commit or git_commit(), date=time.strftime("%Y-%m-%d"))
+    files.write_text_atomic(path, json.dumps(asdict(run), indent=1))
     return path
-
-
-def load_stamps(build: Path) -> list[RunStamp]:
-    """Every run recorded in ``build/runs/``, in lesson order, with its profile, commit and date."""
-    known = {f.name for f in fields(NotebookRun)}
-    out = []
-    for path in sorted(Path(build, "runs").glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        run = NotebookRun(**{k: v for k, v in data.items() if k in known})
-        out.append(RunStamp(run, data.get("profile", "unknown"), data.get("commit", "unknown"), data.get("date", "")))
-    return out
 
 
 def load_runs(build: Path) -> list[NotebookRun]:
     """Every run recorded in ``build/runs/``, in lesson order."""
-    return [s.run for s in load_stamps(build)]
+    known = {f.name for f in fields(NotebookRun)}  # records of older versions may hold other keys
+    return [NotebookRun(**{k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if k in known})
+            for path in sorted(Path(build, "runs").glob("*.json"))]
 
 
 def clear_runs(build: Path, name: str | None = None) -> None:
@@ -132,10 +116,10 @@ def clear_runs(build: Path, name: str | None = None) -> None:
 
 def check_profile(build: Path, profile: str) -> None:
     """Refuse to mix profiles in one report: ``--keep`` on a build folder filled by another profile."""
-    for stamp in load_stamps(build):
-        if stamp.profile != profile:
+    for run in load_runs(build):
+        if run.profile != profile:
             raise SystemExit(
-                f"{build} holds a {stamp.profile!r}-profile run of {stamp.run.name}; --keep would mix it with "
+                f"{build} holds a {run.profile!r}-profile run of {run.name}; --keep would mix it with "
                 f"this {profile!r} run. Use another --build folder, or run without --keep."
             )
 

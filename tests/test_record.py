@@ -30,18 +30,18 @@ def test_store_then_restore_keeps_lessons_already_run(tmp_path):
     (build / "results" / "figures" / "01_a.png").write_bytes(b"png")
     assert record.store(build, rec) == ["01_a", "02_b"]
     assert (rec / "results" / "claims" / "01_a.jsonl").is_file() and not (rec / "results" / "figures").exists()
-    stamp = record.load_stamps(rec)[0]
-    assert (stamp.profile, stamp.commit, stamp.run.claims_fingerprint) == ("full", "abc1234", "f1") and stamp.date
+    run = record.load_runs(rec)[0]
+    assert (run.profile, run.commit, run.claims_fingerprint) == ("full", "abc1234", "f1") and run.date
 
     fresh = tmp_path / "fresh"
     _run(fresh, "02_b", commit="new5678")  # rerun here: kept, not overwritten by the record
     assert record.restore(rec, fresh) == ["01_a"]
-    assert {s.run.name: s.commit for s in record.load_stamps(fresh)} == {"01_a": "abc1234", "02_b": "new5678"}
+    assert {r.name: r.commit for r in record.load_runs(fresh)} == {"01_a": "abc1234", "02_b": "new5678"}
     assert (fresh / "results" / "claims" / "01_a.jsonl").is_file()
     # storing again replaces the record as a whole: a lesson gone from the build is gone from the record
     (build / "runs" / "02_b.json").unlink()
     record.store(build, rec)
-    assert [s.run.name for s in record.load_stamps(rec)] == ["01_a"] and not (rec / "results" / "02_b.jsonl").exists()
+    assert [r.name for r in record.load_runs(rec)] == ["01_a"] and not (rec / "results" / "02_b.jsonl").exists()
     with pytest.raises(FileNotFoundError):
         record.store(tmp_path / "empty", rec)
 
@@ -57,26 +57,26 @@ def test_clear_runs_removes_claims_too(tmp_path):
 # ----------------------------------------------------------------------------- the committed record
 
 
-STAMPS = {s.run.name: s for s in record.load_stamps(record.RECORD_DIR)}
+RUNS = {r.name: r for r in record.load_runs(record.RECORD_DIR)}
 RECORDED_CLAIMS = claims.load_dir(record.RECORD_DIR / "results")
 RESULTS_MD = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
 
 
 def test_every_lesson_has_a_full_profile_run_in_the_record():
-    assert sorted(STAMPS) == [b.stem for b in BOOKS]
-    for name, stamp in STAMPS.items():
-        assert stamp.profile == "full" and stamp.run.status == "ok", name
+    assert sorted(RUNS) == [b.stem for b in BOOKS]
+    for name, run in RUNS.items():
+        assert run.profile == "full" and run.status == "ok", name
         assert f"| {name} | ok |" in RESULTS_MD, f"docs/results.md does not show {name}: run make results"
 
 
 @pytest.mark.parametrize("book", BOOKS, ids=lambda p: p.stem[:2])
 def test_record_matches_the_lessons_claims(book):
-    stamp = STAMPS[book.stem]
-    assert stamp.run.claims_fingerprint == claims.fingerprint(book), (
+    run = RUNS[book.stem]
+    assert run.claims_fingerprint == claims.fingerprint(book), (
         f"{book.stem} changed its claims since its full-profile run in docs/record: "
         f"run make results LESSONS=\"{book.stem[:2]}\" and commit docs/"
     )
-    assert f"`{stamp.run.claims_fingerprint}`" in RESULTS_MD
+    assert f"`{run.claims_fingerprint}`" in RESULTS_MD
     got = {c.key: c for c in RECORDED_CLAIMS.get(book.stem, [])}
     assert set(got) == set(claims.keys_in(book)), f"{book.stem}: the record's claims are not the notebook's"
     failed = [c.text for c in got.values() if c.verdict != "held"]

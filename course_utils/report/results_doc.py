@@ -9,20 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..files import write_text_atomic
-from ..record import ROOT, git_commit, load_stamps, machine_info, store
+from ..record import ROOT, NotebookRun, git_commit, load_runs, machine_info, store
 from .collect import collect
 from .render import render_markdown
 
 
-def _grouped(stamps: Sequence[Any], attr: str) -> str:
-    """'value (lesson numbers); value (...)' for one attribute of the run stamps."""
-    values = sorted({getattr(s, attr) or "unknown" for s in stamps})
+def _grouped(runs: Sequence[NotebookRun], attr: str) -> str:
+    """'value (lesson numbers); value (...)' for one attribute of the runs."""
+    values = sorted({getattr(r, attr) or "unknown" for r in runs})
     return "; ".join(
-        f"{v} ({', '.join(sorted(s.run.name[:2] for s in stamps if (getattr(s, attr) or 'unknown') == v))})"
-        for v in values
+        f"{v} ({', '.join(sorted(r.name[:2] for r in runs if (getattr(r, attr) or 'unknown') == v))})" for v in values
     )
 
 
@@ -33,14 +31,14 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
     links into the build folder, and each lesson's claims fingerprint. With ``record``
     (``docs/record``), the build's run records, results and claims are also stored there."""
     build, out = Path(build), Path(out)
-    stamps = load_stamps(build)
-    if not stamps:
+    runs = load_runs(build)
+    if not runs:
         raise FileNotFoundError(f"no run records in {build / 'runs'}: run the course with --build {build} first")
-    profiles = {s.profile for s in stamps}
+    profiles = {r.profile for r in runs}
     if len(profiles) != 1:
         raise ValueError(f"{build} mixes profiles {sorted(map(str, profiles))}")
     profile = profiles.pop()
-    rep = collect([s.run for s in stamps], build, profile)
+    rep = collect(runs, build, profile)
     body = render_markdown(rep)
     body = "\n".join(
         re.sub(r" Executed copy: \[[^]]*\]\([^)]*\)\.", "", line)
@@ -57,11 +55,11 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
         "the numbers below are what the notebooks recorded. The raw records are in",
         "[record/](record/) (one folder per kind: runs, results, claims).",
         "",
-        f"- dates: {_grouped(stamps, 'date')} (lessons in brackets; report written {rep.generated})",
-        f"- commits: {_grouped(stamps, 'commit')} (the documentation's commit: {git_commit(root or ROOT)})",
+        f"- dates: {_grouped(runs, 'date')} (lessons in brackets; report written {rep.generated})",
+        f"- commits: {_grouped(runs, 'commit')} (the documentation's commit: {git_commit(root or ROOT)})",
         "- machine: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os") if k in machine),
         "- versions: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("cpu", "cores", "memory", "os")),
-        f"- lessons: {len(stamps)} run, {sum(s.run.status == 'ok' for s in stamps)} ok",
+        f"- lessons: {len(runs)} run, {sum(r.status == 'ok' for r in runs)} ok",
         "",
     ]
     if note.strip():
@@ -70,8 +68,8 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
               "Each lesson's claims as they stood when it ran (`course_utils.claims.fingerprint`): a test fails "
               "when a notebook's claims change after its run, until the lesson is run again.", "",
               "| lesson | claims | fingerprint |", "|---|---:|---|"]
-    for s, entry in zip(stamps, rep.lessons):  # one entry per run, in the same order
-        prints.append(f"| {s.run.name} | {len(entry.claims)} | `{s.run.claims_fingerprint or '-'}` |")
+    for run, entry in zip(runs, rep.lessons):  # one entry per run, in the same order
+        prints.append(f"| {run.name} | {len(entry.claims)} | `{run.claims_fingerprint or '-'}` |")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out, "\n".join(header) + "\n" + body.rstrip() + "\n" + "\n".join(prints) + "\n")
     if record is not None:
