@@ -123,21 +123,17 @@ def say(text: str, **numbers: Any) -> None:
         display(Markdown(body))
 
 
-def stated(lesson: str | None = None) -> list[Claim]:
-    """The claims stated in this process (optionally for one lesson), latest per key."""
-    return [c for c in _claims if lesson is None or c.lesson == lesson]
-
-
 def clear() -> None:
     """Forget the in-memory claims (files already written stay)."""
     _claims.clear()
 
 
 def table(lesson: str | None = None) -> Any:
-    """The stated claims as a pandas DataFrame (verdict, sentence, key)."""
+    """The claims stated in this process (optionally for one lesson; the latest per key) as a pandas
+    DataFrame (verdict, sentence, key)."""
     import pandas as pd
 
-    rows = [{"verdict": c.verdict, "claim": c.text, "key": c.key} for c in stated(lesson)]
+    rows = [{"verdict": c.verdict, "claim": c.text, "key": c.key} for c in _claims if lesson in (None, c.lesson)]
     return pd.DataFrame(rows, columns=["verdict", "claim", "key"])
 
 

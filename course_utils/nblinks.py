@@ -1,14 +1,8 @@
-"""Relative links and images in notebook Markdown: find them, check them, move them with a copy.
+"""Relative links and images in notebook Markdown (``![...](../images/x.png)``): find, check, move them.
 
-A lesson in ``notebooks/`` shows ``![...](../images/x.png)`` and links
-``[errata](../docs/errata.md)``. :func:`broken_refs` lists the relative
-references whose target does not exist; :func:`relink` rewrites them for a
-copy saved in another folder (the runner's ``build/executed/``), so the copy
-still shows its diagrams and its links still lead somewhere.
-
-The Markdown is parsed by the ``markdown`` library, so code spans and code
-blocks are not read as links (``x[0](y)`` in code is not a link), and HTML
-``<img src>`` and ``<a href>`` count as well.
+:func:`broken_refs` lists the relative references whose target does not exist; :func:`relink` rewrites
+them for a copy saved in another folder (the runner's ``build/executed/``). The Markdown is parsed by
+the ``markdown`` library, so code is not read as links, and HTML ``<img src>`` and ``<a href>`` count too.
 """
 
 from __future__ import annotations

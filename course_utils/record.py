@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import time
@@ -70,12 +71,10 @@ def machine_info() -> dict[str, str]:
 
     info = {"os": platform.platform(terse=True), "python": platform.python_version()}
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
     except OSError:
-        info["cpu"] = platform.processor() or "unknown"
+        found = None
+    info["cpu"] = found[1].strip() if found else platform.processor() or "unknown"
     info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
     info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
     for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
@@ -101,17 +100,14 @@ def load_runs(build: Path) -> list[NotebookRun]:
             for path in sorted(Path(build, "runs").glob("*.json"))]
 
 
+_PARTS = ("runs/{}.json", "results/{}.jsonl", "results/claims/{}.jsonl")  # the record of one lesson's run
+
+
 def clear_runs(build: Path, name: str | None = None) -> None:
     """Delete the run records, results, claims and figures of lesson ``name`` (of every lesson if None)."""
-    build = Path(build)
-    stem = "*" if name is None else name
-    for old in [
-        *build.glob(f"results/{stem}.jsonl"),
-        *build.glob(f"results/claims/{stem}.jsonl"),
-        *build.glob("results/figures/*.png" if name is None else f"results/figures/{name}*.png"),
-        *build.glob(f"runs/{stem}.json"),
-    ]:
-        old.unlink()
+    for pattern in [part.format(name or "*") for part in _PARTS] + [f"results/figures/{name or ''}*.png"]:
+        for old in Path(build).glob(pattern):
+            old.unlink()
 
 
 def check_profile(build: Path, profile: str) -> None:
@@ -122,9 +118,6 @@ def check_profile(build: Path, profile: str) -> None:
                 f"{build} holds a {run.profile!r}-profile run of {run.name}; --keep would mix it with "
                 f"this {profile!r} run. Use another --build folder, or run without --keep."
             )
-
-
-_PARTS = ("runs/{}.json", "results/{}.jsonl", "results/claims/{}.jsonl")
 
 
 def _lessons_in(folder: Path) -> list[str]:

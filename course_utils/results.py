@@ -1,11 +1,7 @@
-"""Headline results of a lesson: recorded once, shown as the closing table.
+"""Headline results of a lesson: recorded once (:func:`record`), shown as the closing table (:func:`table`).
 
-A notebook calls :func:`record` for each number it wants to report (a test
-accuracy, a BLEU score, or a check such as "NumPy LSTM matches Keras").
-:func:`table` shows them as the notebook's "what we measured" table, and when
-``COURSE_RESULTS_DIR`` is set (the course runner sets it) every record is also
-appended as one JSON line to ``<COURSE_RESULTS_DIR>/<lesson>.jsonl``, so the
-course report can collect them without parsing notebook outputs.
+When the course runner sets ``COURSE_RESULTS_DIR``, every record is also appended as one JSON line to
+``<COURSE_RESULTS_DIR>/<lesson>.jsonl``, so the course report collects them without parsing notebooks.
 """
 
 from __future__ import annotations

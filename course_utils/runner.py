@@ -1,13 +1,9 @@
-"""Run the whole course: execute every lesson notebook in order, headless.
+"""Run the whole course (``make run``): execute every lesson notebook in order, headless.
 
-``python -m course_utils.runner`` (what ``make run`` calls) executes
-``notebooks/NN_*.ipynb`` in the chosen profile, writes the executed copies to
-``build/executed/``, the lessons' recorded results to ``build/results/``,
-prints a per-notebook time and peak-memory table and writes the course report
-(``build/report.md``, ``build/report.html``; see :mod:`course_utils.report`), refreshed
-after every lesson. ``--keep`` reruns some lessons and reports on every lesson
-run so far in that build folder (one profile per folder). It exits
-non-zero if any notebook failed, after running all the others.
+Executed copies go to ``build/executed/``, the lessons' results and claims to ``build/results/``;
+the course report (:mod:`course_utils.report`) is refreshed after every lesson, and a time and
+peak-memory table printed at the end. ``--keep`` reruns some lessons and reports on every lesson run
+so far in that build folder (one profile per folder). Exits non-zero if any notebook failed.
 """
 
 from __future__ import annotations
@@ -31,13 +27,9 @@ __all__ = ["NotebookRun", "PeakMemory", "execute_notebook", "find_notebooks", "m
 
 
 class PeakMemory:
-    """Samples the resident memory of a process tree in a background thread; keeps the peak.
-
-    ``with PeakMemory() as mem: ...`` watches the children of this process
-    (the notebook kernel and anything it starts); ``PeakMemory(pid,
-    include_root=True)`` watches another process and its children.
-    ``mem.peak_mb`` is the largest sum of RSS seen (None if nothing ran). One ``with`` per object.
-    """
+    """``with PeakMemory() as mem:`` samples the resident memory of this process's children (the kernel and
+    what it starts) in a background thread; ``PeakMemory(pid, include_root=True)`` watches another process
+    and its children. ``mem.peak_mb``: the largest sum of RSS seen (None if nothing ran). One ``with`` each."""
 
     def __init__(self, pid: int | None = None, include_root: bool = False, interval: float = 0.1) -> None:
         self.pid = os.getpid() if pid is None else pid
@@ -141,10 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="output folder (default: build/)")
     parser.add_argument("--notebook-dir", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: 600 quick, none full)")
-    parser.add_argument(
-        "--keep", action="store_true",
-        help="keep the earlier runs' results in --build: rerun some lessons and report on all of them",
-    )
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the earlier runs' results in --build: rerun some lessons and report on all of them")
     args = parser.parse_args(argv)
 
     try:

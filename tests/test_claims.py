@@ -41,7 +41,7 @@ def test_claim_is_judged_only_in_the_full_profile_on_real_data(env, tmp_path, ca
     assert quick.verdict == "not judged" and quick.why_not_judged == "quick profile" and not quick.holds
     assert "does not hold" in claims.as_markdown(quick)
     # the latest statement of a key replaces the earlier one, in memory and when read back
-    assert [c.key for c in claims.stated("02_x")] == ["rnn_wins", "on_fake_data", "gru_wins"]
+    assert list(claims.table("02_x")["key"]) == ["rnn_wins", "on_fake_data", "gru_wins"]
     loaded = claims.load_dir(tmp_path / "results")["02_x"]
     assert {c.key: c.verdict for c in loaded} == {"gru_wins": "not judged", "rnn_wins": "failed", "on_fake_data": "not judged"}
     assert list(claims.table("02_x")["verdict"]) == ["failed", "not judged", "not judged"]

@@ -1,10 +1,5 @@
-"""The report's data: what each lesson ran, recorded, claimed and drew, gathered from a build folder.
-
-:func:`collect` reads the runner's run records and the build folder
-(``results/*.jsonl``, ``results/claims/``, ``results/figures/``, the executed
-copies) into one :class:`CourseReport`, which :mod:`.render` turns into
-Markdown, HTML and JSON.
-"""
+"""The report's data: what each lesson ran, recorded, claimed and drew, gathered from a build folder
+by :func:`collect` into one :class:`CourseReport`."""
 
 from __future__ import annotations
 
@@ -159,12 +154,8 @@ def _read_executed(executed: Path, failed: bool) -> tuple[str, list[bytes]]:
 
 def _environment(profile: str) -> dict[str, str]:
     info = machine_info()
-    env = {"profile": profile, "python": info["python"], "machine": info["os"]}
-    env.update({k: info[k] for k in ("tensorflow", "keras", "cores") if k in info})
-    for var in ("COURSE_OFFLINE", "COURSE_DATA_MIRROR"):
-        if os.environ.get(var):
-            env[var] = os.environ[var]
-    return env
+    env = {"profile": profile, **{k: info[k] for k in ("python", "os", "tensorflow", "keras", "cores")}}
+    return env | {var: os.environ[var] for var in ("COURSE_OFFLINE", "COURSE_DATA_MIRROR") if os.environ.get(var)}
 
 
 def collect(runs: Sequence[NotebookRun], build: Path, profile: str) -> CourseReport:

@@ -1,9 +1,7 @@
 """The numbers the source lessons printed, and the aims this course set: declarative tables.
 
-Each :class:`Reference` names the stable result key (``cu.results.record(..., key=...)``)
-under which our lesson records its counterpart; each :class:`Aim` a full-profile
-target. :func:`expected_keys` lists the keys the report looks up, per lesson
-(a test checks that the notebooks record them).
+Both name our numbers by the stable key a lesson records them under (``cu.results.record(..., key=...)``);
+:func:`expected_keys` lists those keys per lesson (a test checks that the notebooks record them).
 """
 
 from __future__ import annotations

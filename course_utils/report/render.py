@@ -37,10 +37,6 @@ def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f} MB"
 
 
-def _seconds(result: Result) -> str | None:
-    return None if result.seconds is None else f"{result.seconds:.1f}"
-
-
 def _value(result: Result | None) -> str:
     return format_value(None if result is None else result.value)
 
@@ -66,9 +62,7 @@ def _headline(entry: LessonEntry, comparisons: Sequence[Comparison], limit: int 
     compared = [c.ours for c in comparisons if c.ours is not None]
 
     def rank(r: Result) -> int:
-        if r in compared:
-            return 0
-        return 1 if r.split == "test" and isinstance(r.value, float) else 2
+        return 0 if r in compared else 1 if r.split == "test" and isinstance(r.value, float) else 2
 
     shown = [f"{r.metric} = {format_value(r.value)}" if isinstance(r.value, float) else f"{r.metric}: {r.value}"
              for r in sorted(entry.results, key=rank)[:limit]]
@@ -185,7 +179,8 @@ def render_markdown(report: CourseReport) -> str:
             facts += f" Executed copy: [{e.executed}]({e.executed})."
         lines += [f"### {e.name}", "", facts, ""]
         if e.results:
-            lines += [markdown_table([(r.metric, r.value, r.split, r.source, _seconds(r), r.note) for r in e.results],
+            lines += [markdown_table([(r.metric, r.value, r.split, r.source,
+                                       None if r.seconds is None else f"{r.seconds:.1f}", r.note) for r in e.results],
                                      ("metric", "value", "split", "data", "seconds", "note"),
                                      right=("value", "seconds")), ""]
         else:
