@@ -9,6 +9,7 @@ so far in that build folder (one profile per folder). Exits non-zero if any note
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -35,43 +36,35 @@ class PeakMemory:
         self.pid = os.getpid() if pid is None else pid
         self.include_root = include_root
         self.interval = interval
-        self.peak_bytes = 0
+        self.peak_mb: float | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="peak-memory", daemon=True)
+        self._thread = threading.Thread(target=self._watch, name="peak-memory", daemon=True)
 
-    def _sample(self) -> None:
-        """Add up the RSS of the watched tree now; keep the largest sum."""
+    def _watch(self) -> None:
+        """Every ``interval`` seconds until stopped: add up the RSS of the watched tree, keep the largest sum."""
         import psutil
 
-        try:
-            root = psutil.Process(self.pid)
-            procs = root.children(recursive=True) + ([root] if self.include_root else [])
-        except psutil.Error:
-            return
-        total = 0
-        for proc in procs:
+        while True:
+            total = 0
             try:
-                total += proc.memory_info().rss
+                root = psutil.Process(self.pid)
+                for proc in root.children(recursive=True) + ([root] if self.include_root else []):
+                    with contextlib.suppress(psutil.Error):  # a process may end while it is read
+                        total += proc.memory_info().rss
             except psutil.Error:
-                continue
-        self.peak_bytes = max(self.peak_bytes, total)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            self._sample()
+                pass
+            if total:
+                self.peak_mb = max(self.peak_mb or 0.0, total / 2**20)
+            if self._stop.wait(self.interval):
+                return
 
     def __enter__(self) -> "PeakMemory":
-        self._sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-    @property
-    def peak_mb(self) -> float | None:
-        return self.peak_bytes / 2**20 if self.peak_bytes else None
 
 
 def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
@@ -142,13 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     build: Path = args.build
-    results_dir = build / "results"
     if not args.keep:  # the report shows this run's results and figures only
         clear_runs(build)
     else:
         check_profile(build, args.profile)
     os.environ["COURSE_PROFILE"] = args.profile
-    os.environ["COURSE_RESULTS_DIR"] = str(results_dir.resolve())
+    os.environ["COURSE_RESULTS_DIR"] = str((build / "results").resolve())
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # Kernels draw inline (headless), so the executed copies keep their figures and the report can
     # show the training curves; "Agg" here would leave every plot out of the executed notebooks.
