@@ -59,9 +59,7 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
             logits *= 200                                        # confident model: exp would overflow
         targets = ck.rng.integers(0, v, size=(batch, time))
         got = ck.number(ck.call(bits_per_char, logits.copy(), targets.copy()), "bits_per_char(...)")
-        log_p = decoding.log_softmax(logits)
-        b, t = np.meshgrid(np.arange(batch), np.arange(time), indexing="ij")
-        nats = -log_p[b, t, targets]
+        nats = -np.take_along_axis(decoding.log_softmax(logits), targets[..., None], -1)
         expected = float(nats.mean() / np.log(2))
         if np.isclose(got, expected, rtol=1e-6, atol=1e-8):
             continue
@@ -72,8 +70,8 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
             (float(nats.mean()), "that is the cross-entropy in nats; divide by ln 2 to get bits"),
             (float(nats.mean() / np.log(10)), "bits use log base 2: divide the natural-log loss by ln 2, not ln 10"),
             (float(nats.sum() / np.log(2)), "average over the positions, do not sum"),
-            (float(-logits[b, t, targets].mean() / np.log(2)), "the logits are not log-probabilities: take the "
-             "log-softmax over the characters first"),
+            (float(-np.take_along_axis(logits, targets[..., None], -1).mean() / np.log(2)), "the logits are not "
+             "log-probabilities: take the log-softmax over the characters first"),
         ]
         ck.diagnose(got, guesses, f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character",
                     "bpc = mean over every (window, position) of -log2 p(target), p = softmax of the logits on the "
@@ -82,7 +80,7 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
 
 
 class _TinyRNN:
-    """A step function with a real state, like a one-layer RNN language model (the check's test model)."""
+    """A step function with a real state, like a one-layer RNN language model."""
 
     def __init__(self, rng: np.random.Generator, vocab: int, units: int = 4) -> None:
         self.embed = rng.normal(scale=0.7, size=(vocab, units))
@@ -127,27 +125,20 @@ def check_10_3(ck: Check, greedy_generate: Callable[..., Any]) -> None:
         model.calls = 0
         out = ck.call(greedy_generate, model, first, state.copy(), steps)
         calls = model.calls
-        try:
-            ids = [int(i) for i in np.asarray(out).reshape(-1)]
-        except (TypeError, ValueError):
-            ck.fail(f"greedy_generate should return a list of token ids, got {type(out).__name__}", None)
+        ids = ck.array(out, "what greedy_generate returns", "return a list of token ids").reshape(-1).tolist()
         expected = _greedy(model, first, state, steps)
         if ids == expected:
-            if calls != steps:
-                ck.fail(f"step_fn was called {calls} times for {steps} new ids",
-                        "one call per generated id: each call returns the scores of the next id")
+            ck.require(calls == steps, f"step_fn was called {calls} times for {steps} new ids",
+                       "one call per generated id: each call returns the scores of the next id")
             continue
-        if len(ids) == steps + 1 and ids[0] == first:
-            hint = "return only the new ids, not the first one you started from"
-        elif len(ids) != steps:
-            hint = f"return exactly `steps` ids ({steps} here)"
-        elif ids == _greedy(model, first, state, steps, "frozen"):
-            hint = "feed the new state back: the next call must get the state returned by the previous one"
-        elif ids == _greedy(model, first, state, steps, "same_input"):
-            hint = "feed the chosen id back: the next call's input is the id you just picked, not the first id"
-        else:
-            hint = "at each step: scores, state = step_fn(ids, state); pick the argmax of the scores; that id is the next input"
-        ck.fail(f"the generated ids differ from greedy decoding (random model {trial + 1}, {steps} steps)", hint)
+        guesses = [([first, *expected], "return only the new ids, not the first one you started from"),
+                   (_greedy(model, first, state, steps, "frozen"), "feed the new state back: the next call must get "
+                    "the state returned by the previous one"),
+                   (_greedy(model, first, state, steps, "same_input"), "feed the chosen id back: the next call's "
+                    "input is the id you just picked, not the first id")]
+        ck.diagnose(ids, guesses, f"the generated ids differ from greedy decoding (random model {trial + 1}, {steps} "
+                    f"steps)", f"return exactly `steps` ids ({steps} here)" if len(ids) != steps else "at each step: "
+                    "scores, state = step_fn(ids, state); pick the argmax of the scores; that id is the next input")
     ck.passed("matches greedy decoding on 4 random recurrent models (1 to 20 steps)")
 
 
@@ -162,8 +153,8 @@ def markov_model(transitions: np.ndarray) -> keras.Model:
 
 
 def _favourite_share(ids: list[int], start: int, favourite: np.ndarray) -> float:
-    seq = [start, *ids]
-    return float(np.mean([favourite[a] == b for a, b in zip(seq[:-1], seq[1:])]))
+    seq = np.array([start, *ids])
+    return float(np.mean(favourite[seq[:-1]] == seq[1:]))
 
 
 @exercise("10.4", "sampling text from a Keras model at a temperature")
@@ -203,12 +194,9 @@ def check_10_4(ck: Check, sample_ids: Callable[..., Any]) -> None:
                         "softmax(logits / T) at the last position, then rng.choice(vocab, p=...)", atol=0.1)
         ck.passed(f"temperature {temperature}: the most likely successor {share:.2f} of the time "
                   f"(expected {expected:.2f})")
-    cold = run(30, 0.01, 1)
-    chain = [prompt[-1]]
-    for _ in range(30):
-        chain.append(int(favourite[chain[-1]]))
-    ck.require(cold == chain[1:], "at temperature 0.01 the ids do not follow the most likely successor of the "
-               "previous id", "use the logits of the LAST position (model(x)[0, -1]) and feed each new id back in",
+    ck.require(_favourite_share(run(30, 0.01, 1), prompt[-1], favourite) == 1, "at temperature 0.01 the ids do not "
+               "follow the most likely successor of the previous id",
+               "use the logits of the LAST position (model(x)[0, -1]) and feed each new id back in",
                passed="temperature 0.01 follows the most likely path (greedy)")
     ck.require(run(40, 1.0, 7) == run(40, 1.0, 7), "the same seed gave two different samples",
                "draw every random number from np.random.default_rng(seed), created once per call",

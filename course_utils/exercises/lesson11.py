@@ -34,14 +34,11 @@ def check_11_1(ck: Check, teacher_forcing: Callable[..., Any]) -> None:
                       ("decoder_input", "decoder_target"))
         ref = translation.teacher_forcing_arrays(targets, targets, bos_id=bos, eos_id=eos)
         want_in, want_out = ref.decoder_input, ref.decoder_target
-        got_in, got_out = ck.array(out[0], "decoder_input"), ck.array(out[1], "decoder_target")
-        shape = want_in.shape
-        for name, got in (("decoder_input", got_in), ("decoder_target", got_out)):
-            if got.shape != shape:
-                hint = ("one row per sentence, and one column more than the longest sentence: <bos> (or <eos>) "
-                        "adds a token" if got.ndim == 2 and got.shape[0] == n and got.shape[1] == shape[1] - 1
-                        else "one row per sentence, padded at the end to (longest sentence + 1) columns")
-                ck.fail(f"{name} has shape {got.shape}; expected {shape} for {n} sentences of at most {longest} ids", hint)
+        got_in, got_out = (ck.shape(got, want_in.shape, f"{name} ({n} sentences of at most {longest} ids)",
+                                    "one row per sentence, and one column more than the longest sentence: <bos> (or "
+                                    "<eos>) adds a token" if ck.shape_of(got) == (n, longest) else "one row per "
+                                    "sentence, padded at the end to (longest sentence + 1) columns")
+                           for name, got in zip(("decoder_input", "decoder_target"), out))
         if np.array_equal(got_in, want_in) and np.array_equal(got_out, want_out):
             continue
         if (bos, eos) != (2, 3):
@@ -130,25 +127,13 @@ def check_11_2(ck: Check, masked_loss: Callable[..., Any]) -> None:
                "padded positions must not enter the loss at all", passed="scores at padded positions do not matter")
 
 
-def _clipped(hyp: Sequence[str], refs: Sequence[Sequence[str]], n: int, how: str = "max") -> tuple[int, int]:
+def _matches(hyp: Sequence[str], refs: Sequence[Sequence[str]], n: int, clip: Callable[..., float] = max) -> float:
+    """The hypothesis' n-grams found in the references, each count clipped by ``clip`` of its reference counts."""
     def grams(tokens: Sequence[str]) -> Counter[tuple[str, ...]]:
         return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
 
-    h = grams(hyp)
     ref_counts = [grams(r) for r in refs]
-    total = sum(h.values())
-    if how == "none":
-        matched = sum(c for g, c in h.items() if any(g in rc for rc in ref_counts))
-    elif how == "sum":
-        matched = sum(min(c, sum(rc[g] for rc in ref_counts)) for g, c in h.items())
-    else:
-        matched = sum(min(c, max(rc[g] for rc in ref_counts)) for g, c in h.items())
-    return matched, total
-
-
-def _precision(hyp: Sequence[str], refs: Sequence[Sequence[str]], n: int, how: str = "max") -> float:
-    matched, total = _clipped(hyp, refs, n, how)
-    return matched / total if total else 0.0
+    return sum(min(c, clip([rc[g] for rc in ref_counts])) for g, c in grams(hyp).items())
 
 
 @exercise("11.3", "BLEU's modified n-gram precision")
@@ -159,25 +144,23 @@ def check_11_3(ck: Check, ngram_precision: Callable[..., Any]) -> None:
 
     def judge(hyp: list[str], refs: list[list[str]], n: int, what: str) -> None:
         got = ck.number(ck.call(ngram_precision, list(hyp), [list(r) for r in refs], n), f"ngram_precision ({what})")
-        expected = _precision(hyp, refs, n)
-        if np.isclose(got, expected, atol=1e-9):
-            return
         shown = f"{what}: hypothesis {' '.join(hyp)!r}, {len(refs)} reference(s), n={n}"
-        guesses = [
-            (_precision(hyp, refs, n, "none"), "clip the counts: an n-gram that occurs k times in the hypothesis "
-             "matches at most as many times as it occurs in a reference"),
-            (_precision(hyp, refs, n, "sum"), "clip by the largest count in any ONE reference, not by the "
-             "sum over the references"),
-            (_precision(hyp, refs[:1], n), "use every reference: each n-gram is clipped by its largest count in "
-             "any of them"),
-        ]
-        total_ref = sum(max(len(r) - n + 1, 0) for r in refs[:1])
-        if total_ref:
-            guesses.append((_clipped(hyp, refs, n)[0] / total_ref, "divide by the number of n-grams of the "
-                            "HYPOTHESIS (this is a precision), not of the reference"))
         if len(hyp) < n:
-            ck.fail(f"ngram_precision = {got} for a hypothesis shorter than n ({shown})",
-                    "a hypothesis with no n-gram at all has precision 0")
+            ck.require(np.isclose(got, 0, atol=1e-9), f"ngram_precision = {got} for a hypothesis shorter than n "
+                       f"({shown})", "a hypothesis with no n-gram at all has precision 0")
+            return
+        n_grams = len(hyp) - n + 1
+        if np.isclose(got, _matches(hyp, refs, n) / n_grams, atol=1e-9):
+            return
+        guesses = [(_matches(hyp, refs, n, clip) / n_grams, hint) for clip, hint in [
+            (lambda counts: np.inf if any(counts) else 0, "clip the counts: an n-gram that occurs k times in the "
+             "hypothesis matches at most as many times as it occurs in a reference"),
+            (sum, "clip by the largest count in any ONE reference, not by the sum over the references"),
+            (lambda counts: counts[0], "use every reference: each n-gram is clipped by its largest count in any of "
+             "them")]]
+        if len(refs[0]) >= n:
+            guesses.append((_matches(hyp, refs, n) / (len(refs[0]) - n + 1), "divide by the number of n-grams of the "
+                            "HYPOTHESIS (this is a precision), not of the reference"))
         ck.diagnose(got, guesses, f"ngram_precision = {got:.4f} ({shown}); not the modified precision",
                     "n-grams are runs of n consecutive tokens; count each in the hypothesis, clip by its largest "
                     "count in a single reference, sum, and divide by the hypothesis' number of n-grams")
@@ -200,43 +183,41 @@ def check_11_4(ck: Check, keras_masked_loss: Callable[..., Any]) -> None:
     """``keras_masked_loss(y_true, logits)`` in keras.ops: a scalar tensor that ``compile`` and ``fit`` can use."""
     kc.seed(ck)
     ck.is_callable(keras_masked_loss, "keras_masked_loss")
-    ops = keras.ops
-    for trial in range(4):
-        batch, time, vocab = int(ck.rng.integers(3, 7)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(6, 16))
-        y_true = _padded_targets(ck, batch, time, vocab)
-        logits = ck.rng.normal(scale=2.0, size=(batch, time, vocab)).astype("float32")
-        out = ck.call(keras_masked_loss, ops.convert_to_tensor(y_true), ops.convert_to_tensor(logits),
-                      what="keras_masked_loss(y_true, logits)",
-                      hint="y_true and logits arrive as tensors, as in compile: work on them with keras.ops "
-                           "(ops.sum, ops.cast, ops.not_equal, ...), not with NumPy methods")
+
+    def loss(y_true: np.ndarray, logits: np.ndarray, what: str = "keras_masked_loss(y_true, logits)",
+             hint: str = "y_true and logits arrive as tensors, as in compile: work on them with keras.ops (ops.sum, "
+                         "ops.cast, ops.not_equal, ...), not with NumPy methods") -> float:
+        out = ck.call(keras_masked_loss, keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(logits),
+                      what=what, hint=hint)
         value = kc.numpy(ck, out, "what keras_masked_loss returns")
         if value.size != 1:
             ck.fail(f"on labels of shape {y_true.shape} your loss returns an array of shape {value.shape}; a loss "
                     "for this exercise returns ONE number", "reduce to the mean over the real tokens yourself: "
                     "compile would average per-token losses over ALL positions, padding included")
-        if not ops.is_tensor(out):
+        if not keras.ops.is_tensor(out):
             ck.fail(f"keras_masked_loss returns a {type(out).__name__}, not a tensor",
                     "a loss that fit can train with must stay a tensor: compute it with keras.ops (ops.sum, "
                     "ops.cast, ...), without NumPy or float(...), so gradients can flow through it")
-        _judge_masked_mean(ck, float(value.reshape(-1)[0]), y_true, logits, f"random batch {trial + 1} "
+        return float(value.reshape(-1)[0])
+
+    for trial in range(4):
+        batch, time, vocab = int(ck.rng.integers(3, 7)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(6, 16))
+        y_true = _padded_targets(ck, batch, time, vocab)
+        logits = ck.rng.normal(scale=2.0, size=(batch, time, vocab)).astype("float32")
+        _judge_masked_mean(ck, loss(y_true, logits), y_true, logits, f"random batch {trial + 1} "
                            f"({batch} sentences, one of them a single real token)")
     ck.passed("a scalar tensor equal to the mean cross-entropy over the real tokens, on 4 random padded batches")
 
     # compile() hands the labels over as float32: they must still work as labels and in the mask
-    y_float = ops.convert_to_tensor(y_true.astype("float32"))
-    out = ck.call(keras_masked_loss, y_float, ops.convert_to_tensor(logits),
-                  what="keras_masked_loss with float32 labels (what compile passes)",
-                  hint="inside compile Keras converts y_true to the logits' dtype (float32): cast it back to "
-                       "integers first, ops.cast(y_true, 'int32')")
-    value = kc.numpy(ck, out, "what keras_masked_loss returns")
-    _judge_masked_mean(ck, float(value.reshape(-1)[0]), y_true, logits, "with float32 labels")
+    value = loss(y_true.astype("float32"), logits, "keras_masked_loss with float32 labels (what compile passes)",
+                 "inside compile Keras converts y_true to the logits' dtype (float32): cast it back to integers "
+                 "first, ops.cast(y_true, 'int32')")
+    _judge_masked_mean(ck, value, y_true, logits, "with float32 labels")
     ck.passed("labels given as float32, as compile passes them")
 
     noisy = logits.copy()
     noisy[y_true == 0] += ck.rng.normal(scale=50, size=noisy[y_true == 0].shape).astype("float32")
-    moved = float(kc.numpy(ck, ck.call(keras_masked_loss, ops.convert_to_tensor(y_true), ops.convert_to_tensor(noisy),
-                                       what="keras_masked_loss(y_true, logits)"), "the loss").reshape(-1)[0])
-    ck.require(np.isclose(moved, float(value.reshape(-1)[0]), rtol=1e-5, atol=1e-6),
+    ck.require(np.isclose(loss(y_true, noisy), value, rtol=1e-5, atol=1e-6),
                "changing the logits at padded positions changed the loss",
                "padded positions must not enter the loss at all (weight them by 0 before summing)",
                passed="the logits at padded positions do not matter")

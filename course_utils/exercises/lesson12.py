@@ -13,9 +13,11 @@ from . import keras_checks as kc
 from .core import Check, exercise
 
 
-def _masked_softmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis (source positions), padding (mask False) gets exactly 0."""
-    return np.exp(decoding.log_softmax(np.where(mask[:, None, :], scores, -np.inf)))
+def _luong(query: np.ndarray, values: np.ndarray, mask: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The context and the weights (softmax of h W s over the source positions, 0 where ``mask`` is False)."""
+    scores = np.where(mask[:, None, :], np.einsum("btd,bsd->bts", query @ w, values), -np.inf)
+    weights = np.exp(decoding.log_softmax(scores))
+    return weights @ values, weights
 
 
 @exercise("12.1", "masked multiplicative attention in NumPy")
@@ -26,14 +28,9 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
     query = ck.rng.normal(size=(b, t, d))
     values = ck.rng.normal(size=(b, s, d))
     w = ck.rng.normal(size=(d, d))                      # not symmetric: h W s != s W h
-    lengths = np.array([s, 3, 1])                       # a full row, a padded one, a single real word
-    mask = np.arange(s)[None, :] < lengths[:, None]
-
-    scores = np.einsum("btd,bsd->bts", query @ w, values)
-    weights = _masked_softmax(scores, mask)
-    context = weights @ values
-    out = ck.call(luong_attention, query, values, mask, w)
-    got_c, got_w = ck.pair(out, "luong_attention", ("context", "weights"))
+    mask = np.arange(s)[None, :] < np.array([s, 3, 1])[:, None]      # a full row, a padded one, a single real word
+    context, weights = _luong(query, values, mask, w)
+    got_c, got_w = ck.pair(ck.call(luong_attention, query, values, mask, w), "luong_attention", ("context", "weights"))
     if ck.shape_of(got_c) == (b, t, s) and ck.shape_of(got_w) == (b, t, d):
         ck.fail("the two results come in the wrong order", "return (context, weights): the context first")
     got_w = ck.shape(got_w, (b, t, s), "the weights",
@@ -42,14 +39,12 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
     if np.allclose(got_w.sum(axis=1), 1.0, atol=1e-6) and not np.allclose(got_w.sum(axis=-1), 1.0, atol=1e-6):
         ck.fail("the weights sum to 1 over the output steps, not over the source positions",
                 "the softmax runs over the source positions, the last axis of the scores (axis=-1)")
-    kc.check_masked_weights(ck, got_w, mask[:, None, :], np.exp(decoding.log_softmax(scores)))
+    kc.check_masked_weights(ck, got_w, mask[:, None, :], _luong(query, values, np.ones_like(mask), w)[1])
     ck.passed("weights: softmax over the real source positions only")
-    swapped = _masked_softmax(np.einsum("btd,bsd->bts", query @ w.T, values), mask)
-    if np.allclose(got_w, swapped, atol=1e-6):
+    if np.allclose(got_w, _luong(query, values, mask, w.T)[1], atol=1e-6):
         ck.fail("the weights come from h W^T s instead of h W s",
                 "project the query with W (query @ W), then take the dot product with every value")
-    unprojected = _masked_softmax(np.einsum("btd,bsd->bts", query, values), mask)
-    if np.allclose(got_w, unprojected, atol=1e-6):
+    if np.allclose(got_w, _luong(query, values, mask, np.eye(d))[1], atol=1e-6):
         ck.fail("the weights ignore W (that is the plain dot score)", "score(h, s) = h^T W s: use the matrix W")
     ck.close(got_w, weights, "the weights",
              hint="score(h_t, s_j) = h_t^T W s_j: the query projected by W, dotted with each value")
@@ -63,11 +58,11 @@ def check_12_1(ck: Check, luong_attention: Callable[..., Any]) -> None:
         query, values = ck.rng.normal(size=(b, t, d)), ck.rng.normal(size=(b, s, d))
         w = ck.rng.normal(size=(d, d))
         mask = np.arange(s)[None, :] < ck.rng.integers(1, s + 1, size=b)[:, None]
-        weights = _masked_softmax(np.einsum("btd,bsd->bts", query @ w, values), mask)
-        out = ck.call(luong_attention, query, values, mask, w)
-        got_c, got_w = ck.pair(out, "luong_attention", ("context", "weights"))
+        context, weights = _luong(query, values, mask, w)
+        got_c, got_w = ck.pair(ck.call(luong_attention, query, values, mask, w), "luong_attention",
+                               ("context", "weights"))
         ck.close(got_w, weights, f"the weights (random shapes {trial + 1})")
-        ck.close(got_c, weights @ values, f"the context (random shapes {trial + 1})")
+        ck.close(got_c, context, f"the context (random shapes {trial + 1})")
     ck.passed("2 more random shapes and masks")
 
 
@@ -78,13 +73,10 @@ def _beam_reference(beam_log_probs: np.ndarray, next_log_probs: np.ndarray, widt
     return rows, tokens, total.ravel()[order]
 
 
-def _best_word_per_row(beams: np.ndarray, nxt: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray] | None:
+def _best_word_per_row(beams: np.ndarray, nxt: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     """The typical mistake: the best word of every hypothesis, then the best ``width`` of those."""
     best = nxt.argmax(-1)
-    totals = beams + nxt[np.arange(len(beams)), best]
-    order = np.argsort(-totals, kind="stable")[:width]
-    if len(order) < width:
-        return None
+    order = np.argsort(-(beams + nxt.max(-1)), kind="stable")[:width]
     return order, best[order]
 
 
@@ -103,6 +95,10 @@ def check_12_2(ck: Check, beam_step: Callable[..., Any]) -> None:
         names = ("rows", "tokens", "totals")
         got = ck.pair(ck.call(beam_step, beams.copy(), nxt.copy(), width), "beam_step", names)
         g_rows, g_tokens, g_totals = (ck.array(a, name).reshape(-1) for a, name in zip(got, names))
+
+        def picked(ref_rows: np.ndarray, ref_tokens: np.ndarray) -> bool:
+            return np.array_equal(g_rows, ref_rows) and np.array_equal(g_tokens, ref_tokens)
+
         if k < width and g_rows.size == k:
             ck.fail(f"with {k} hypothesis(es) and width {width} you returned {k} extension(s), one per hypothesis",
                     "one hypothesis can give several of the best extensions: choose among all k * V "
@@ -111,25 +107,20 @@ def check_12_2(ck: Check, beam_step: Callable[..., Any]) -> None:
             ck.fail(f"with {k} beams and width {width} you returned {g_rows.size} rows, {g_tokens.size} tokens "
                     f"and {g_totals.size} totals; expected {width} of each",
                     "keep exactly `width` extensions out of all k * V candidates")
-        if k > 1:
-            alone = _beam_reference(np.zeros(k), nxt, width)
-            if np.array_equal(g_rows, alone[0]) and np.array_equal(g_tokens, alone[1]) \
-                    and not (np.array_equal(alone[0], rows) and np.array_equal(alone[1], tokens)):
-                ck.fail("the extensions are ranked by the new word's log-probability alone",
-                        "rank by the TOTAL: the hypothesis' log-probability so far plus the new word's")
-            per_row = _best_word_per_row(beams, nxt, width)
-            if per_row is not None and np.array_equal(g_rows, per_row[0]) and np.array_equal(g_tokens, per_row[1]) \
-                    and not np.array_equal(g_rows, rows):
-                ck.fail("each hypothesis was extended by its own best word only",
-                        "compare all k * V (hypothesis, word) pairs together: two extensions of one "
-                        "hypothesis may both beat every extension of another")
-        if np.array_equal(g_rows, rows[::-1]) and np.array_equal(g_tokens, tokens[::-1]) and width > 1:
+        right = picked(rows, tokens)
+        if not right and picked(*_beam_reference(np.zeros(k), nxt, width)[:2]):
+            ck.fail("the extensions are ranked by the new word's log-probability alone",
+                    "rank by the TOTAL: the hypothesis' log-probability so far plus the new word's")
+        if not right and picked(*_best_word_per_row(beams, nxt, width)):
+            ck.fail("each hypothesis was extended by its own best word only",
+                    "compare all k * V (hypothesis, word) pairs together: two extensions of one "
+                    "hypothesis may both beat every extension of another")
+        if picked(rows[::-1], tokens[::-1]) and width > 1:
             ck.fail("the extensions come worst first", "return them best first (highest total log-probability)")
         if np.allclose(g_totals, np.exp(totals), atol=1e-6):
             ck.fail("the totals are probabilities, not log-probabilities",
                     "stay in log space: add log-probabilities instead of multiplying probabilities")
-        ck.require(np.array_equal(g_rows, rows) and np.array_equal(g_tokens, tokens),
-                   f"the kept (row, token) pairs are not the {width} best "
+        ck.require(right, f"the kept (row, token) pairs are not the {width} best "
                    f"(test {trial + 1}: {k} beams, vocabulary {vocab})",
                    "score every (hypothesis, word) pair by its total log-probability and keep the `width` "
                    "largest of all k * V pairs; if you flatten the (k, V) totals, remember which row and column "
@@ -141,8 +132,9 @@ def check_12_2(ck: Check, beam_step: Callable[..., Any]) -> None:
     ck.passed("the k best of all k * V extensions, best first, with their totals (6 random steps)")
 
 
-def _score(n_ids: int, log_prob: float, alpha: float) -> float:
-    return decoding.Hypothesis(list(range(n_ids)), log_prob, True).score(alpha)
+def _scores(finished: list[tuple[list[int], float]], alpha: float, eos: bool = True) -> list[float]:
+    """Each translation's score; ``eos=False`` leaves the <eos> token out of the length."""
+    return [decoding.Hypothesis(ids, lp, finished=eos).score(alpha) for ids, lp in finished]
 
 
 @exercise("12.3", "choosing the translation with a length penalty")
@@ -158,14 +150,10 @@ def check_12_3(ck: Check, best_translation: Callable[..., Any]) -> None:
             out.append(([int(v) for v in ck.rng.integers(4, 50, size=length)], round(lp, 4)))
         return out
 
-    def pick(finished: list[tuple[list[int], float]], alpha: float, plus_one: bool = True) -> int:
-        scores = [lp / max(len(ids) + (1 if plus_one else 0), 1) ** alpha for ids, lp in finished]
-        return int(np.argmax(scores))
-
     cases = [(case(int(ck.rng.integers(3, 7))), alpha) for alpha in (0.0, 1.0, 0.6, 1.0, 0.6, 1.0, 0.0, 0.8)
              for _ in range(4)]
     for finished, alpha in cases:
-        expected = int(np.argmax([_score(len(ids), lp, alpha) for ids, lp in finished]))
+        expected = int(np.argmax(_scores(finished, alpha)))
         got = ck.call(best_translation, [(list(ids), lp) for ids, lp in finished], alpha)
         if isinstance(got, (list, tuple)) and list(got) == finished[expected][0]:
             ck.fail("you returned the ids of the best translation; the exercise asks for its position in the list",
@@ -174,13 +162,13 @@ def check_12_3(ck: Check, best_translation: Callable[..., Any]) -> None:
             ck.fail(f"best_translation returned {type(got).__name__}; expected an int (an index into the list)")
         if int(got) == expected:
             continue
-        if int(got) == pick(finished, 0.0) and alpha > 0:
+        if int(got) == np.argmax(_scores(finished, 0.0)) and alpha > 0:
             ck.fail(f"with length_penalty={alpha} you chose the highest total log-probability",
                     "divide the total by length ** length_penalty before comparing: long translations "
                     "add more negative terms, and that is what the penalty corrects")
-        if int(got) == int(np.argmin([_score(len(ids), lp, alpha) for ids, lp in finished])):
+        if int(got) == np.argmin(_scores(finished, alpha)):
             ck.fail("you chose the worst translation", "log-probabilities are negative: the best is the LARGEST score")
-        if int(got) == pick(finished, alpha, plus_one=False):
+        if int(got) == np.argmax(_scores(finished, alpha, eos=False)):
             ck.fail("the lengths are off by one", "the <eos> token the model produced counts: length = len(ids) + 1")
         ck.fail(f"best_translation chose translation {int(got)}; the best is a different one "
                 f"(length_penalty={alpha})",
@@ -206,11 +194,10 @@ def _dense(ck: Check, layer: keras.layers.Layer, name: str, shape: tuple[int, in
         ck.fail(f"your layer has no Dense layer in self.{name} (found {type(dense).__name__})",
                 f"create it in __init__ as stated: self.{name} = layers.Dense(..., use_bias=False); the check "
                 "sets the weights through these three attributes")
-    if dense.use_bias:
-        ck.fail(f"self.{name} has a bias", "the three Dense layers of the statement have use_bias=False")
-    got = tuple(dense.kernel.shape)
-    if got != shape:
-        ck.fail(f"the kernel of self.{name} has shape {got}; expected {shape}", role)
+    ck.require(not dense.use_bias, f"self.{name} has a bias",
+               "the three Dense layers of the statement have use_bias=False")
+    ck.require(tuple(dense.kernel.shape) == shape, f"the kernel of self.{name} has shape {tuple(dense.kernel.shape)}; "
+               f"expected {shape}", role)
     return dense.kernel
 
 
@@ -230,9 +217,9 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
         mask = np.arange(s)[None, :] < lengths[:, None]
 
         def run(with_mask: bool) -> tuple[np.ndarray, np.ndarray]:
-            kwargs = {"values_mask": mask} if with_mask else {}
             out = ck.call(layer, query, values, what=f"calling your layer on a query {query.shape} and "
-                          f"values {values.shape}" + (" with values_mask=..." if with_mask else ""), **kwargs,
+                          f"values {values.shape}" + (" with values_mask=..." if with_mask else ""),
+                          **({"values_mask": mask} if with_mask else {}),
                           hint="the check calls layer(query, values, values_mask=mask): is the signature "
                                "call(self, query, values, values_mask=None)? Does the projected query get a "
                                "time axis, so it can be added to every projected value?")
@@ -245,10 +232,8 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
                         "v maps each position to one score, shape (batch, S, 1): drop that last axis, and take the "
                         "softmax over the source positions")
             weights = ck.shape(weights, (b, s), "the weights", hint="one weight per source position: (batch, S)")
-            context = ck.shape(context, (b, dv), "the context",
-                               hint="the context is the weighted average of the values over the source positions: "
-                                    "(batch, dv)")
-            return context.astype("float64"), weights.astype("float64")
+            return ck.shape(context, (b, dv), "the context", hint="the context is the weighted average of the "
+                            "values over the source positions: (batch, dv)"), weights
 
         run(True)                                                   # builds the three Dense layers
         kernels = [_dense(ck, layer, "W_q", (dq, units), "W_q projects the QUERY (dq features) to `units`"),
@@ -259,6 +244,7 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
             kernel.assign(value)
         context, weights = run(True)
         expected_c, expected_w = _additive(query, values, mask, wq, wk, v)
+        unmasked_c, unmasked_w = _additive(query, values, None, wq, wk, v)
 
         where = f"(batch {b}, S {s}, query {dq} features, values {dv}, units {units})"
         if np.allclose(weights, 1.0, atol=1e-6):
@@ -267,19 +253,17 @@ def check_12_4(ck: Check, AdditiveAttention: Any) -> None:  # noqa: N803 (the st
         if np.allclose(weights.sum(0), 1.0, atol=1e-5) and not np.allclose(weights.sum(-1), 1.0, atol=1e-5):
             ck.fail(f"the weights sum to 1 over the batch, not over the source positions {where}",
                     "the softmax runs over the source positions (the time axis), not the sentences")
-        kc.check_masked_weights(ck, weights, mask, _additive(query, values, None, wq, wk, v)[1], f" {where}")
-        if not np.allclose(weights, expected_w, atol=1e-5):
-            if np.allclose(weights, _additive(query, values, mask, wq, wk, v, squash=lambda z: z)[1], atol=1e-5):
-                ck.fail(f"the weights are not the additive scores' softmax {where}",
-                        "the tanh is missing: v^T tanh(W_q q + W_k s_j), the non-linearity is what makes it a "
-                        "small neural network")
-            ck.close(weights, expected_w, f"the weights {where}",
-                     hint="score_j = v^T tanh(W_q query + W_k values_j): add the projected query to EVERY "
-                          "projected value (broadcast over the source positions)")
+        kc.check_masked_weights(ck, weights, mask, unmasked_w, f" {where}")
+        if not np.allclose(weights, expected_w, atol=1e-5) and np.allclose(
+                weights, _additive(query, values, mask, wq, wk, v, squash=lambda z: z)[1], atol=1e-5):
+            ck.fail(f"the weights are not the additive scores' softmax {where}", "the tanh is missing: v^T "
+                    "tanh(W_q q + W_k s_j), the non-linearity is what makes it a small neural network")
+        ck.close(weights, expected_w, f"the weights {where}",
+                 hint="score_j = v^T tanh(W_q query + W_k values_j): add the projected query to EVERY "
+                      "projected value (broadcast over the source positions)")
         ck.close(context, expected_c, f"the context {where}",
                  hint="context = sum_j weight_j * values_j: the weights times the (unprojected) values, summed "
                       "over the source positions")
-        unmasked_c, unmasked_w = _additive(query, values, None, wq, wk, v)
         context, weights = run(False)
         ck.close(weights, unmasked_w, f"the weights without a mask {where}",
                  hint="values_mask=None means every position is real")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
 from .. import decoding
@@ -21,19 +22,13 @@ def _padded_batch(ck: Check, batch: int, max_len: int) -> np.ndarray:
     return ids
 
 
-def _targets(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    next_ids = np.pad(x[:, 1:], [(0, 0), (0, 1)])
-    prev_ids = np.pad(x[:, :-1], [(0, 0), (1, 0)])
-    return next_ids, prev_ids
-
-
 @exercise("14.1", "the two targets of a bidirectional language model")
 def check_14_1(ck: Check, lm_targets: Callable[..., Any]) -> None:
     """``lm_targets(ids)`` -> (next_ids, prev_ids), both (batch, T), padded with 0."""
     ck.is_callable(lm_targets, "lm_targets")
     for trial in range(3):
         x = _padded_batch(ck, int(ck.rng.integers(2, 6)), int(ck.rng.integers(5, 10)))
-        next_ref, prev_ref = _targets(x)
+        next_ref, prev_ref = np.pad(x[:, 1:], [(0, 0), (0, 1)]), np.pad(x[:, :-1], [(0, 0), (1, 0)])
         nxt, prev = ck.pair(ck.call(lm_targets, x.copy()), "lm_targets", ("next_ids", "prev_ids"))
         nxt, prev = ck.array(nxt, "next_ids"), ck.array(prev, "prev_ids")
         batch, t = x.shape
@@ -65,24 +60,23 @@ def check_14_2(ck: Check, scalar_mix: Callable[..., Any]) -> None:
     for trial in range(4):
         n_layers = 3 if trial < 2 else int(ck.rng.integers(2, 5))
         batch, t, d = (int(v) for v in ck.rng.integers(2, 5, size=3))
-        layers = [ck.rng.normal(size=(batch, t, d)) for _ in range(n_layers)]
+        layers = ck.rng.normal(size=(n_layers, batch, t, d))
         w = ck.rng.normal(scale=1.5, size=n_layers)
         w[0] = -abs(w[0]) - 0.5                            # a negative raw weight: s / s.sum() is then no softmax
         gamma = float(ck.rng.uniform(0.3, 3.0))
-        s = np.exp(decoding.log_softmax(w))
-        expected = gamma * sum(sj * h for sj, h in zip(s, layers))
-        got = ck.array(ck.call(scalar_mix, [h.copy() for h in layers], w.copy(), gamma), "the mix")
-        ck.shape(got, (batch, t, d), "the mix", hint="the layers are mixed element by element: the result has the "
-                                                     "shape of one layer, (batch, T, d)")
+        expected = gamma * np.tensordot(np.exp(decoding.log_softmax(w)), layers, 1)
+        got = ck.shape(ck.call(scalar_mix, [h.copy() for h in layers], w.copy(), gamma), (batch, t, d), "the mix",
+                       hint="the layers are mixed element by element: the result has the shape of one layer, "
+                            "(batch, T, d)")
         if np.allclose(got, expected / gamma, atol=1e-6) and not np.isclose(gamma, 1.0):
             ck.fail("gamma is missing", "the whole mix is multiplied by the scale gamma")
-        if np.allclose(got, gamma * sum(wj * h for wj, h in zip(w, layers)), atol=1e-6):
+        if np.allclose(got, gamma * np.tensordot(w, layers, 1), atol=1e-6):
             ck.fail("the raw weights w are used without a softmax",
                     "s = softmax(w): the mixing weights are positive and sum to 1")
-        if np.allclose(got, gamma * sum(wj / w.sum() * h for wj, h in zip(w, layers)), atol=1e-6):
+        if np.allclose(got, gamma * np.tensordot(w / w.sum(), layers, 1), atol=1e-6):
             ck.fail("the weights are divided by their sum instead of going through a softmax",
                     "w can be negative; s = exp(w) / sum(exp(w))")
-        if np.allclose(got, gamma * np.mean(layers, axis=0), atol=1e-6):
+        if np.allclose(got, gamma * layers.mean(0), atol=1e-6):
             ck.fail("the layers are averaged with equal weights", "each layer j gets its own weight softmax(w)_j")
         ck.close(got, expected, f"the mix ({n_layers} layers)",
                  hint="ELMo_k = gamma * sum over layers j of s_j * h_kj, with s = softmax(w)")
@@ -100,10 +94,8 @@ def check_14_3(ck: Check, masked_mean: Callable[..., Any]) -> None:
 _ENC_VOCAB, _ENC_DIM = 40, 6
 
 
-def toy_encoder(name: str = "encoder") -> Any:
+def toy_encoder(name: str = "encoder") -> keras.Model:
     """A small stand-in for the pretrained encoder: padded ids (batch, T) -> masked BiLSTM states (batch, T, 12)."""
-    import keras
-
     ids = keras.Input((None,), dtype="int32", name="token_ids")
     x = keras.layers.Embedding(_ENC_VOCAB, 8, mask_zero=True, name="embedding")(ids)
     x = keras.layers.Bidirectional(keras.layers.LSTM(_ENC_DIM, return_sequences=True), name="bilstm")(x)
@@ -113,10 +105,6 @@ def toy_encoder(name: str = "encoder") -> Any:
 @exercise("14.4", "freeze or fine-tune a pretrained encoder")
 def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
     """``build_probe(encoder, n_classes, trainable)``: ids -> encoder -> masked mean -> softmax; encoder (un)frozen."""
-    import keras
-
-    from . import keras_checks as kc
-
     kc.seed(ck)
     n_classes = 3
     x = ck.rng.integers(1, _ENC_VOCAB, size=(8, 9)).astype("int32")
@@ -124,7 +112,8 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
     x[np.arange(9)[None, :] >= lengths[:, None]] = 0             # padded sentences
     y = ck.rng.integers(0, n_classes, size=8)
 
-    def probe(trainable: bool, arrives_frozen: bool = False) -> tuple[Any, Any]:
+    def probe(trainable: bool, arrives_frozen: bool = False) -> tuple[keras.Model, set[int], set[int], set[int]]:
+        """The student's probe of a fresh encoder; the ids of the encoder's, the head's and the trainable weights."""
         encoder = toy_encoder()
         encoder.trainable = not arrives_frozen
         model = kc.build(ck, build_probe, encoder, n_classes, trainable,
@@ -133,26 +122,23 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
                    "the encoder passed to your function is not part of the model",
                    "call the given encoder on the model's input (encoder(inputs)), or put it first in a "
                    "Sequential: its pretrained weights are the point of the exercise")
-        return model, encoder
+        enc = {id(w) for w in encoder.weights}
+        return model, enc, {id(w) for w in model.weights} - enc, {id(w) for w in model.trainable_weights}
 
-    def one_step(model: Any, encoder: Any, setting: str) -> tuple[bool, bool]:
+    def one_step(model: keras.Model, enc: set[int], setting: str) -> tuple[bool, bool]:
         """Compile, train one batch; did the encoder's weights change, did the head's?"""
-        enc_ids = {id(w) for w in encoder.weights}
-        head = [w for w in model.weights if id(w) not in enc_ids]
-        before_enc = [np.array(w.numpy()) for w in encoder.weights]
-        before_head = [np.array(w.numpy()) for w in head]
+        before = [w.numpy().copy() for w in model.weights]
         model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
                       run_eagerly=True)                  # one step: quicker than tracing a graph
         ck.call(lambda: model.fit(x, y, batch_size=8, epochs=1, verbose=0), what=f"one training step ({setting})")
-        moved_enc = any(not np.array_equal(b, w.numpy()) for b, w in zip(before_enc, encoder.weights))
-        moved_head = any(not np.array_equal(b, w.numpy()) for b, w in zip(before_head, head))
-        return moved_enc, moved_head
+        moved = {id(w) for w, b in zip(model.weights, before) if not np.array_equal(b, w.numpy())}
+        return bool(moved & enc), bool(moved - enc)
 
-    def count(weights: list[Any]) -> int:
-        return int(sum(np.prod(w.shape) for w in weights))
+    def count(model: keras.Model, ids: set[int]) -> int:
+        return int(sum(np.prod(w.shape) for w in model.weights if id(w) in ids))
 
     # 1. frozen: outputs, padding, and only the head trainable
-    model, encoder = probe(trainable=False)
+    model, enc, head, trainable = probe(trainable=False)
     probs = kc.outputs(ck, model, x, "your probe")
     if probs.ndim == 3:
         ck.fail(f"the probe gives one output per token, shape {probs.shape}; it should give one per sentence",
@@ -169,32 +155,26 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
                "Flatten or ops.mean does not",
                passed="padding after a sentence changes nothing (masked mean)")
 
-    enc_ids = {id(w) for w in encoder.weights}
-    trainable_enc = [w for w in model.trainable_weights if id(w) in enc_ids]
-    trainable_head = [w for w in model.trainable_weights if id(w) not in enc_ids]
-    head_weights = [w for w in model.weights if id(w) not in enc_ids]
-    if not trainable_head:
-        if trainable_enc:
-            ck.fail("with trainable=False the head is frozen and the encoder is not: the wrong part is frozen",
-                    "freeze the ENCODER (the model you were given), and leave the new Dense head trainable")
+    if not head & trainable:
+        ck.require(not enc & trainable, "with trainable=False the head is frozen and the encoder is not: the wrong "
+                   "part is frozen", "freeze the ENCODER (the model you were given), and leave the new Dense head "
+                   "trainable")
         ck.fail("with trainable=False nothing in the probe can be trained: the head is frozen too",
                 "freeze the ENCODER (encoder.trainable = False), not the whole model: the new head must learn")
-    if trainable_enc:
-        n_enc = len(encoder.weights)
-        if len(trainable_enc) < n_enc:
-            ck.fail(f"with trainable=False only part of the encoder is frozen ({len(trainable_enc)} of its "
-                    f"{n_enc} weight tensors are still trainable)",
-                    "set trainable on the encoder model itself, not on one of its layers: encoder.trainable = ... "
-                    "freezes every layer inside it (the embedding and both LSTMs)")
-        ck.fail(f"with trainable=False the encoder is not frozen (all its {n_enc} weight tensors are trainable)",
+    if enc & trainable:
+        ck.require(enc <= trainable, f"with trainable=False only part of the encoder is frozen "
+                   f"({len(enc & trainable)} of its {len(enc)} weight tensors are still trainable)",
+                   "set trainable on the encoder model itself, not on one of its layers: encoder.trainable = ... "
+                   "freezes every layer inside it (the embedding and both LSTMs)")
+        ck.fail(f"with trainable=False the encoder is not frozen (all its {len(enc)} weight tensors are trainable)",
                 "set encoder.trainable = trainable before the model is compiled; note that calling "
                 "encoder(x, training=False) does NOT freeze anything: it only puts dropout and normalisation "
                 "layers in inference mode")
-    ck.require(len(trainable_head) == len(head_weights), "with trainable=False some of the head's weights are frozen",
+    ck.require(head <= trainable, "with trainable=False some of the head's weights are frozen",
                "freeze the encoder only; the Dense layer on top must stay trainable")
-    ck.passed(f"trainable=False: {count(trainable_head):,} trainable parameters (the head), "
-              f"{count(encoder.weights):,} frozen in the encoder")
-    moved_enc, moved_head = one_step(model, encoder, "trainable=False")
+    ck.passed(f"trainable=False: {count(model, head):,} trainable parameters (the head), "
+              f"{count(model, enc):,} frozen in the encoder")
+    moved_enc, moved_head = one_step(model, enc, "trainable=False")
     ck.require(not moved_enc, "with trainable=False one training step changed the encoder's weights",
                "set the flag before compiling (the check compiles your model): Keras reads `trainable` when it "
                "builds the training step")
@@ -203,22 +183,19 @@ def check_14_4(ck: Check, build_probe: Callable[..., Any]) -> None:
                "the head did")
 
     # 2. fine-tuning: everything trainable, everything moves
-    model, encoder = probe(trainable=True)
-    frozen = [w for w in model.weights if not any(w is t for t in model.trainable_weights)]
-    if any(any(w is e for e in encoder.weights) for w in frozen):
-        ck.fail("with trainable=True part of the encoder is frozen",
-                "trainable=True means fine-tuning: the encoder's weights are trained along with the head")
-    ck.require(not frozen, "with trainable=True the head is frozen",
+    model, enc, head, trainable = probe(trainable=True)
+    ck.require(enc <= trainable, "with trainable=True part of the encoder is frozen",
+               "trainable=True means fine-tuning: the encoder's weights are trained along with the head")
+    ck.require(head <= trainable, "with trainable=True the head is frozen",
                "the flag is for the encoder; the head is always trained")
-    moved_enc, moved_head = one_step(model, encoder, "trainable=True")
-    ck.require(moved_enc and moved_head, "with trainable=True one training step did not change both the encoder "
-               "and the head", "nothing should be frozen when fine-tuning",
-               passed=f"trainable=True: all {count(model.weights):,} parameters trainable, and one step moves the "
+    ck.require(all(one_step(model, enc, "trainable=True")), "with trainable=True one training step did not change "
+               "both the encoder and the head", "nothing should be frozen when fine-tuning",
+               passed=f"trainable=True: all {count(model, enc | head):,} parameters trainable, and one step moves the "
                       "encoder too")
 
     # 3. the second stage of gradual unfreezing: an encoder that arrives frozen must be unfrozen
-    model, encoder = probe(trainable=True, arrives_frozen=True)
-    ck.require(len(model.trainable_weights) == len(model.weights),
-               "an encoder that arrives frozen (as after a first stage that trained the head alone) stays frozen "
-               "with trainable=True", "set encoder.trainable = trainable in both cases, not only when freezing",
+    model, enc, head, trainable = probe(trainable=True, arrives_frozen=True)
+    ck.require((enc | head) <= trainable, "an encoder that arrives frozen (as after a first stage that trained the "
+               "head alone) stays frozen with trainable=True",
+               "set encoder.trainable = trainable in both cases, not only when freezing",
                passed="an encoder that arrives frozen is unfrozen for trainable=True (gradual unfreezing, stage 2)")

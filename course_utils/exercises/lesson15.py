@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable
 
+import keras
 import numpy as np
 
 from .. import text
+from . import keras_checks as kc
 from .core import Check, _short, exercise
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "MONEY"]
@@ -32,16 +34,6 @@ def _random_entities(ck: Check, n: int) -> tuple[list[str], list[tuple[int, int,
     return tags, spans
 
 
-def _as_spans(value: Any, ck: Check) -> list[tuple[Any, ...]]:
-    if not isinstance(value, (list, tuple)):
-        ck.fail(f"bio_to_spans should return a list of (start, end, label) tuples; got {type(value).__name__}")
-    try:
-        return [tuple(v) for v in value]
-    except TypeError:
-        ck.fail("every span should be a (start, end, label) tuple", "append (start, end, label) for each entity")
-    return []
-
-
 @exercise("15.1", "entity spans from BIO tags")
 def check_15_1(ck: Check, bio_to_spans: Callable[..., Any]) -> None:
     """``bio_to_spans(tags)`` -> [(start, end, label)], end exclusive, in order."""
@@ -55,7 +47,11 @@ def check_15_1(ck: Check, bio_to_spans: Callable[..., Any]) -> None:
     ]
     cases = fixed + [_random_entities(ck, int(ck.rng.integers(4, 15))) for _ in range(12)]
     for tags, expected in cases:
-        got = _as_spans(ck.call(bio_to_spans, list(tags)), ck)
+        got = ck.call(bio_to_spans, list(tags))
+        ck.require(isinstance(got, (list, tuple)) and all(isinstance(v, (list, tuple)) for v in got),
+                   f"bio_to_spans should return a list of (start, end, label) tuples; got {_short(got, 60)}",
+                   "append (start, end, label) for each entity")
+        got = [tuple(v) for v in got]
         if got == expected:
             continue
         what = f"bio_to_spans({_short(tags, 90)}) = {_short(got, 90)}"
@@ -78,13 +74,10 @@ def check_15_1(ck: Check, bio_to_spans: Callable[..., Any]) -> None:
 
 def _random_heads(ck: Check, n: int) -> list[int]:
     """A random dependency tree: heads[i] is the head of token i; the root is its own head."""
-    order = [int(v) for v in ck.rng.permutation(n)]
-    heads = [0] * n
-    root = order[0]
-    heads[root] = root
-    for k, tok in enumerate(order[1:], start=1):
-        heads[tok] = order[int(ck.rng.integers(0, k))]
-    return heads
+    order = ck.rng.permutation(n)
+    heads = np.empty(n, dtype=int)
+    heads[order] = order[[0, *(int(ck.rng.integers(0, k)) for k in range(1, n))]]  # an earlier token as head
+    return heads.tolist()
 
 
 def _path_to_root(heads: list[int], i: int) -> list[int]:
@@ -108,22 +101,19 @@ def check_15_2(ck: Check, subtree: Callable[..., Any]) -> None:
     trees = [rabbit] + [_random_heads(ck, int(ck.rng.integers(5, 12))) for _ in range(6)]
     for t, heads in enumerate(trees):
         for i in range(len(heads)):
-            got = ck.call(subtree, list(heads), i)
-            try:
-                got_list = sorted(int(v) for v in got)
-            except Exception:
-                ck.fail(f"subtree returned {type(got).__name__}; expected a list of token indices")
+            got = ck.array(ck.call(subtree, list(heads), i), "what subtree returns", "return a list of token indices")
+            got_list = sorted(got.astype(int).ravel().tolist())
             expected = _subtree(heads, i)
             if got_list == expected:
                 continue
             what = f"subtree(heads={heads}, i={i}) gives {_short(got_list, 60)}"
             children = sorted({i} | {j for j, h in enumerate(heads) if h == i and j != i})
-            if got_list == children and children != expected:
+            if got_list == children:
                 ck.fail(what, "that is the word and its children only; the subtree also holds their children, "
                               "and theirs, down to the leaves")
             if got_list == [j for j in expected if j != i]:
                 ck.fail(what, "the word itself belongs to its subtree (as in spaCy's token.subtree)")
-            if got_list == sorted(_path_to_root(heads, i)) and got_list != expected:
+            if got_list == sorted(_path_to_root(heads, i)):
                 ck.fail(what, "that is the path from the word up to the root (its heads); the subtree goes "
                               "the other way, down to the words that depend on it")
             if i in got_list and all(j in got_list for j in expected) and len(got_list) > len(expected):
@@ -166,14 +156,12 @@ def check_15_3(ck: Check, tag_agreement: Callable[..., Any]) -> None:
             ck.fail(f"overall agreement {got_overall:.4g}: a percentage", "give a share between 0 and 1")
         ck.require(np.isclose(got_overall, overall, atol=1e-9), f"overall agreement {got_overall:.4f} is not right",
                    "the share of positions where the two tags are equal")
-        counts = Counter(gold)
-        precision = _share_by(pred, gold, pred)
-        try:
-            got_per = {k: float(v) for k, v in got_per.items()}
-        except Exception:
-            ck.fail("the values of per_tag should be numbers (shares between 0 and 1)")
-        if set(got_per) == set(precision) and all(np.isclose(got_per[t], precision[t]) for t in precision) \
-                and got_per != per:
+        got_per = {k: ck.number(v, "a value of per_tag", "a share between 0 and 1") for k, v in got_per.items()}
+
+        def same(shares: dict[str, float]) -> bool:
+            return set(got_per) == set(shares) and all(np.isclose(got_per[t], shares[t]) for t in shares)
+
+        if same(_share_by(pred, gold, pred)) and got_per != per:
             ck.fail("per_tag groups the tokens by the PREDICTED tag",
                     "group by the treebank's (gold) tag: of the tokens the annotator tagged NN, how many did "
                     "the tagger also tag NN?")
@@ -181,7 +169,8 @@ def check_15_3(ck: Check, tag_agreement: Callable[..., Any]) -> None:
             extra, missing = sorted(set(got_per) - set(per)), sorted(set(per) - set(got_per))
             ck.fail(f"per_tag has the wrong keys (extra {extra}, missing {missing})",
                     "one entry per tag that occurs in gold, nothing else")
-        if all(np.isclose(got_per[t], per[t] * counts[t]) for t in per) and any(counts[t] > 1 for t in per):
+        counts = Counter(gold)
+        if same({t: per[t] * counts[t] for t in per}) and any(counts[t] > 1 for t in per):
             ck.fail("per_tag holds counts of matching tokens, not shares",
                     "divide by the number of gold tokens of that tag")
         for t in sorted(per):
@@ -221,10 +210,6 @@ def toy_pos_corpus(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
 @exercise("15.4", "an entity tagger that reads words and part-of-speech tags")
 def check_15_4(ck: Check, build_feature_tagger: Callable[..., Any]) -> None:
     """``build_feature_tagger(vocab_size, n_pos, n_labels)``: [word ids, POS ids] -> (batch, time, n_labels)."""
-    import keras
-
-    from . import keras_checks as kc
-
     kc.seed(ck)
     n_pos, n_labels = len(POS_TAGS), len(BIO_LABELS)
     model = kc.build(ck, build_feature_tagger, TOY_WORDS, n_pos, n_labels,
@@ -234,21 +219,20 @@ def check_15_4(ck: Check, build_feature_tagger: Callable[..., Any]) -> None:
                "two keras.Input(shape=(None,), dtype='int32'), and keras.Model([word_ids, pos_ids], outputs)")
     words, pos, labels = toy_pos_corpus(ck.rng, 6)
 
-    def run(w: np.ndarray, p: np.ndarray, what: str = "your tagger") -> np.ndarray:
+    def runs(inputs: list[np.ndarray]) -> bool:
         try:
-            out = model([w, p], training=False)
-        except Exception as exc:
-            try:
-                model([p, w], training=False)
-            except Exception:
-                ck.fail(f"calling {what} on [word_ids, pos_ids] raised {type(exc).__name__}: {str(exc)[:200]}",
-                        "both inputs are (batch, time) int32 arrays; word ids go up to vocab_size - 1, POS ids "
-                        "up to n_pos - 1: size each Embedding by its own vocabulary")
-            ck.fail(f"{what} fails on [word_ids, pos_ids] but runs on [pos_ids, word_ids]: the inputs are "
-                    "in the wrong order", "keras.Model([word_ids, pos_ids], outputs): the words first")
-        if isinstance(out, (list, tuple, dict)):
-            ck.fail(f"{what} returns several outputs; it should return one tensor", "one output layer")
-        return ck.array(keras.ops.convert_to_numpy(out), f"the output of {what}")
+            model(inputs, training=False)
+        except Exception:
+            return False
+        return True
+
+    if not runs([words, pos]) and runs([pos, words]):
+        ck.fail("your tagger fails on [word_ids, pos_ids] but runs on [pos_ids, word_ids]: the inputs are in the "
+                "wrong order", "keras.Model([word_ids, pos_ids], outputs): the words first")
+
+    def run(w: np.ndarray, p: np.ndarray, what: str = "your tagger") -> np.ndarray:
+        return kc.outputs(ck, model, [w, p], what, hint="both inputs are (batch, time) int32 arrays; word ids go up "
+                          "to vocab_size - 1, POS ids up to n_pos - 1: size each Embedding by its own vocabulary")
 
     probs = run(words, pos)
     kc.check_tagger_outputs(ck, model, probs, (*words.shape, n_labels), "labels")

@@ -7,6 +7,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
+from .. import nested, text
 from . import keras_checks as kc
 from .core import Check, exercise
 
@@ -19,15 +20,6 @@ def _documents(ck: Check, n: int) -> list[list[list[int]]]:
     return docs
 
 
-def _pad_documents(docs: list, max_sentences: int, max_words: int) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.zeros((len(docs), max_sentences, max_words), dtype="int64")
-    for i, doc in enumerate(docs):
-        for s, sentence in enumerate(doc[:max_sentences]):
-            kept = sentence[:max_words]
-            ids[i, s, : len(kept)] = kept
-    return ids, ids.any(axis=-1)
-
-
 @exercise("17.1", "documents as a 3-D batch")
 def check_17_1(ck: Check, pad_documents: Callable[..., Any]) -> None:
     """``pad_documents(docs, max_sentences, max_words)`` -> (ids (n, S, W), sentence_mask (n, S))."""
@@ -36,14 +28,15 @@ def check_17_1(ck: Check, pad_documents: Callable[..., Any]) -> None:
         docs = _documents(ck, 6)
         out = ck.pair(ck.call(pad_documents, [[list(s) for s in d] for d in docs], max_sentences, max_words),
                       "pad_documents", ("ids", "sentence_mask"))
-        want_ids, want_mask = _pad_documents(docs, max_sentences, max_words)
+        want_ids = nested.pad_nested(docs, max_sentences, max_words)
+        want_mask = want_ids.any(axis=-1)
         ids = ck.shape(out[0], want_ids.shape, "ids", hint="one row per document, one per sentence slot, one "
                        "column per word slot: (len(docs), max_sentences, max_words)")
         if not np.array_equal(ids, want_ids):
-            if np.array_equal(ids, _pad_documents([[s[-max_words:] for s in d] for d in docs], max_sentences,
-                                                  max_words)[0]):
+            if np.array_equal(ids, nested.pad_nested([[s[-max_words:] for s in d] for d in docs], max_sentences,
+                                                     max_words)):
                 ck.fail("long sentences keep their LAST words", "keep the first max_words ids: sentence[:max_words]")
-            if np.array_equal(ids, _pad_documents([d[-max_sentences:] for d in docs], max_sentences, max_words)[0]):
+            if np.array_equal(ids, nested.pad_nested([d[-max_sentences:] for d in docs], max_sentences, max_words)):
                 ck.fail("long documents keep their LAST sentences",
                         "keep the first max_sentences sentences: doc[:max_sentences]")
             if np.array_equal(ids != 0, want_ids != 0):
@@ -67,13 +60,9 @@ def check_17_1(ck: Check, pad_documents: Callable[..., Any]) -> None:
 def _suffix_words(ck: Check, n: int, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Words of character ids 2..11 whose class is set by their 2-character suffix; post-padded to ``length``."""
     suffixes = [(2, 3), (3, 2), (4, 4), (5, 4)]                           # classes 0 and 1 differ only in order
-    x = np.zeros((n, length), dtype="int32")
     y = ck.rng.integers(0, len(suffixes), size=n)
-    for i, k in enumerate(y):
-        stem = list(ck.rng.integers(2, 12, size=int(ck.rng.integers(1, length - 2))))
-        word = stem + list(suffixes[k])
-        x[i, : len(word)] = word
-    return x, y.astype("int32")
+    words = [[*ck.rng.integers(2, 12, size=int(ck.rng.integers(1, length - 2))), *suffixes[k]] for k in y]
+    return text.pad(words, maxlen=length), y.astype("int32")
 
 
 @exercise("17.2", "a character-level word encoder")
