@@ -59,10 +59,6 @@ class MaskedAccuracy(keras.metrics.Metric):
     def result(self) -> Any:
         return ops.divide_no_nan(self.correct, self.count)
 
-    def reset_state(self) -> None:
-        self.correct.assign(0.0)
-        self.count.assign(0.0)
-
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "pad_id": self.pad_id}
 
