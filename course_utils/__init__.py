@@ -40,39 +40,18 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from typing import Any
 
 # Quieten TensorFlow's C++ start-up chatter (CUDA probes on CPU-only machines)
 # before any lesson imports it; set the variable yourself to see it again.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from .settings import current_profile, is_quick, profile, seed_everything
+from .settings import profile, seed_everything
 
-__version__ = "0.1.0"
+_SUBMODULES = sorted(m.name for m in pkgutil.iter_modules(__path__))
 
-_SUBMODULES = (
-    "claims",
-    "data",
-    "decoding",
-    "exercises",
-    "files",
-    "metrics",
-    "nested",
-    "nlp",
-    "plots",
-    "report",
-    "results",
-    "runner",
-    "settings",
-    "splits",
-    "stats",
-    "tagging",
-    "text",
-    "training",
-    "translation",
-)
-
-__all__ = ["current_profile", "is_quick", "profile", "seed_everything", *_SUBMODULES]
+__all__ = ["profile", "seed_everything", *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:

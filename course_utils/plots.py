@@ -1,9 +1,8 @@
 """Plots the lessons share: training curves, confusion matrices, attention maps
 and pictures of padded batches.
 
-Every function draws on a new figure (or the ``ax`` given), returns the
-matplotlib ``Figure``, and, when ``COURSE_RESULTS_DIR`` is set, can save it
-there with :func:`save_figure` so the course report can show it.
+Every function returns the matplotlib ``Figure``; with ``save_as``, it is also saved
+by :func:`save_figure` (when ``COURSE_RESULTS_DIR`` is set) so the course report can show it.
 """
 
 from __future__ import annotations
@@ -13,29 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from . import files, settings
 from .text import padding_fraction
-
-
-def _plt() -> Any:
-    import matplotlib
-
-    if not _in_notebook():
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-
-        return get_ipython() is not None
-    except ImportError:
-        return False
 
 
 def plot_history(
@@ -57,7 +38,6 @@ def plot_history(
     unknown = [m for m in metrics if m not in hist]
     if unknown:
         raise ValueError(f"metrics {unknown} are not in the history; it has: {sorted(hist)}")
-    plt = _plt()
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
     for ax, name in zip(axes[0], metrics):
         values = hist[name]
@@ -65,8 +45,7 @@ def plot_history(
         ax.plot(epochs, values, "o-", label="train")
         if f"val_{name}" in hist:
             ax.plot(epochs, hist[f"val_{name}"], "s--", label="validation")
-        ax.set_xlabel("epoch")
-        ax.set_title(name)
+        ax.set(xlabel="epoch", title=name)
         ax.grid(alpha=0.3)
         ax.legend()
         if len(epochs) < 12:
@@ -82,33 +61,22 @@ def plot_confusion_matrix(
     label_names: Sequence[str],
     normalize: bool = True,
     title: str | None = None,
-    ax: Any = None,
-    save_as: str | None = None,
 ) -> Any:
-    """A confusion matrix (rows: true class, columns: predicted); row-normalised by default."""
-    from sklearn.metrics import confusion_matrix
+    """A confusion matrix of integer ids (rows: true class, columns: predicted); row-normalised by default."""
+    from sklearn.metrics import ConfusionMatrixDisplay
 
     n = len(label_names)
-    cm = confusion_matrix(np.asarray(y_true).ravel(), np.asarray(y_pred).ravel(), labels=list(range(n)))
-    shown = cm.astype(float)
-    if normalize:
-        shown = shown / np.maximum(shown.sum(axis=1, keepdims=True), 1)
     size = max(3.5, 0.45 * n + 2)
-    fig, ax = _figure(ax, (size + 1, size))
-    im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
-    ax.set_xticks(range(n), label_names, rotation=60 if n > 4 else 0, ha="right" if n > 4 else "center")
-    ax.set_yticks(range(n), label_names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    if n <= 15:
-        for i in range(n):
-            for j in range(n):
-                txt = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
-                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
-                        color="white" if shown[i, j] > 0.6 * (shown.max() or 1) else "black")
-    fig.colorbar(im, ax=ax, fraction=0.046)
-    ax.set_title(title or ("confusion matrix (row-normalised)" if normalize else "confusion matrix"))
-    return _finish(fig, save_as)
+    fig, ax = plt.subplots(figsize=(size + 1, size))
+    ConfusionMatrixDisplay.from_predictions(
+        np.ravel(y_true), np.ravel(y_pred), labels=range(n), display_labels=label_names, ax=ax,
+        normalize="true" if normalize else None, values_format=".2f" if normalize else "d",
+        include_values=n <= 15, xticks_rotation=60 if n > 4 else "horizontal", cmap="Blues",
+        im_kw={"vmin": 0, "vmax": 1 if normalize else None}, text_kw={"fontsize": 8},
+    )
+    ax.set(xlabel="predicted", ylabel="true",
+           title=title or ("confusion matrix (row-normalised)" if normalize else "confusion matrix"))
+    return _finish(fig)
 
 
 def plot_attention(
@@ -116,11 +84,9 @@ def plot_attention(
     source_tokens: Sequence[str],
     target_tokens: Sequence[str],
     title: str | None = None,
-    ax: Any = None,
     save_as: str | None = None,
 ) -> Any:
-    """Heatmap of attention ``weights`` ``(target_len, source_len)``: which source
-    token each output token looked at."""
+    """Heatmap of attention ``weights`` ``(target_len, source_len)``: which source token each output token looked at."""
     w = np.asarray(weights, dtype=float)
     if w.ndim != 2:
         raise ValueError(f"attention weights must be 2-D (target, source), got shape {w.shape}")
@@ -130,15 +96,12 @@ def plot_attention(
             f"weights {np.shape(weights)} are smaller than the tokens given "
             f"({len(target_tokens)} target x {len(source_tokens)} source)"
         )
-    fig, ax = _figure(ax, (0.5 * len(source_tokens) + 2, 0.45 * len(target_tokens) + 1.5))
+    fig, ax = plt.subplots(figsize=(0.5 * len(source_tokens) + 2, 0.45 * len(target_tokens) + 1.5))
     im = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(w.max(), 1e-9), aspect="auto")
     ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
     ax.set_yticks(range(len(target_tokens)), target_tokens)
-    ax.set_xlabel("source")
-    ax.set_ylabel("output")
+    ax.set(xlabel="source", ylabel="output", title=title or "")
     fig.colorbar(im, ax=ax, fraction=0.046)
-    if title:
-        ax.set_title(title)
     return _finish(fig, save_as)
 
 
@@ -146,22 +109,14 @@ def plot_padding(batch: Any, pad_id: int = 0, title: str | None = None, ax: Any 
     """Picture of a padded batch ``(batch, time)``: tokens dark, padding light."""
     arr = np.asarray(batch)
     share = padding_fraction(arr, pad_id)       # also checks that the batch is 2-D
-    fig, ax = _figure(ax, (min(12, 0.25 * arr.shape[1] + 2), 0.3 * arr.shape[0] + 1.2))
-    ax.imshow(arr != pad_id, cmap="Greys", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
-    ax.set_title(title or f"{share:.0%} of this batch is padding")
-    ax.set_xlabel("time step")
-    ax.set_ylabel("sequence")
-    return _finish(fig, None)
-
-
-def _figure(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    """``(figure, axes)``: a new figure of ``figsize``, or the figure of the ``ax`` given."""
     if ax is None:
-        return _plt().subplots(figsize=figsize)
-    return ax.figure, ax
+        _, ax = plt.subplots(figsize=(min(12, 0.25 * arr.shape[1] + 2), 0.3 * arr.shape[0] + 1.2))
+    ax.imshow(arr != pad_id, cmap="Greys", vmin=0, vmax=1.4, aspect="auto", interpolation="nearest")
+    ax.set(title=title or f"{share:.0%} of this batch is padding", xlabel="time step", ylabel="sequence")
+    return _finish(ax.figure)
 
 
-def _finish(fig: Any, save_as: str | None) -> Any:
+def _finish(fig: Any, save_as: str | None = None) -> Any:
     """Tighten the layout, save the figure when ``save_as`` names it, and return it."""
     fig.tight_layout()
     if save_as:

@@ -23,9 +23,11 @@ after changing the environment (tests do).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import platformdirs
 
 PROFILES: tuple[str, ...] = ("quick", "full")
 DEFAULT_PROFILE = "full"
@@ -39,9 +41,9 @@ class Settings:
 
     profile: str
     data_dir: Path
-    mirror_dirs: tuple[Path, ...] = field(default_factory=tuple)
-    offline: bool = False
-    results_dir: Path | None = None
+    mirror_dirs: tuple[Path, ...]
+    offline: bool
+    results_dir: Path | None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -62,7 +64,7 @@ class Settings:
                 f"COURSE_OFFLINE={env.get('COURSE_OFFLINE')!r} is not understood; "
                 "use 1 (never touch the network) or 0"
             )
-        data_dir = env.get("COURSE_DATA_DIR") or _default_cache_dir()
+        data_dir = env.get("COURSE_DATA_DIR") or platformdirs.user_cache_dir("rnn-course", appauthor=False)
         mirrors = tuple(
             Path(p).expanduser()
             for p in env.get("COURSE_DATA_MIRROR", "").split(os.pathsep)
@@ -76,12 +78,6 @@ class Settings:
             offline=offline_raw in _TRUE,
             results_dir=Path(results).expanduser() if results else None,
         )
-
-
-def _default_cache_dir() -> str:
-    import platformdirs
-
-    return platformdirs.user_cache_dir("rnn-course", appauthor=False)
 
 
 _current: Settings | None = None
@@ -130,8 +126,8 @@ class ProfileConfig(dict):
         return f"profile {self.profile!r}: {items}"
 
 
-def profile(*, quick: dict[str, Any], full: dict[str, Any], show: bool = True) -> ProfileConfig:
-    """Pick this notebook's sizes for the current profile.
+def profile(*, quick: dict[str, Any], full: dict[str, Any]) -> ProfileConfig:
+    """Pick (and print) this notebook's sizes for the current profile.
 
     ``quick`` and ``full`` must define the same keys, so a notebook cannot
     forget a size in one of them. Returns a dict with attribute access, e.g.
@@ -147,20 +143,17 @@ def profile(*, quick: dict[str, Any], full: dict[str, Any], show: bool = True) -
     name = current_profile()
     cfg = ProfileConfig(quick if name == "quick" else full)
     cfg.profile = name
-    if show:
-        print(f"Running the {cfg!r}")
+    print(f"Running the {cfg!r}")
     return cfg
 
 
 def seed_everything(seed: int = 42) -> int:
     """Seed Python, NumPy and TensorFlow/Keras for a reproducible run (``keras.utils.set_random_seed``).
 
-    Returns the seed, so a notebook can print or record it.
+    Returns the seed, so a notebook can print or record it. Keras refuses a seed that is not an int in 0 .. 2**32-1.
     """
-    if not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    os.environ["PYTHONHASHSEED"] = str(seed)
     import keras
 
     keras.utils.set_random_seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
     return seed

@@ -1,16 +1,5 @@
-"""Train/test splits that do not leak, and a way to measure the ones that do.
-
-- :func:`normalize_text`: the text key used to spot duplicates
-  ("Great phone!" and "great phone" are the same example).
-- :func:`overlap`: how many test examples also sit in the training split,
-  by normalised text and by index (an :class:`OverlapReport`).
-- :func:`deterministic_split`: split ``n`` examples once, reproducibly from a
-  seed, optionally keeping groups (e.g. identical texts) on one side.
-- :func:`stratified_split`, :func:`random_split`, :func:`stratified_subset`
-  (with :func:`check_fraction`, :func:`check_limit`): the seeded index splits
-  and subsets the dataset loaders make.
-
-Pure NumPy: importing this module does not import TensorFlow.
+"""Train/test splits that do not leak (:func:`deterministic_split`), a way to measure the ones that do
+(:func:`overlap`), and the seeded index splits and subsets the dataset loaders make. Pure NumPy: no TensorFlow.
 """
 
 from __future__ import annotations
@@ -27,11 +16,9 @@ _NON_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
 
 
 def normalize_text(text: str) -> str:
-    """The duplicate-detection key of ``text``.
+    """The duplicate-detection key of ``text``: NFKC, case-folded, punctuation and runs of spaces made one space.
 
-    Unicode NFKC, case-folded, punctuation replaced by spaces, runs of
-    whitespace collapsed: ``"Great  phone!"`` and ``"great phone"`` give the
-    same key ``"great phone"``.
+    ``"Great  phone!"`` and ``"great phone"`` give the same key ``"great phone"``.
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize_text() needs a str, got {type(text).__name__}; decode bytes first")
@@ -41,19 +28,13 @@ def normalize_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class OverlapReport:
-    """What two splits share.
-
-    ``test_in_train_by_text`` counts the test examples whose normalised text
-    occurs in the training split; ``shared_texts`` are those texts (sorted).
-    ``test_in_train_by_id`` counts the test examples whose id is in the
-    training split (``None`` when no ids were given).
-    """
+    """What two splits share: how many test examples have their normalised text (or their id) in training."""
 
     n_train: int
     n_test: int
     shared_texts: tuple[str, ...]
     test_in_train_by_text: int
-    test_in_train_by_id: int | None = None
+    test_in_train_by_id: int | None = None      # None when no ids were given
 
     @property
     def fraction_by_id(self) -> float:
@@ -100,12 +81,10 @@ def overlap(
     train_ids: Sequence[int] | np.ndarray | None = None,
     test_ids: Sequence[int] | np.ndarray | None = None,
 ) -> OverlapReport:
-    """Count the examples two splits share, by normalised text and optionally by index.
+    """Count the examples two splits share, by :func:`normalize_text` and optionally by index.
 
-    ``train_texts``/``test_texts``: lists of strings, compared by
-    :func:`normalize_text`. ``train_ids``/``test_ids``: each example's
-    position in the full dataset (optional; one per text). Returns an
-    :class:`OverlapReport`.
+    ``train_texts``/``test_texts``: lists of strings. ``train_ids``/``test_ids``
+    (optional; one per text): each example's position in the full dataset.
     """
     if isinstance(train_texts, str) or isinstance(test_texts, str):
         raise TypeError("train_texts and test_texts must be lists of strings, not one string")
@@ -130,18 +109,12 @@ def deterministic_split(
     seed: int,
     groups: Sequence[Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Split ``range(n)`` into training and test indices, once and reproducibly.
+    """Split ``range(n)`` into training and test indices, once and reproducibly (in NumPy, not in a pipeline).
 
-    The same ``(n, test_fraction, seed)`` always gives the same split, however
-    many times it is iterated: the split is made here, in NumPy, not by a
-    shuffling input pipeline. With ``groups`` (a length-``n`` sequence of
-    hashable keys, e.g. ``[normalize_text(t) for t in texts]``) every member
-    of a group lands on the same side, so duplicated texts cannot straddle
-    the split; the test side then holds about ``test_fraction`` of the
-    examples (whole groups are added in random order until it reaches that).
-
-    Returns ``(train_idx, test_idx)``: sorted int64 arrays, disjoint, whose
-    union is ``0..n-1``.
+    With ``groups`` (one hashable key per example, e.g. ``[normalize_text(t) for t in texts]``)
+    every member of a group lands on the same side; whole groups are added to the test
+    side in random order until it holds about ``test_fraction`` of the examples.
+    Returns ``(train_idx, test_idx)``: sorted, disjoint int64 arrays whose union is ``0..n-1``.
     """
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an int >= 2 (one example on each side at least), got {n!r}")
@@ -149,10 +122,7 @@ def deterministic_split(
     rng = np.random.default_rng(seed)
     if groups is None:
         order = rng.permutation(n)
-        test_idx = np.sort(order[:n_test])
-        train_idx = np.sort(order[n_test:])
-        return train_idx.astype(np.int64), test_idx.astype(np.int64)
-
+        return np.sort(order[n_test:]).astype(np.int64), np.sort(order[:n_test]).astype(np.int64)
     if len(groups) != n:
         raise ValueError(f"groups has {len(groups)} keys but n={n}; give one key per example")
     members: dict[Any, list[int]] = {}
@@ -175,7 +145,6 @@ def deterministic_split(
     return np.flatnonzero(~test_mask).astype(np.int64), np.flatnonzero(test_mask).astype(np.int64)
 
 
-# -- index splits and subsets for the dataset loaders --------------------------------------------------
 def check_fraction(test_fraction: float) -> float:
     """``test_fraction`` as a float in (0, 1), or ``ValueError``."""
     value = float(test_fraction)

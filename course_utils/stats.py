@@ -1,19 +1,8 @@
-"""Uncertainty for the lessons' comparisons: intervals, paired differences, seeds.
+"""Uncertainty for the lessons' comparisons: 95 % intervals, paired differences, seeds.
 
-A test accuracy measured on a few thousand items is itself an estimate, and
-two models that differ by less than its noise are tied. The lessons use:
-
-- :func:`accuracy_interval`: a Wilson interval for one accuracy
-  (``correct`` is a 0/1 array, one entry per test item);
-- :func:`paired_difference`: model A minus model B on the *same* test items,
-  with a paired bootstrap interval (``scipy.stats.bootstrap``, percentile
-  method). Pass 0/1 arrays for accuracy, or ``y_true`` and two prediction
-  arrays with a ``metric`` such as macro-F1. Its ``verdict`` says "A better",
-  "B better" or "tie" (the interval contains 0);
-- :func:`over_seeds`: mean and standard deviation of a number over several
-  seeds, and :func:`seed_difference` for two such lists (Welch's t interval).
-
-Each returns a small frozen dataclass whose ``str`` is what a table shows,
+A test accuracy measured on a few thousand items is itself an estimate, and two
+models that differ by less than its noise are tied (the interval of A - B contains 0).
+Each function returns a small frozen dataclass whose ``str`` is what a table shows,
 for example ``+0.012 [-0.004, +0.027]`` or ``0.812 ± 0.006 (3 seeds)``.
 """
 
@@ -35,7 +24,6 @@ class Interval:
     low: float
     high: float
     n: int
-    confidence: float = CONFIDENCE
 
     def __str__(self) -> str:
         return f"{self.estimate:.3f} [{self.low:.3f}, {self.high:.3f}]"
@@ -51,7 +39,6 @@ class Difference:
     low: float
     high: float
     n: int
-    confidence: float = CONFIDENCE
 
     @property
     def tie(self) -> bool:
@@ -107,20 +94,14 @@ def _as_correct(correct: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
     return arr
 
 
-def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The Wilson score interval ``(low, high)`` for ``successes`` out of ``n`` (``scipy.stats.binomtest``)."""
+def accuracy_interval(correct: Sequence[float] | np.ndarray) -> Interval:
+    """Accuracy of a 0/1 array (one entry per test item) with its Wilson interval (``scipy.stats.binomtest``)."""
     from scipy.stats import binomtest
 
-    ci = binomtest(successes, n).proportion_ci(confidence, method="wilson")
-    return float(ci.low), float(ci.high)
-
-
-def accuracy_interval(correct: Sequence[float] | np.ndarray, confidence: float = CONFIDENCE) -> Interval:
-    """Accuracy of a 0/1 array (one entry per test item) with its Wilson interval."""
     arr = _as_correct(correct, "correct")
     k, n = int(arr.sum()), arr.size
-    low, high = wilson_interval(k, n, confidence)
-    return Interval(k / n, low, high, n, confidence)
+    ci = binomtest(k, n).proportion_ci(CONFIDENCE, method="wilson")
+    return Interval(k / n, float(ci.low), float(ci.high), n)
 
 
 def paired_difference(
@@ -130,11 +111,8 @@ def paired_difference(
     names: tuple[str, str] = ("A", "B"),
     y_true: Sequence | np.ndarray | None = None,
     metric: Callable[[np.ndarray, np.ndarray], float] | None = None,
-    confidence: float = CONFIDENCE,
-    n_resamples: int = 2000,
-    seed: int = 0,
 ) -> Difference:
-    """Model A minus model B on the same test items, with a paired bootstrap interval.
+    """Model A minus model B on the same test items, with a paired bootstrap interval (percentile, 2000 draws).
 
     Without ``metric``, ``a`` and ``b`` are 0/1 arrays (item answered
     correctly), and the difference is in accuracy. With ``metric(y_true,
@@ -145,14 +123,9 @@ def paired_difference(
         a_arr, b_arr = _as_correct(a, "a"), _as_correct(b, "b")
         if a_arr.shape != b_arr.shape:
             raise ValueError(f"paired_difference: a has {a_arr.size} items, b has {b_arr.size}: they must match")
-        diff = a_arr - b_arr
-        estimate = float(diff.mean())
-        data: tuple[np.ndarray, ...] = (diff,)
-
-        def statistic(d: np.ndarray, axis: int = -1) -> np.ndarray:
-            return d.mean(axis=axis)
-
-        vectorized, paired = True, False
+        data: tuple[np.ndarray, ...] = (a_arr - b_arr,)
+        estimate = float(data[0].mean())
+        statistic, vectorized, paired = np.mean, True, False
     else:
         if y_true is None:
             raise ValueError("paired_difference: a metric needs y_true (the labels) as well")
@@ -174,15 +147,10 @@ def paired_difference(
         raise ValueError("paired_difference: need at least two test items")
     from scipy.stats import bootstrap
 
-    if np.all(data[0] == data[0][0]) and metric is None:  # every item identical: no spread to resample
-        low = high = estimate
-    else:
-        res = bootstrap(
-            data, statistic, paired=paired, vectorized=vectorized, n_resamples=n_resamples,
-            confidence_level=confidence, method="percentile", random_state=np.random.default_rng(seed),
-        )
-        low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    return Difference(names[0], names[1], estimate, low, high, n, confidence)
+    ci = bootstrap(data, statistic, paired=paired, vectorized=vectorized, n_resamples=2000,
+                   confidence_level=CONFIDENCE, method="percentile", random_state=np.random.default_rng(0),
+                   ).confidence_interval
+    return Difference(names[0], names[1], estimate, float(ci.low), float(ci.high), n)
 
 
 def pooled_difference(
@@ -191,9 +159,6 @@ def pooled_difference(
     score: Callable[[np.ndarray], float],
     *,
     names: tuple[str, str] = ("A", "B"),
-    confidence: float = CONFIDENCE,
-    n_resamples: int = 2000,
-    seed: int = 0,
 ) -> Difference:
     """A minus B for a score pooled from per-item counts (corpus BLEU, token accuracy), paired over items.
 
@@ -209,8 +174,7 @@ def pooled_difference(
     n = len(a)
     table = np.concatenate([a, b])
     items = np.arange(n)          # rows 0..n-1 are A's, n..2n-1 B's: paired_difference resamples item numbers
-    return paired_difference(items, items + n, y_true=items, names=names, confidence=confidence,
-                             n_resamples=n_resamples, seed=seed,
+    return paired_difference(items, items + n, y_true=items, names=names,
                              metric=lambda _, drawn: score(table[drawn].sum(axis=0)))
 
 
@@ -223,9 +187,7 @@ def over_seeds(values: Sequence[float]) -> SeedSummary:
     return SeedSummary(float(np.mean(vals)), sd, vals)
 
 
-def seed_difference(
-    a: Sequence[float], b: Sequence[float], *, names: tuple[str, str] = ("A", "B"), confidence: float = CONFIDENCE
-) -> Difference:
+def seed_difference(a: Sequence[float], b: Sequence[float], *, names: tuple[str, str] = ("A", "B")) -> Difference:
     """Mean of ``a`` minus mean of ``b`` (one value per seed each), with Welch's t interval."""
     from scipy.stats import ttest_ind
 
@@ -236,6 +198,6 @@ def seed_difference(
     if np.all(a_arr == a_arr[0]) and np.all(b_arr == b_arr[0]):
         low = high = estimate
     else:
-        ci = ttest_ind(a_arr, b_arr, equal_var=False).confidence_interval(confidence)
+        ci = ttest_ind(a_arr, b_arr, equal_var=False).confidence_interval(CONFIDENCE)
         low, high = float(ci.low), float(ci.high)
-    return Difference(names[0], names[1], estimate, low, high, int(min(a_arr.size, b_arr.size)), confidence)
+    return Difference(names[0], names[1], estimate, low, high, int(min(a_arr.size, b_arr.size)))

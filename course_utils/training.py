@@ -1,4 +1,4 @@
-"""Small training helpers the lessons share: epoch timing and comparison tables."""
+"""Small training helpers the lessons share: epoch timing, comparison tables, chunked predictions."""
 
 from __future__ import annotations
 
@@ -34,14 +34,14 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 class ComparisonTable:
-    """Collects one row per model and shows them as a DataFrame.
+    """Collects one row per model and shows them as a DataFrame, best (highest ``sort_by``) first.
 
-    >>> table = ComparisonTable()
+    >>> table = ComparisonTable(sort_by="accuracy")
     >>> table.add("LSTM", accuracy=0.85, params=12345, seconds_per_epoch=3.2)
-    >>> table.frame()   # sorted by the first metric, best first
+    >>> table.frame()
     """
 
-    def __init__(self, sort_by: str | None = None) -> None:
+    def __init__(self, sort_by: str) -> None:
         self.rows: list[dict[str, Any]] = []
         self.sort_by = sort_by
 
@@ -53,16 +53,15 @@ class ComparisonTable:
         self.rows.append({"model": model, **{k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}})
 
     def frame(self) -> Any:
-        """The rows as a pandas DataFrame, best first by ``sort_by`` (default: first metric)."""
+        """The rows as a pandas DataFrame, best first."""
         import pandas as pd
 
         df = pd.DataFrame(self.rows)
         if df.empty:
             return df
-        key = self.sort_by or next((c for c in df.columns if c != "model"), None)
-        if key not in df.columns:
-            raise ValueError(f"cannot sort by {key!r}; columns: {list(df.columns)}")
-        return df.sort_values(key, ascending=False, ignore_index=True)
+        if self.sort_by not in df.columns:
+            raise ValueError(f"cannot sort by {self.sort_by!r}; columns: {list(df.columns)}")
+        return df.sort_values(self.sort_by, ascending=False, ignore_index=True)
 
     def best(self) -> dict[str, Any]:
         """The best row by the sort key."""
@@ -72,19 +71,12 @@ class ComparisonTable:
         return df.iloc[0].to_dict()
 
 
-def count_params(model: Any) -> int:
-    """Trainable + non-trainable parameters of a built Keras model (Keras says how to build one that is not)."""
-    return int(model.count_params())
-
-
 def predict_in_chunks(model: Any, x: Any, chunk: int = 1000) -> np.ndarray:
-    """The model's outputs for every row of ``x``, computed by direct calls on chunks of ``chunk`` rows.
+    """The model's outputs for every row of ``x`` as one NumPy array, from direct calls on chunks of ``chunk`` rows.
 
-    For a few thousand rows this is quicker than ``model.predict`` (no
-    prediction graph to trace, no progress bar); chunks keep the memory
-    bounded. ``x`` is an array of ids, or a list of strings for models that
-    take raw text (each chunk becomes a string tensor). Returns one NumPy
-    array, the chunks concatenated along the first axis.
+    For a few thousand rows this is quicker than ``model.predict`` (no graph to
+    trace, no progress bar). ``x`` is an array of ids, or a list of strings for
+    models that take raw text.
     """
     if chunk < 1:
         raise ValueError(f"chunk must be >= 1, got {chunk}")

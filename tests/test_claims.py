@@ -102,8 +102,6 @@ def test_accuracy_interval_is_wilson():
     assert stats.accuracy_interval([1, 1, 1]).high == 1.0
     with pytest.raises(ValueError, match="0/1"):
         stats.accuracy_interval([0.3, 0.9])
-    with pytest.raises(ValueError):
-        stats.wilson_interval(5, 3)
 
 
 def test_paired_difference_separates_real_gaps_from_ties():
@@ -128,13 +126,16 @@ def test_paired_difference_separates_real_gaps_from_ties():
 def test_paired_difference_with_a_metric():
     from sklearn.metrics import f1_score
 
+    from course_utils.metrics import macro_f1_metric
+
     rng = np.random.default_rng(1)
     y = rng.integers(0, 3, 600)
     good = np.where(rng.random(600) < 0.7, y, rng.integers(0, 3, 600))
     bad = rng.integers(0, 3, 600)
-    f1 = lambda t, p: f1_score(t, p, average="macro")  # noqa: E731
-    d = stats.paired_difference(good, bad, y_true=y, metric=f1, n_resamples=300)
-    assert d.a_better and d.estimate == pytest.approx(f1(y, good) - f1(y, bad))
+    f1 = macro_f1_metric(3)          # fast: the bootstrap calls it 2000 times
+    d = stats.paired_difference(good, bad, y_true=y, metric=f1)
+    want = f1_score(y, good, average="macro") - f1_score(y, bad, average="macro")
+    assert d.a_better and d.estimate == pytest.approx(want)
     with pytest.raises(ValueError, match="y_true"):
         stats.paired_difference(good, bad, metric=f1)
 

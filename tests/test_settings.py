@@ -58,7 +58,7 @@ def test_profile_picks_current_sizes(monkeypatch, capsys):
     assert "quick" in capsys.readouterr().out
     monkeypatch.setenv("COURSE_PROFILE", "full")
     settings.reload()
-    assert settings.profile(quick=dict(epochs=1), full=dict(epochs=10), show=False).epochs == 10
+    assert settings.profile(quick=dict(epochs=1), full=dict(epochs=10)).epochs == 10
 
 
 def test_profile_keys_must_match():
@@ -67,7 +67,7 @@ def test_profile_keys_must_match():
 
 
 def test_profile_unknown_attribute_is_clear():
-    cfg = settings.profile(quick=dict(a=1), full=dict(a=2), show=False)
+    cfg = settings.profile(quick=dict(a=1), full=dict(a=2))
     with pytest.raises(AttributeError, match="defined: a"):
         cfg.b
 
@@ -77,5 +77,5 @@ def test_seed_everything_reproduces():
     first = (random.random(), np.random.rand())
     settings.seed_everything(7)
     assert (random.random(), np.random.rand()) == first
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="between 0 and"):
         settings.seed_everything(-1)
