@@ -81,9 +81,9 @@ def test_pad_modes(padding, truncating, expected):
 def test_pad_default_maxlen_and_errors():
     assert pad([[1], [1, 2]]).shape == (2, 2)
     assert pad([[], [5]], value=-1).tolist() == [[-1], [5]]
-    with pytest.raises(ValueError, match="padding"):
+    with pytest.raises(ValueError, match="Padding type"):
         pad([[1]], padding="middle")
-    with pytest.raises(ValueError, match="single 1-D"):
+    with pytest.raises(ValueError, match="list of iterables"):
         pad(np.array([1, 2, 3]))
 
 
