@@ -1,22 +1,9 @@
-"""Sequence labelling (POS tagging) helpers: a baseline and per-token reports.
+"""Sequence labelling (POS tagging): a baseline, per-token scores, tag sets, lesson 09's saved tagger.
 
-Everything here works on plain Python token lists, one list of words and one
-list of tags per sentence (as ``cu.data.load("treebank").train`` gives them),
-so the same functions score a neural tagger (after its ids are turned back
-into tags) and the baseline.
-
-- :class:`MostFrequentTagBaseline`: tag each word with the tag it had most
-  often in training; unknown words get the most frequent tag overall.
-- :func:`token_accuracy`: the share of tokens tagged correctly.
-- :func:`accuracy_by_word_type`: accuracy on words seen in training vs unseen.
-- :func:`top_confusions`: the most frequent (true tag, predicted tag) mistakes.
-- :data:`PTB_TO_UD`, :func:`universal_tag`, :func:`to_universal`: Penn
-  Treebank tags to Universal Dependencies POS tags (to compare with spaCy).
-- :data:`TRACE_TAG`, :func:`token_hits`: the treebank's ``-NONE-`` trace
-  tokens, and per-token hits with chosen tags left out (for paired intervals).
-- :func:`normalise_digits`: every digit to 9, the treebank's trace ``0`` kept.
-- :class:`SavedTagger`, :func:`lesson09_folder`, :func:`train_bigru_tagger`:
-  lesson 09's tagger saved for lesson 15 (or trained again when it is missing).
+Everything works on plain Python token lists, one list of words and one list
+of tags per sentence (as ``cu.data.load("treebank").train`` gives them), so
+the same functions score a neural tagger (its ids turned back into tags) and
+the baseline.
 """
 
 from __future__ import annotations
@@ -176,10 +163,7 @@ def top_confusions(true_tags: TokenLists, pred_tags: TokenLists, n: int = 10) ->
     )
     total = sum(errors.values())
     ranked = sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    rows = [
-        {"true": a, "predicted": b, "count": c, "share_of_errors": c / total}
-        for (a, b), c in ranked
-    ]
+    rows = [(a, b, c, c / total) for (a, b), c in ranked]
     return pd.DataFrame(rows, columns=["true", "predicted", "count", "share_of_errors"])
 
 
@@ -273,10 +257,6 @@ class SavedTagger:
         self.model, self.words, self.tags = model, words, tags
         self.info = {"normaliser": "normalise_digits", **(info or {})}
 
-    def prepare(self, words: Sequence[str]) -> list[str]:
-        """One sentence's words as the tagger's vocabulary expects them (digits normalised)."""
-        return normalise_digits(words)
-
     def predict(self, sentences: Iterable[Sequence[str]], batch_size: int = 128) -> list[list[str]]:
         """One tag per token of every sentence."""
         import numpy as np
@@ -286,20 +266,15 @@ class SavedTagger:
         sentences = list(sentences)
         if any(isinstance(s, str) for s in sentences):
             raise TypeError("give token lists, not strings")
-        sentences = [list(s) for s in sentences]
-        special = [self.tags.id(t) for t in self.tags.id_to_token if t.startswith("<") and t.endswith(">")]
+        special = [i for i, t in enumerate(self.tags.id_to_token) if t.startswith("<") and t.endswith(">")]
         out: list[list[str]] = []
         for start in range(0, len(sentences), batch_size):
             chunk = sentences[start:start + batch_size]
-            longest = max((len(s) for s in chunk), default=0)
-            if longest == 0:
-                out.extend([] for _ in chunk)
-                continue
-            ids = pad(self.words.encode_many(self.prepare(s) for s in chunk), maxlen=longest, padding="post")
+            ids = pad(self.words.encode_many(normalise_digits(s) for s in chunk), maxlen=max(1, *map(len, chunk)))
             probs = np.array(self.model(ids, training=False))   # a writable copy
             probs[..., special] = -np.inf
             best = probs.argmax(-1)
-            out.extend([self.tags.id_to_token[i] for i in best[k, : len(s)]] for k, s in enumerate(chunk))
+            out.extend(self.tags.decode(best[k, : len(s)], skip_pad=False) for k, s in enumerate(chunk))
         return out
 
     def save(self, folder: str | Path) -> Path:
