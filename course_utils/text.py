@@ -56,7 +56,6 @@ class Vocabulary:
 
     def __init__(self, tokens: Sequence[str], specials: Sequence[str] = ()) -> None:
         """Make a vocabulary from an ordered token list (without the reserved ones)."""
-        self.specials: tuple[str, ...] = tuple(specials)
         self.id_to_token: list[str] = [PAD, OOV, *specials, *tokens]
         if len(set(self.id_to_token)) != len(self.id_to_token):
             raise ValueError(f"tokens and specials {list(specials)} must be unique and differ from {PAD} and {OOV}")
@@ -128,7 +127,7 @@ class Vocabulary:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the vocabulary as JSON (atomically: no half-written file)."""
-        payload = {"format": "rnn-course-vocabulary/1", "specials": list(self.specials), "tokens": self.id_to_token}
+        payload = {"format": "rnn-course-vocabulary/1", "tokens": self.id_to_token}
         return files.write_text_atomic(path, json.dumps(payload, ensure_ascii=False))
 
     @classmethod
@@ -137,7 +136,7 @@ class Vocabulary:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != "rnn-course-vocabulary/1":
             raise ValueError(f"{path} is not a vocabulary saved by Vocabulary.save()")
-        return cls(data["tokens"][2 + len(data["specials"]):], specials=data["specials"])
+        return cls(data["tokens"][2:])   # the same ids; special tokens read back as ordinary ones
 
 
 def pad(
