@@ -150,9 +150,12 @@ def test_lesson09_folder_depends_on_profile(monkeypatch, tmp_path):
     from course_utils import settings, tagging
 
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
     settings.reload()
-    assert tagging.lesson09_folder("full") == tmp_path / "models" / "full" / "09_pos_tagger"
     assert tagging.lesson09_folder() == tmp_path / "models" / "quick" / "09_pos_tagger"
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    settings.reload()
+    assert tagging.lesson09_folder() == tmp_path / "models" / "full" / "09_pos_tagger"
 
 
 def test_normalise_digits_keeps_the_trace_zero_apart_from_numbers():
