@@ -21,7 +21,6 @@ from .text import Vocabulary, pad
 
 BOS = "<bos>"
 EOS = "<eos>"
-SPECIALS: tuple[str, str] = (BOS, EOS)
 #: The held-out split both lessons use, so their BLEU numbers are measured on the same pairs.
 TEST_FRACTION = 0.1
 SPLIT_SEED = 0
@@ -67,16 +66,13 @@ def split_pairs(
     test_fraction: float = TEST_FRACTION,
     seed: int = SPLIT_SEED,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Split ``pairs`` into ``(train, test)`` once, deterministically.
+    """Split ``pairs`` into ``(train, test)`` lists, deterministically, keeping their order.
 
     A pair goes to the test side when a hash of ``seed`` and its *normalised
-    source* falls below ``test_fraction``. So: the split never changes between
-    runs or epochs; every translation of one source sentence lands on the
-    same side (Tatoeba often has several French sentences for one English
-    one, and a model must not see the question in training); and a sentence
-    keeps its side when ``pairs`` grows (the quick profile's test pairs are
-    test pairs in the full profile too). Order within each side is kept.
-    The test share is ``test_fraction`` only approximately.
+    source* falls below ``test_fraction`` (so that share is approximate). Every
+    translation of one source sentence lands on the same side, and a sentence
+    keeps its side when ``pairs`` grows (quick-profile test pairs are test
+    pairs in the full profile too).
     """
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction}")
@@ -106,7 +102,7 @@ def build_vocabularies(
     vocabulary also reserves ``<bos>`` = 2 and ``<eos>`` = 3.
     """
     src = Vocabulary.build(src_token_lists, min_freq=min_freq)
-    return src, Vocabulary.build(tgt_token_lists, min_freq=min_freq, specials=SPECIALS)
+    return src, Vocabulary.build(tgt_token_lists, min_freq=min_freq, specials=(BOS, EOS))
 
 
 @dataclass
@@ -181,11 +177,9 @@ def ids_to_text(ids: Iterable[int], vocab: Vocabulary) -> str:
 
 
 def group_references(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
-    """Group pairs by normalised source: ``(sources, references)``.
+    """Group pairs by normalised source: ``(sources, references)``, sources in first-seen order.
 
-    ``sources[i]`` is a normalised source sentence (first-seen order);
-    ``references[i]`` lists every distinct normalised target given for it.
-    Use them for BLEU with all known translations as references.
+    ``references[i]`` lists every distinct normalised target of ``sources[i]`` (for BLEU).
     """
     refs: dict[str, dict[str, None]] = {}   # dicts keep the first-seen order and drop repeats
     for src, tgt in pairs:
@@ -193,7 +187,8 @@ def group_references(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[
     return list(refs), [list(r) for r in refs.values()]
 
 
-def _reference_streams(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str | None]]:
+def _reference_streams(hypotheses: Sequence[str],
+                       references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str | None]]:
     if isinstance(hypotheses, str):
         raise TypeError("hypotheses must be a list of sentences, not one string")
     if len(hypotheses) != len(references):
@@ -226,10 +221,9 @@ def bleu_counts(hypotheses: Sequence[str], references: Sequence[str] | Sequence[
     """Per sentence, the counts corpus BLEU pools: an ``(n, 10)`` array.
 
     Columns: hypothesis length, closest reference length, matched n-grams
-    (n = 1..4), total n-grams (n = 1..4), as sacrebleu counts them (its own
-    paired bootstrap test uses the same counts). Summed over any subset of
-    rows, :func:`bleu_from_counts` turns them into that subset's corpus BLEU,
-    which makes a bootstrap over sentences cheap.
+    (n = 1..4), total n-grams (n = 1..4), as sacrebleu counts them. Summed
+    over any subset of rows, :func:`bleu_from_counts` turns them into that
+    subset's corpus BLEU (a cheap bootstrap over sentences).
     """
     import sacrebleu
 
