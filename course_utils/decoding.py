@@ -168,13 +168,11 @@ def beam_search(
     for _ in range(max_len):
         scores, new_state = step_fn(last, state)
         logp = _to_log_probs(scores, len(beams))
-        vocab = logp.shape[1]
-        total = np.array([b.log_prob for b in beams])[:, None] + logp
-        flat = total.ravel()
+        flat = (np.array([b.log_prob for b in beams])[:, None] + logp).ravel()
         order = np.argsort(-flat, kind="stable")[: 2 * beam_width]
-        keep_rows, keep_ids, next_beams = [], [], []
+        keep_rows, next_beams = [], []
         for rank, j in enumerate(order):
-            row, tok = divmod(int(j), vocab)
+            row, tok = divmod(int(j), logp.shape[1])
             if not np.isfinite(flat[j]):
                 continue
             if tok == eos_id:
@@ -184,7 +182,6 @@ def beam_search(
             elif len(next_beams) < beam_width:
                 next_beams.append(Hypothesis(beams[row].ids + [tok], float(flat[j]), False))
                 keep_rows.append(row)
-                keep_ids.append(tok)
         if not next_beams:
             break
         if len(finished) >= beam_width:
@@ -195,7 +192,7 @@ def beam_search(
                 break
         beams = next_beams
         state = _take(new_state, np.asarray(keep_rows))
-        last = np.asarray(keep_ids, dtype=np.int64)
+        last = np.array([b.ids[-1] for b in beams], dtype=np.int64)
     else:
         finished.extend(beams)
     if not finished:
