@@ -43,17 +43,15 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
         raise ValueError(f"temperature must be >= 0, got {temperature}")
     logits = np.asarray(logits, dtype=np.float64)
     if temperature < 1e-6:
-        out = np.zeros_like(logits)
-        idx = logits.argmax(axis=-1)
-        np.put_along_axis(out, np.expand_dims(idx, -1), 1.0, axis=-1)
-        return out
+        return np.eye(logits.shape[-1])[logits.argmax(axis=-1)]
     return np.exp(log_softmax(logits / temperature))
 
 
-def _to_log_probs(scores: Any) -> np.ndarray:
+def _to_log_probs(scores: Any, rows: int) -> np.ndarray:
+    """``step_fn``'s scores as log-probabilities, checked to be ``(rows, vocab)``."""
     arr = np.asarray(scores, dtype=np.float64)
-    if arr.ndim != 2:
-        raise ValueError(f"step_fn must return scores of shape (k, vocab), got {arr.shape}")
+    if arr.ndim != 2 or len(arr) != rows:
+        raise ValueError(f"step_fn must return scores of shape ({rows}, vocab), got {arr.shape}")
     return log_softmax(arr)
 
 
@@ -88,7 +86,7 @@ def sample_sequence(
     out = np.zeros((ids.size, steps), dtype=np.int64)
     for t in range(steps):
         scores, state = step_fn(ids, state)
-        probs = apply_temperature(_to_log_probs(scores), temperature)
+        probs = apply_temperature(_to_log_probs(scores, len(ids)), temperature)
         if temperature < 1e-6:
             ids = probs.argmax(-1)
         else:  # inverse-CDF sampling, vectorised over the batch
@@ -118,10 +116,7 @@ def greedy_decode(
     outputs: list[list[int]] = [[] for _ in range(batch_size)]
     for _ in range(max_len):
         scores, state = step_fn(ids, state)
-        logp = _to_log_probs(scores)
-        if logp.shape[0] != batch_size:
-            raise ValueError(f"step_fn returned {logp.shape[0]} rows for a batch of {batch_size}")
-        ids = logp.argmax(-1).astype(np.int64)
+        ids = _to_log_probs(scores, batch_size).argmax(-1).astype(np.int64)
         for i in np.flatnonzero(~done):
             if ids[i] == eos_id:
                 done[i] = True
@@ -172,16 +167,12 @@ def beam_search(
     finished: list[Hypothesis] = []
     for _ in range(max_len):
         scores, new_state = step_fn(last, state)
-        logp = _to_log_probs(scores)
-        if logp.shape[0] != len(beams):
-            raise ValueError(f"step_fn returned {logp.shape[0]} rows for {len(beams)} hypotheses")
-        vocab = logp.shape[1]
-        total = np.array([b.log_prob for b in beams])[:, None] + logp
-        flat = total.ravel()
+        logp = _to_log_probs(scores, len(beams))
+        flat = (np.array([b.log_prob for b in beams])[:, None] + logp).ravel()
         order = np.argsort(-flat, kind="stable")[: 2 * beam_width]
-        keep_rows, keep_ids, next_beams = [], [], []
+        keep_rows, next_beams = [], []
         for rank, j in enumerate(order):
-            row, tok = divmod(int(j), vocab)
+            row, tok = divmod(int(j), logp.shape[1])
             if not np.isfinite(flat[j]):
                 continue
             if tok == eos_id:
@@ -191,7 +182,6 @@ def beam_search(
             elif len(next_beams) < beam_width:
                 next_beams.append(Hypothesis(beams[row].ids + [tok], float(flat[j]), False))
                 keep_rows.append(row)
-                keep_ids.append(tok)
         if not next_beams:
             break
         if len(finished) >= beam_width:
@@ -202,7 +192,7 @@ def beam_search(
                 break
         beams = next_beams
         state = _take(new_state, np.asarray(keep_rows))
-        last = np.asarray(keep_ids, dtype=np.int64)
+        last = np.array([b.ids[-1] for b in beams], dtype=np.int64)
     else:
         finished.extend(beams)
     if not finished:

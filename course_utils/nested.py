@@ -3,14 +3,6 @@
 A hierarchical recurrent network reads a 3-D batch, ``(items, outer, inner)``:
 documents x sentences x words, or sentences x words x characters. Id 0 is
 padding at both levels, so a mask follows from the ids themselves.
-
-- :func:`split_documents`: texts -> sentences of lower-cased words (spaCy's rule-based sentencizer).
-- :func:`char_ids`: sentences of words -> sentences of words of character ids.
-- :func:`truncate`: keep the first ``max_outer`` units of each item and ``max_inner`` of each unit.
-- :func:`pad_nested`: nested id lists -> one zero-padded ``(n, outer, inner)`` array.
-- :func:`nested_masks`: the word-level and sentence-level masks of such an array.
-- :func:`nested_batches`: a ``tf.data`` pipeline whose batches are padded only to their own
-  longest unit at each level, grouping items of similar length when shuffling.
 """
 
 from __future__ import annotations
@@ -24,7 +16,8 @@ from .text import HTML_BREAK, Vocabulary, pad, tokenize
 
 Nested = Sequence[Sequence[Sequence[int]]]
 
-def split_documents(texts: Sequence[str], batch_size: int = 256) -> list[list[list[str]]]:
+
+def split_documents(texts: Sequence[str]) -> list[list[list[str]]]:
     """Each text as a list of sentences, each a list of lower-cased words (punctuation dropped).
 
     Sentences come from spaCy's rule-based ``sentencizer`` (no model download);
@@ -39,7 +32,7 @@ def split_documents(texts: Sequence[str], batch_size: int = 256) -> list[list[li
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     out: list[list[list[str]]] = []
-    for doc in nlp.pipe((HTML_BREAK.sub(" ", t) for t in texts), batch_size=batch_size):
+    for doc in nlp.pipe(HTML_BREAK.sub(" ", t) for t in texts):
         sentences = (tokenize(s.text, punctuation=False) for s in doc.sents)
         out.append([s for s in sentences if s])
     return out
@@ -75,9 +68,8 @@ def truncate(items: Nested, max_outer: int, max_inner: int) -> list[list[list[An
     return [[list(unit[:max_inner]) for unit in item[:max_outer]] for item in items]
 
 
-def pad_nested(items: Nested, max_outer: int | None = None, max_inner: int | None = None,
-               dtype: str | np.dtype = "int32") -> np.ndarray:
-    """Nested id lists -> a zero-padded ``(n, max_outer, max_inner)`` array (padding at the end).
+def pad_nested(items: Nested, max_outer: int | None = None, max_inner: int | None = None) -> np.ndarray:
+    """Nested id lists -> a zero-padded int32 ``(n, max_outer, max_inner)`` array (padding at the end).
 
     ``None`` for a size means the longest in ``items``; longer items or units
     are truncated (their beginning kept). Id 0 is padding, so a real id must
@@ -92,11 +84,11 @@ def pad_nested(items: Nested, max_outer: int | None = None, max_inner: int | Non
         max_inner = max((len(unit) for item in items for unit in item), default=0)
     if max_outer < 0 or max_inner < 0:
         raise ValueError(f"sizes must be >= 0, got max_outer={max_outer}, max_inner={max_inner}")
-    out = np.zeros((len(items), max_outer, max_inner), dtype=dtype)
+    out = np.zeros((len(items), max_outer, max_inner), dtype="int32")
     for i, item in enumerate(items):
-        units = list(item)[:max_outer]
-        if units and max_inner:
-            out[i, : len(units)] = pad(units, maxlen=max_inner, dtype=dtype)
+        for j, unit in enumerate(item[:max_outer]):
+            unit = unit[:max_inner]
+            out[i, j, : len(unit)] = unit
     return out
 
 
@@ -117,8 +109,6 @@ def _depth(value: Any) -> int:
     """0 for a scalar, 1 for a list of scalars, 2 for a list of lists (an empty list counts as 1)."""
     depth = 0
     while isinstance(value, (list, tuple, np.ndarray)):
-        if isinstance(value, np.ndarray) and value.dtype != object:
-            return depth + value.ndim
         depth += 1
         if len(value) == 0:
             break
@@ -126,27 +116,24 @@ def _depth(value: Any) -> int:
     return depth
 
 
-def _pad_batch(values: Sequence[Any], depth: int) -> np.ndarray:
+def _pad_batch(values: Sequence[Any]) -> np.ndarray:
+    """A batch of labels ``(n,)``, of id lists ``(n, time)`` or of nested id lists ``(n, outer, inner)``."""
+    depth = _depth(values[0])
     if depth == 0:
         return np.asarray(values)
-    if depth == 1:
-        return pad(values)
-    return pad_nested(values)
+    return pad(values) if depth == 1 else pad_nested(values)
 
 
 def nested_batches(inputs: Mapping[str, Sequence[Any]] | Sequence[Any], targets: Sequence[Any],
                    batch_size: int, shuffle: bool = True, seed: int = 0) -> Any:
     """A ``tf.data.Dataset`` of ``(x, y)`` batches of nested sequences, each padded to its own longest.
 
-    ``inputs`` is one list of items, or a dict of parallel lists (for a model
-    with several inputs, e.g. word ids ``(time,)`` and character ids
-    ``(time, chars)``); ``targets`` has one label per item, or one per outer
-    unit (a list as long as the item). Every level of a batch is padded with 0
-    only to the longest in that batch. With ``shuffle``, each epoch sorts the
-    items by their number of outer units plus noise, cuts batches and shuffles
-    their order, so similar lengths share a batch but not always the same
-    neighbours; without it, batches keep the items' order (for prediction).
-    The dataset knows its number of batches (``len(ds)``).
+    ``inputs`` is one list of items, or a dict of parallel lists (e.g. word ids
+    ``(time,)`` and character ids ``(time, chars)``); ``targets`` has one label
+    per item, or one per outer unit. Every level is padded with 0. With
+    ``shuffle``, each epoch sorts the items by length plus noise, cuts batches
+    and shuffles their order, so similar lengths share a batch; without it,
+    batches keep the items' order. The dataset knows its length (``len(ds)``).
     """
     import tensorflow as tf
 
@@ -164,8 +151,6 @@ def nested_batches(inputs: Mapping[str, Sequence[Any]] | Sequence[Any], targets:
     lengths = np.array([len(item) for item in first])
     if lengths.min() == 0:
         raise ValueError("items with no units cannot be batched; drop them first")
-    depths = {name: _depth(values[0]) for name, values in columns.items()}
-    y_depth = _depth(targets[0])
     n_batches = -(-n // batch_size)
     rng = np.random.default_rng(seed)
 
@@ -177,13 +162,15 @@ def nested_batches(inputs: Mapping[str, Sequence[Any]] | Sequence[Any], targets:
             order, starts = np.arange(n), np.arange(n_batches) * batch_size
         for start in starts:
             idx = order[start: start + batch_size]
-            x = {k: _pad_batch([v[i] for i in idx], depths[k]) for k, v in columns.items()}
-            y = _pad_batch([targets[i] for i in idx], y_depth)
+            x = {k: _pad_batch([v[i] for i in idx]) for k, v in columns.items()}
+            y = _pad_batch([targets[i] for i in idx])
             yield (x if named else x["x"]), y
 
+    def spec(a: np.ndarray) -> Any:
+        return tf.TensorSpec((None,) * a.ndim, tf.as_dtype(a.dtype))
+
     x0, y0 = next(batches())
-    x_spec = {k: tf.TensorSpec((None,) * v.ndim, tf.as_dtype(v.dtype)) for k, v in (x0 if named else {"x": x0}).items()}
-    y_spec = tf.TensorSpec((None,) * y0.ndim, tf.as_dtype(y0.dtype))
-    ds = tf.data.Dataset.from_generator(batches, output_signature=(x_spec if named else x_spec["x"], y_spec))
+    x_spec = {k: spec(v) for k, v in x0.items()} if named else spec(x0)
+    ds = tf.data.Dataset.from_generator(batches, output_signature=(x_spec, spec(y0)))
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,22 +1,9 @@
-"""Sequence labelling (POS tagging) helpers: a baseline and per-token reports.
+"""Sequence labelling (POS tagging): a baseline, per-token scores, tag sets, lesson 09's saved tagger.
 
-Everything here works on plain Python token lists, one list of words and one
-list of tags per sentence (as ``cu.data.load("treebank").train`` gives them),
-so the same functions score a neural tagger (after its ids are turned back
-into tags) and the baseline.
-
-- :class:`MostFrequentTagBaseline`: tag each word with the tag it had most
-  often in training; unknown words get the most frequent tag overall.
-- :func:`token_accuracy`: the share of tokens tagged correctly.
-- :func:`accuracy_by_word_type`: accuracy on words seen in training vs unseen.
-- :func:`top_confusions`: the most frequent (true tag, predicted tag) mistakes.
-- :data:`PTB_TO_UD`, :func:`universal_tag`, :func:`to_universal`: Penn
-  Treebank tags to Universal Dependencies POS tags (to compare with spaCy).
-- :data:`TRACE_TAG`, :func:`token_hits`: the treebank's ``-NONE-`` trace
-  tokens, and per-token hits with chosen tags left out (for paired intervals).
-- :func:`normalise_digits`: every digit to 9, the treebank's trace ``0`` kept.
-- :class:`SavedTagger`, :func:`lesson09_folder`, :func:`train_bigru_tagger`:
-  lesson 09's tagger saved for lesson 15 (or trained again when it is missing).
+Everything works on plain Python token lists, one list of words and one list
+of tags per sentence (as ``cu.data.load("treebank").train`` gives them), so
+the same functions score a neural tagger (its ids turned back into tags) and
+the baseline.
 """
 
 from __future__ import annotations
@@ -54,12 +41,8 @@ class MostFrequentTagBaseline:
     """The classic POS baseline: each word gets the tag it carried most often in training.
 
     Words never seen in training get ``default_tag``, the most frequent tag
-    overall. Ties are broken alphabetically, so two fits on the same data
-    agree. With ``lowercase=True`` words are compared case-insensitively.
-
-    >>> base = MostFrequentTagBaseline().fit([["the", "dog"]], [["DT", "NN"]])
-    >>> base.predict([["the", "cat"]])
-    [['DT', 'DT']]
+    overall. Ties are broken alphabetically. With ``lowercase=True`` words
+    are compared case-insensitively.
     """
 
     def __init__(self, lowercase: bool = False) -> None:
@@ -115,9 +98,7 @@ TRACE_TAG = "-NONE-"
 def token_hits(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collection[str] = ()) -> Any:
     """One bool per token (all sentences, in order): predicted tag == true tag.
 
-    Tokens whose *true* tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are left
-    out. The result is what ``cu.stats.paired_difference`` takes to compare
-    two taggers on the same tokens.
+    Tokens whose *true* tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are left out.
     """
     import numpy as np
 
@@ -128,12 +109,7 @@ def token_hits(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collection[
 
 
 def token_accuracy(true_tags: TokenLists, pred_tags: TokenLists, ignore: Collection[str] = ()) -> float:
-    """Share of tokens whose predicted tag equals the true one (all sentences pooled).
-
-    Both arguments are lists of tag lists with matching lengths. Tokens whose
-    true tag is in ``ignore`` (e.g. ``{TRACE_TAG}``) are not counted. Raises
-    ``ValueError`` when no token is left.
-    """
+    """Share of tokens tagged correctly, all sentences pooled (``ignore`` as in :func:`token_hits`)."""
     hits = token_hits(true_tags, pred_tags, ignore)
     if not hits.size:
         raise ValueError("token_accuracy() got no tokens" + (f" outside {sorted(ignore)}" if ignore else ""))
@@ -176,10 +152,7 @@ def top_confusions(true_tags: TokenLists, pred_tags: TokenLists, n: int = 10) ->
     )
     total = sum(errors.values())
     ranked = sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    rows = [
-        {"true": a, "predicted": b, "count": c, "share_of_errors": c / total}
-        for (a, b), c in ranked
-    ]
+    rows = [(a, b, c, c / total) for (a, b), c in ranked]
     return pd.DataFrame(rows, columns=["true", "predicted", "count", "share_of_errors"])
 
 
@@ -238,7 +211,6 @@ def to_universal(words: Sequence[str], tags: Sequence[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- a tagger for later lessons
 
-
 #: The treebank writes its null-complementiser trace (tagged ``-NONE-``) as a
 #: bare ``0``: "said 0 the market fell". Every bare ``0`` of the NLTK sample is one.
 TRACE_ZERO = "0"
@@ -247,24 +219,17 @@ TRACE_ZERO = "0"
 def normalise_digits(words: Sequence[str]) -> list[str]:
     """Replace every digit by 9 (``"1987" -> "9999"``, ``"3.5" -> "9.9"``) so numbers share a few word ids.
 
-    The bare token ``"0"``, the treebank's null-complementiser trace, is kept
-    as it is, so a trace never shares its id with a one-digit number (``"7"``
-    becomes ``"9"``). ``#`` is not used as the replacement: it is a token of
-    its own (the pound sign, tagged ``#``).
+    The trace ``"0"`` is kept, so it never shares its id with a one-digit
+    number. Not ``#``: that is a token of its own (the pound sign).
     """
     return [w if w == TRACE_ZERO else re.sub(r"\d", "9", w) for w in words]
 
 
 class SavedTagger:
-    """A trained word-level Keras tagger with its two vocabularies, to save and reuse.
+    """A trained word-level Keras tagger with its two vocabularies, saved by lesson 09 for lesson 15.
 
-    Lesson 09 trains a BiGRU tagger and saves it with
-    ``SavedTagger(model, word_vocab, tag_vocab, info).save(lesson09_folder())``;
-    lesson 15 loads it to compare it with spaCy. ``info`` records where it
-    came from (profile, data source, accuracy). ``predict`` takes token lists
-    and returns tag lists; it never predicts the vocabulary's special tokens.
-    Words go through :func:`normalise_digits` before the vocabulary lookup
-    (``info["normaliser"]`` records it).
+    ``info`` records where it came from (profile, data source, accuracy) and
+    that words go through :func:`normalise_digits` before the lookup.
     """
 
     FORMAT = "rnn-course-tagger/1"
@@ -273,12 +238,8 @@ class SavedTagger:
         self.model, self.words, self.tags = model, words, tags
         self.info = {"normaliser": "normalise_digits", **(info or {})}
 
-    def prepare(self, words: Sequence[str]) -> list[str]:
-        """One sentence's words as the tagger's vocabulary expects them (digits normalised)."""
-        return normalise_digits(words)
-
     def predict(self, sentences: Iterable[Sequence[str]], batch_size: int = 128) -> list[list[str]]:
-        """One tag per token of every sentence."""
+        """One tag per token of every sentence (token lists in, tag lists out; never a special token)."""
         import numpy as np
 
         from .text import pad
@@ -286,20 +247,15 @@ class SavedTagger:
         sentences = list(sentences)
         if any(isinstance(s, str) for s in sentences):
             raise TypeError("give token lists, not strings")
-        sentences = [list(s) for s in sentences]
-        special = [self.tags.id(t) for t in self.tags.id_to_token if t.startswith("<") and t.endswith(">")]
+        special = [i for i, t in enumerate(self.tags.id_to_token) if t.startswith("<") and t.endswith(">")]
         out: list[list[str]] = []
         for start in range(0, len(sentences), batch_size):
             chunk = sentences[start:start + batch_size]
-            longest = max((len(s) for s in chunk), default=0)
-            if longest == 0:
-                out.extend([] for _ in chunk)
-                continue
-            ids = pad(self.words.encode_many(self.prepare(s) for s in chunk), maxlen=longest, padding="post")
+            ids = pad(self.words.encode_many(normalise_digits(s) for s in chunk), maxlen=max(1, *map(len, chunk)))
             probs = np.array(self.model(ids, training=False))   # a writable copy
             probs[..., special] = -np.inf
             best = probs.argmax(-1)
-            out.extend([self.tags.id_to_token[i] for i in best[k, : len(s)]] for k, s in enumerate(chunk))
+            out.extend(self.tags.decode(best[k, : len(s)], skip_pad=False) for k, s in enumerate(chunk))
         return out
 
     def save(self, folder: str | Path) -> Path:
@@ -339,12 +295,12 @@ class SavedTagger:
         return cls(model, Vocabulary.load(folder / "words.json"), Vocabulary.load(folder / "tags.json"), info)
 
 
-def lesson09_folder(profile: str | None = None) -> Path:
+def lesson09_folder() -> Path:
     """Where lesson 09 saves its tagger: ``<data dir>/models/<profile>/09_pos_tagger``."""
     from . import settings
 
     cfg = settings.get()
-    return cfg.data_dir / "models" / (profile or cfg.profile) / "09_pos_tagger"
+    return cfg.data_dir / "models" / cfg.profile / "09_pos_tagger"
 
 
 def train_bigru_tagger(
@@ -353,14 +309,12 @@ def train_bigru_tagger(
     embed_dim: int = 32,
     units: int = 32,
     epochs: int = 3,
-    batch_size: int = 32,
     learning_rate: float = 1e-2,
     info: dict[str, Any] | None = None,
 ) -> SavedTagger:
-    """Train lesson 09's model (Embedding with mask -> BiGRU -> per-step softmax) on token lists.
+    """Lesson 09's model (Embedding with mask -> BiGRU -> per-step softmax) trained on token lists.
 
-    For lessons that need a tagger when lesson 09's saved one is not there;
-    lesson 09 itself builds the same model in the open.
+    For lessons that need a tagger when lesson 09's saved one is not there.
     """
     import keras
     from keras import layers
@@ -377,7 +331,7 @@ def train_bigru_tagger(
     model = keras.Model(inputs, layers.Dense(len(tagset), activation="softmax")(x), name="bigru_tagger")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=[MaskedAccuracy()], jit_compile=False)  # with a GPU, XLA would recompile per bucket shape
-    data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size, seed=0)
+    data = bucketed_dataset(words.encode_many(tokens), tagset.encode_many(tags), batch_size=32, seed=0)
     model.fit(data, epochs=epochs, verbose=0)
     return SavedTagger(model, words, tagset, {"trained_by": "course_utils.tagging.train_bigru_tagger",
                                               "sentences": len(tokens), "epochs": epochs, **(info or {})})

@@ -1,13 +1,4 @@
-"""Tokens, vocabularies, padding and length bucketing.
-
-- :func:`tokenize`: a simple lower-casing word tokeniser for the lessons.
-- :func:`review_words`: a review's lower-cased words, HTML line breaks removed (IMDB lessons).
-- :class:`Vocabulary`: token <-> id with padding id 0 and out-of-vocabulary id 1.
-- :func:`pad`: pad or truncate id sequences to one length (pre or post).
-- :func:`padding_fraction`: the share of a padded batch that is padding.
-- :func:`bucketed_dataset`: a ``tf.data`` pipeline that batches sequences of
-  similar length together, so little of each batch is padding.
-"""
+"""Tokens, vocabularies (padding id 0, out-of-vocabulary id 1), padding and length bucketing."""
 
 from __future__ import annotations
 
@@ -46,10 +37,10 @@ def tokenize(text: str, lower: bool = True, punctuation: bool = True) -> list[st
     return tokens
 
 
-
 def review_words(text: str) -> list[str]:
     """The lower-cased words of a review (punctuation dropped), its HTML line breaks replaced by spaces."""
     return tokenize(HTML_BREAK.sub(" ", text), punctuation=False)
+
 
 class Vocabulary:
     """A mapping between tokens and integer ids.
@@ -65,16 +56,9 @@ class Vocabulary:
 
     def __init__(self, tokens: Sequence[str], specials: Sequence[str] = ()) -> None:
         """Make a vocabulary from an ordered token list (without the reserved ones)."""
-        reserved = [PAD, OOV, *specials]
-        if len(set(reserved)) != len(reserved):
-            raise ValueError(f"duplicate special tokens: {list(specials)}")
-        clash = set(tokens) & set(reserved)
-        if clash:
-            raise ValueError(f"tokens clash with reserved ones: {sorted(clash)}")
-        if len(set(tokens)) != len(tokens):
-            raise ValueError("tokens must be unique")
-        self.specials: tuple[str, ...] = tuple(specials)
-        self.id_to_token: list[str] = [*reserved, *tokens]
+        self.id_to_token: list[str] = [PAD, OOV, *specials, *tokens]
+        if len(set(self.id_to_token)) != len(self.id_to_token):
+            raise ValueError(f"tokens and specials {list(specials)} must be unique and differ from {PAD} and {OOV}")
         self.token_to_id: dict[str, int] = {t: i for i, t in enumerate(self.id_to_token)}
 
     @classmethod
@@ -90,8 +74,6 @@ class Vocabulary:
         ``max_size`` counts every id, reserved ones included (like Keras'
         ``max_tokens``); ``min_freq`` drops rarer tokens.
         """
-        if isinstance(token_lists, str):
-            raise TypeError("build() needs a list of token lists, not one string")
         counts: Counter[str] = Counter()
         for tokens in token_lists:
             if isinstance(tokens, str):
@@ -137,24 +119,16 @@ class Vocabulary:
 
     def decode(self, ids: Iterable[int], skip_pad: bool = True) -> list[str]:
         """Ids -> tokens; padding ids are dropped unless ``skip_pad`` is False."""
-        out = []
-        n = len(self.id_to_token)
-        for i in ids:
-            i = int(i)
-            if not 0 <= i < n:
-                raise ValueError(f"id {i} is outside this vocabulary (0..{n - 1})")
-            if skip_pad and i == self.pad_id:
-                continue
-            out.append(self.id_to_token[i])
-        return out
+        ids = [int(i) for i in ids]
+        bad = [i for i in ids if not 0 <= i < len(self)]
+        if bad:
+            raise ValueError(f"ids {bad} are outside this vocabulary (0..{len(self) - 1})")
+        return [self.id_to_token[i] for i in ids if not (skip_pad and i == self.pad_id)]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the vocabulary as JSON (atomically: no half-written file)."""
-        path = Path(path)
-        payload = {"format": "rnn-course-vocabulary/1", "specials": list(self.specials), "tokens": self.id_to_token}
-        with files.atomic_file(path, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
-        return path
+        payload = {"format": "rnn-course-vocabulary/1", "tokens": self.id_to_token}
+        return files.write_text_atomic(path, json.dumps(payload, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Vocabulary":
@@ -162,8 +136,7 @@ class Vocabulary:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != "rnn-course-vocabulary/1":
             raise ValueError(f"{path} is not a vocabulary saved by Vocabulary.save()")
-        specials = data.get("specials", [])
-        return cls(data["tokens"][2 + len(specials):], specials=specials)
+        return cls(data["tokens"][2:])   # the same ids; special tokens read back as ordinary ones
 
 
 def pad(
@@ -176,31 +149,14 @@ def pad(
 ) -> np.ndarray:
     """Pad (or truncate) sequences to one length: ``(n,)`` lists -> ``(n, maxlen)`` array.
 
-    ``padding="post"`` adds ``value`` at the end, ``"pre"`` at the start.
+    ``keras.utils.pad_sequences`` with the course's defaults (post, post):
+    ``padding="post"`` adds ``value`` at the end, ``"pre"`` at the start;
     ``truncating="post"`` keeps the beginning of long sequences, ``"pre"``
     keeps the end. ``maxlen=None`` uses the longest sequence.
     """
-    for name, arg in (("padding", padding), ("truncating", truncating)):
-        if arg not in ("pre", "post"):
-            raise ValueError(f"{name} must be 'pre' or 'post', got {arg!r}")
-    if isinstance(sequences, np.ndarray) and sequences.ndim == 1 and sequences.dtype != object:
-        raise ValueError("pad() needs a list of sequences, got a single 1-D array; wrap it in a list")
-    seqs = [list(s) for s in sequences]
-    if maxlen is None:
-        maxlen = max((len(s) for s in seqs), default=0)
-    if maxlen < 0:
-        raise ValueError(f"maxlen must be >= 0, got {maxlen}")
-    out = np.full((len(seqs), maxlen), value, dtype=dtype)
-    for i, s in enumerate(seqs):
-        if len(s) > maxlen:
-            s = s[len(s) - maxlen:] if truncating == "pre" else s[:maxlen]
-        if not s:
-            continue
-        if padding == "post":
-            out[i, : len(s)] = s
-        else:
-            out[i, maxlen - len(s):] = s
-    return out
+    import keras
+
+    return keras.utils.pad_sequences(sequences, maxlen, dtype, padding, truncating, value)
 
 
 def padding_fraction(batch: Any, pad_id: int = 0) -> float:
@@ -244,18 +200,14 @@ def bucketed_dataset(
     n_buckets: int = 8,
     shuffle: bool = True,
     seed: int = 0,
-    pad_id: int = 0,
-    target_pad: int = 0,
 ) -> Any:
     """A ``tf.data.Dataset`` of ``(x, y)`` batches grouped by sequence length.
 
     ``sequences`` are id lists of varying length; ``targets`` is either one
-    label per sequence (``(n,)``) or one label per token (lists with the
-    same lengths as the sequences, padded with ``target_pad``). Each batch is
-    padded (post) only to its own longest sequence, so far less of it is
-    padding than with pad-to-longest. Boundaries default to
-    :func:`length_boundaries` with ``n_buckets``. The dataset declares its
-    number of batches per epoch (``len(ds)``), which is the same every epoch.
+    label per sequence (``(n,)``) or one label per token (lists as long as the
+    sequences). Each batch is padded with 0 (post) only to its own longest
+    sequence. Boundaries default to :func:`length_boundaries` with ``n_buckets``.
+    The dataset declares its number of batches per epoch (``len(ds)``).
     """
     import tensorflow as tf
 
@@ -271,34 +223,18 @@ def bucketed_dataset(
         boundaries = length_boundaries(lengths, n_buckets)
     boundaries = list(boundaries)
 
-    # All ids in one flat tensor, each item a (start, length) slice of it: tf.data slices it in
-    # graph mode, far faster than a Python generator (which cost ~1 ms per item, every epoch).
-    # Per-token targets are sliced from a flat tensor the same way; one label per item is indexed.
-    n_items = len(sequences)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    flat = tf.constant(np.concatenate([np.asarray(s, dtype=np.int32) for s in sequences]))
-    if per_token:
-        y_all = tf.constant(np.concatenate([np.asarray(t, dtype=np.int32) for t in targets]))
-        y_shape: Any = [None]
-        y_pad = tf.constant(target_pad, tf.int32)
-    else:
-        y_all = tf.constant(np.asarray(targets))
-        y_shape = []
-        y_pad = tf.constant(0, y_all.dtype)
+    # Ragged tensors indexed in graph mode: far faster than a Python generator (~1 ms per item, every epoch).
+    def ragged(rows: Any) -> Any:
+        return tf.RaggedTensor.from_row_lengths(np.concatenate(rows).astype(np.int32), lengths)
 
-    def cut(start: Any, n: Any, i: Any) -> Any:
-        return flat[start : start + n], (y_all[start : start + n] if per_token else y_all[i])
-
-    ds = tf.data.Dataset.from_tensor_slices((starts, np.asarray(lengths, dtype=np.int64), np.arange(n_items)))
+    x, y = ragged(sequences), (ragged(targets) if per_token else tf.constant(np.asarray(targets)))
+    ds = tf.data.Dataset.range(len(lengths))
     if shuffle:  # a new order every epoch, so a new membership of every bucket's batches
-        ds = ds.shuffle(n_items, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.map(cut)
-    ds = ds.bucket_by_sequence_length(
+        ds = ds.shuffle(len(lengths), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.map(lambda i: (x[i], y[i])).bucket_by_sequence_length(
         element_length_func=lambda a, b: tf.shape(a)[0],
         bucket_boundaries=boundaries,
         bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
-        padded_shapes=([None], y_shape),
-        padding_values=(tf.constant(pad_id, tf.int32), y_pad),
         pad_to_bucket_boundary=False,
     )
     # bucket_by_sequence_length hides the number of batches, so Keras would count the batches of
@@ -317,10 +253,8 @@ def padded_dataset(
     maxlen: int | None = None,
     shuffle: bool = True,
     seed: int = 0,
-    pad_id: int = 0,
-    target_pad: int = 0,
 ) -> Any:
-    """A ``tf.data.Dataset`` with every sequence padded to one length (the naive way).
+    """A ``tf.data.Dataset`` with every sequence padded with 0 to one length (the naive way).
 
     The counterpart of :func:`bucketed_dataset` for comparisons: same
     arguments, but every batch is ``(batch_size, maxlen)``.
@@ -328,22 +262,17 @@ def padded_dataset(
     import tensorflow as tf
 
     per_token = _per_token_targets(sequences, targets)
-    x = pad(sequences, maxlen=maxlen, value=pad_id)
-    y = pad(targets, maxlen=x.shape[1], value=target_pad) if per_token else np.asarray(targets)
+    x = pad(sequences, maxlen=maxlen)
+    y = pad(targets, maxlen=x.shape[1]) if per_token else np.asarray(targets)
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def dataset_padding_fraction(dataset: Any, pad_id: int = 0) -> float:
-    """The padded share of all timesteps over one pass of a batched ``(x, y)`` dataset."""
-    total = padded = 0
-    for batch in dataset:
-        x = batch[0] if isinstance(batch, tuple) else batch
-        arr = np.asarray(x)
-        total += arr.size
-        padded += int(np.sum(arr == pad_id))
-    if total == 0:
+def dataset_padding_fraction(dataset: Any) -> float:
+    """The share of padding (id 0) over one pass of a dataset of batches ``x`` or ``(x, y)``."""
+    is_pad = [np.asarray(b[0] if isinstance(b, tuple) else b).ravel() == 0 for b in dataset]
+    if not is_pad:
         raise ValueError("the dataset yielded no batches")
-    return padded / total
+    return float(np.concatenate(is_pad).mean())

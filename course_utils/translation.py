@@ -1,27 +1,15 @@
 """Sentence pairs for the translation lessons (11 seq2seq, 12 attention).
 
-What both lessons share, so their BLEU numbers are comparable:
-
-- :func:`normalize` / :func:`tokenize`: strip accents (Unicode NFD), lower-case,
-  put spaces around ``. ! ? ,`` and drop every other symbol.
-- :func:`split_pairs`: a deterministic held-out split that keeps every
-  translation of one source sentence on the same side.
-- :func:`build_vocabularies`: source and target :class:`~course_utils.text.Vocabulary`;
-  the target one reserves ``<bos>`` and ``<eos>``.
-- :func:`teacher_forcing_arrays`: encoder input ``x``, decoder input
-  ``<bos> + y`` and decoder target ``y + <eos>``, padded with 0.
-- :func:`prepare`: all of the above in one call (lesson 12 uses it; lesson 11
-  builds the same thing step by step and checks it against it).
-- :func:`corpus_bleu` / :func:`sentence_bleu`: sacrebleu with one or more
-  references per sentence.
-
-The models themselves stay in the notebooks.
+What both lessons share, so their BLEU numbers are comparable: normalisation,
+the held-out split, vocabularies, teacher-forcing arrays, BLEU (sacrebleu).
+:func:`prepare` does it all in one call; the models stay in the notebooks.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -33,7 +21,6 @@ from .text import Vocabulary, pad
 
 BOS = "<bos>"
 EOS = "<eos>"
-SPECIALS: tuple[str, str] = (BOS, EOS)
 #: The held-out split both lessons use, so their BLEU numbers are measured on the same pairs.
 TEST_FRACTION = 0.1
 SPLIT_SEED = 0
@@ -46,32 +33,23 @@ _LONE_APOSTROPHE = re.compile(r"(?<![a-z0-9])'|'(?![a-z0-9])")
 _SPACES = re.compile(r"\s+")
 
 
-def strip_accents(text: str) -> str:
-    """Remove accents: decompose with Unicode NFD and drop the combining marks.
-
-    >>> strip_accents("Ça a été très précis")
-    'Ca a ete tres precis'
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"strip_accents() needs a str, got {type(text).__name__}")
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
 @functools.lru_cache(maxsize=1 << 17)
 def normalize(text: str) -> str:
     """One sentence -> lower-case ASCII words and ``. ! ? ,`` separated by single spaces.
 
-    Accents are stripped (``é`` -> ``e``), ligatures spelled out (``œ`` ->
-    ``oe``), curly apostrophes made straight; apostrophes inside a word stay
-    (``j'ai``, ``don't``); every other symbol (quotes, hyphens, ``«»``, ``:``)
-    becomes a space.
+    Accents are stripped (Unicode NFD, combining marks dropped: ``é`` -> ``e``),
+    ligatures spelled out (``œ`` -> ``oe``), curly apostrophes made straight;
+    apostrophes inside a word stay (``j'ai``, ``don't``); every other symbol
+    (quotes, hyphens, ``«»``, ``:``) becomes a space.
 
     >>> normalize("Qu’est-ce que c’est ? « Un cœur ! »")
     "qu'est ce que c'est ? un coeur !"
     """
-    s = strip_accents(text).lower().translate(_LIGATURES)
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() needs a str, got {type(text).__name__}")
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    s = text.lower().translate(_LIGATURES)
     s = _SPACE_PUNCT.sub(r" \1 ", s)
     s = _NOT_KEPT.sub(" ", s)
     s = _LONE_APOSTROPHE.sub(" ", s)
@@ -83,26 +61,18 @@ def tokenize(text: str) -> list[str]:
     return normalize(text).split()
 
 
-def _in_test(key: str, test_fraction: float, seed: int) -> bool:
-    digest = hashlib.blake2b(f"{seed}\x00{key}".encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2.0**64 < test_fraction
-
-
 def split_pairs(
     pairs: Sequence[tuple[str, str]],
     test_fraction: float = TEST_FRACTION,
     seed: int = SPLIT_SEED,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Split ``pairs`` into ``(train, test)`` once, deterministically.
+    """Split ``pairs`` into ``(train, test)`` lists, deterministically, keeping their order.
 
     A pair goes to the test side when a hash of ``seed`` and its *normalised
-    source* falls below ``test_fraction``. So: the split never changes between
-    runs or epochs; every translation of one source sentence lands on the
-    same side (Tatoeba often has several French sentences for one English
-    one, and a model must not see the question in training); and a sentence
-    keeps its side when ``pairs`` grows (the quick profile's test pairs are
-    test pairs in the full profile too). Order within each side is kept.
-    The test share is ``test_fraction`` only approximately.
+    source* falls below ``test_fraction`` (so that share is approximate). Every
+    translation of one source sentence lands on the same side, and a sentence
+    keeps its side when ``pairs`` grows (quick-profile test pairs are test
+    pairs in the full profile too).
     """
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction}")
@@ -111,7 +81,8 @@ def split_pairs(
     for pair in pairs:
         if len(pair) != 2:
             raise ValueError(f"each pair must be (source, target), got {pair!r}")
-        (test if _in_test(normalize(pair[0]), test_fraction, seed) else train).append(tuple(pair))
+        digest = hashlib.blake2b(f"{seed}\x00{normalize(pair[0])}".encode("utf-8"), digest_size=8).digest()
+        (test if int.from_bytes(digest, "big") / 2.0**64 < test_fraction else train).append(tuple(pair))
     if not train or not test:
         raise ValueError(
             f"split_pairs(): {len(pairs)} pairs gave {len(train)} train and {len(test)} test pairs; "
@@ -123,19 +94,15 @@ def split_pairs(
 def build_vocabularies(
     src_token_lists: Iterable[Sequence[str]],
     tgt_token_lists: Iterable[Sequence[str]],
-    max_src: int | None = None,
-    max_tgt: int | None = None,
     min_freq: int = 1,
 ) -> tuple[Vocabulary, Vocabulary]:
     """Source and target vocabularies from tokenised *training* sentences.
 
     The source vocabulary has ``<pad>`` = 0 and ``<unk>`` = 1; the target
-    vocabulary also reserves ``<bos>`` = 2 and ``<eos>`` = 3. ``max_src`` /
-    ``max_tgt`` count every id, reserved ones included.
+    vocabulary also reserves ``<bos>`` = 2 and ``<eos>`` = 3.
     """
-    src = Vocabulary.build(src_token_lists, max_size=max_src, min_freq=min_freq)
-    tgt = Vocabulary.build(tgt_token_lists, max_size=max_tgt, min_freq=min_freq, specials=SPECIALS)
-    return src, tgt
+    src = Vocabulary.build(src_token_lists, min_freq=min_freq)
+    return src, Vocabulary.build(tgt_token_lists, min_freq=min_freq, specials=(BOS, EOS))
 
 
 @dataclass
@@ -204,36 +171,24 @@ def teacher_forcing_arrays(
 
 def ids_to_text(ids: Iterable[int], vocab: Vocabulary) -> str:
     """Decoder ids -> a sentence: stops at ``<eos>``, drops padding and ``<bos>``."""
-    bos = vocab.token_to_id.get(BOS)
-    eos = vocab.token_to_id.get(EOS)
-    words = []
-    for i in ids:
-        i = int(i)
-        if i == eos:
-            break
-        if i in (vocab.pad_id, bos):
-            continue
-        words.append(vocab.decode([i])[0])
-    return " ".join(words)
+    bos, eos = vocab.token_to_id.get(BOS), vocab.token_to_id.get(EOS)
+    before_eos = itertools.takewhile(lambda i: i != eos, map(int, ids))
+    return " ".join(vocab.decode(i for i in before_eos if i != bos))
 
 
 def group_references(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[list[str]]]:
-    """Group pairs by normalised source: ``(sources, references)``.
+    """Group pairs by normalised source: ``(sources, references)``, sources in first-seen order.
 
-    ``sources[i]`` is a normalised source sentence (first-seen order);
-    ``references[i]`` lists every distinct normalised target given for it.
-    Use them for BLEU with all known translations as references.
+    ``references[i]`` lists every distinct normalised target of ``sources[i]`` (for BLEU).
     """
-    refs: dict[str, list[str]] = {}
+    refs: dict[str, dict[str, None]] = {}   # dicts keep the first-seen order and drop repeats
     for src, tgt in pairs:
-        key, ref = normalize(src), normalize(tgt)
-        bucket = refs.setdefault(key, [])
-        if ref not in bucket:
-            bucket.append(ref)
-    return list(refs), list(refs.values())
+        refs.setdefault(normalize(src), {})[normalize(tgt)] = None
+    return list(refs), [list(r) for r in refs.values()]
 
 
-def _reference_streams(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str | None]]:
+def _reference_streams(hypotheses: Sequence[str],
+                       references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str | None]]:
     if isinstance(hypotheses, str):
         raise TypeError("hypotheses must be a list of sentences, not one string")
     if len(hypotheses) != len(references):
@@ -251,11 +206,7 @@ def _reference_streams(hypotheses: Sequence[str], references: Sequence[str] | Se
     return [[r[k] if k < len(r) else None for r in per_hyp] for k in range(width)]
 
 
-def corpus_bleu(
-    hypotheses: Sequence[str],
-    references: Sequence[str] | Sequence[Sequence[str]],
-    tokenize: str = "13a",
-) -> float:
+def corpus_bleu(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]) -> float:
     """Corpus BLEU (0-100) with sacrebleu.
 
     ``hypotheses``: n sentences. ``references``: n entries, each one
@@ -263,51 +214,42 @@ def corpus_bleu(
     of references). N-gram counts are pooled over the whole corpus before the
     precisions are taken, so this is not the mean of sentence BLEUs.
     """
-    import sacrebleu
-
-    streams = _reference_streams(hypotheses, references)
-    # force=True: our sentences are tokenised on purpose (spaces before punctuation)
-    return float(sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize=tokenize, force=True).score)
+    return bleu_from_counts(bleu_counts(hypotheses, references).sum(axis=0))
 
 
-def bleu_counts(
-    hypotheses: Sequence[str],
-    references: Sequence[str] | Sequence[Sequence[str]],
-    tokenize: str = "13a",
-) -> np.ndarray:
+def bleu_counts(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]) -> np.ndarray:
     """Per sentence, the counts corpus BLEU pools: an ``(n, 10)`` array.
 
     Columns: hypothesis length, closest reference length, matched n-grams
-    (n = 1..4), total n-grams (n = 1..4), as sacrebleu counts them (its own
-    paired bootstrap test uses the same counts). Summed over any subset of
-    rows, :func:`bleu_from_counts` turns them into that subset's corpus BLEU,
-    which makes a bootstrap over sentences cheap.
+    (n = 1..4), total n-grams (n = 1..4), as sacrebleu counts them. Summed
+    over any subset of rows, :func:`bleu_from_counts` turns them into that
+    subset's corpus BLEU (a cheap bootstrap over sentences).
     """
     import sacrebleu
 
     streams = _reference_streams(hypotheses, references)
-    bleu = sacrebleu.BLEU(tokenize=tokenize, force=True)
-    return np.array(bleu._extract_corpus_statistics(list(hypotheses), streams))
+    # force=True: our sentences are tokenised on purpose (spaces before punctuation)
+    return np.array(sacrebleu.BLEU(force=True)._extract_corpus_statistics(list(hypotheses), streams))
 
 
-def bleu_from_counts(counts: np.ndarray, tokenize: str = "13a") -> float:
+def bleu_from_counts(counts: np.ndarray) -> float:
     """Corpus BLEU (0-100) from counts summed over sentences (a row of :func:`bleu_counts` or their sum)."""
     import sacrebleu
 
     counts = np.asarray(counts)
     if counts.shape != (10,):
         raise ValueError(f"bleu_from_counts: expected the 10 summed counts, got shape {counts.shape}")
-    return float(sacrebleu.BLEU(tokenize=tokenize, force=True)._compute_score_from_stats(counts.tolist()).score)
+    return float(sacrebleu.BLEU(force=True)._compute_score_from_stats(counts.tolist()).score)
 
 
-def sentence_bleu(hypothesis: str, references: str | Sequence[str], tokenize: str = "13a") -> float:
+def sentence_bleu(hypothesis: str, references: str | Sequence[str]) -> float:
     """Smoothed BLEU (0-100) of one sentence: for example tables, not for reporting."""
     import sacrebleu
 
     refs = [references] if isinstance(references, str) else list(references)
     if not refs:
         raise ValueError("sentence_bleu() needs at least one reference")
-    return float(sacrebleu.sentence_bleu(hypothesis, refs, tokenize=tokenize).score)
+    return float(sacrebleu.sentence_bleu(hypothesis, refs).score)
 
 
 @dataclass
@@ -370,28 +312,22 @@ def prepare(
     *,
     test_fraction: float = TEST_FRACTION,
     seed: int = SPLIT_SEED,
-    max_src_vocab: int | None = None,
-    max_tgt_vocab: int | None = None,
     min_freq: int = 1,
-    src_len: int | None = None,
-    tgt_len: int | None = None,
 ) -> TranslationData:
     """Split, tokenise, build vocabularies (on the training side only) and make arrays.
 
-    Pairs whose source or target normalises to nothing are dropped. Widths
-    default to the longest training sentence (``tgt_len`` counts ``<bos>``/``<eos>``);
+    Pairs whose source or target normalises to nothing are dropped. Widths are
+    those of the longest training sentence (the target's with ``<bos>``/``<eos>``);
     test rows are padded or cut to the same widths.
     """
     kept = [(s, t) for s, t in pairs if tokenize(s) and tokenize(t)]
     train_pairs, test_pairs = split_pairs(kept, test_fraction=test_fraction, seed=seed)
     train_src = [tokenize(s) for s, _ in train_pairs]
     train_tgt = [tokenize(t) for _, t in train_pairs]
-    src_vocab, tgt_vocab = build_vocabularies(train_src, train_tgt, max_src_vocab, max_tgt_vocab, min_freq)
+    src_vocab, tgt_vocab = build_vocabularies(train_src, train_tgt, min_freq)
     bos, eos = tgt_vocab.token_to_id[BOS], tgt_vocab.token_to_id[EOS]
-    train = teacher_forcing_arrays(
-        src_vocab.encode_many(train_src), tgt_vocab.encode_many(train_tgt),
-        bos_id=bos, eos_id=eos, src_len=src_len, tgt_len=tgt_len,
-    )
+    train = teacher_forcing_arrays(src_vocab.encode_many(train_src), tgt_vocab.encode_many(train_tgt),
+                                   bos_id=bos, eos_id=eos)
     s_len, t_len = train.encoder_input.shape[1], train.decoder_input.shape[1]
     test = teacher_forcing_arrays(
         [src_vocab.encode(tokenize(s)) for s, _ in test_pairs],
@@ -401,8 +337,8 @@ def prepare(
     sources, references = group_references(test_pairs)
     source_ids = pad([src_vocab.encode(s.split()) for s in sources], maxlen=s_len, padding="post", truncating="post")
     return TranslationData(
-        train_pairs=list(train_pairs),
-        test_pairs=list(test_pairs),
+        train_pairs=train_pairs,
+        test_pairs=test_pairs,
         src_vocab=src_vocab,
         tgt_vocab=tgt_vocab,
         train=train,
