@@ -1,26 +1,19 @@
 """The machinery behind every exercise check: verdicts, steps, hints, never a crash.
 
-A check is written as a function of a :class:`Check` object and the
-student's answer, and registered with :func:`exercise`::
+A check is a function of a :class:`Check` and the student's answer, registered
+with :func:`exercise`, which turns it into ``check_NN_k(answer) -> Verdict``::
 
     @exercise("01.1", "one GRU step in NumPy")
     def check_01_1(ck: Check, gru_step) -> None:
         ck.is_callable(gru_step, "gru_step")
-        for trial in range(5):
-            x, h = ck.rng.normal(size=(4, 3)), ck.rng.normal(size=(4, 8))
-            out = ck.call(gru_step, x, h)
-            ck.close(out, reference(x, h), "the new state",
-                     hint="h_t = z * h_prev + (1 - z) * candidate")
-        ck.passed("matches the reference on 5 random inputs")
+        x, h = ck.rng.normal(size=(4, 3)), ck.rng.normal(size=(4, 8))
+        ck.close(ck.call(gru_step, x, h), reference(x, h), "the new state", hint="h_t = z * h_prev + ...")
+        ck.passed("matches the reference")
 
-The decorator turns it into ``check_01_1(answer) -> Verdict``: it gives the
-check a fresh random generator seeded from the exercise number (so a check
-says the same thing every time it is run on the same answer), catches every
-exception (a stub's ``NotImplementedError``, a wrong shape, a bug in the
-student's code, even a bug in the check), prints one clear verdict with a
-hint, and returns a :class:`Verdict` that is true only when everything
-passed. Solution cells write ``assert cu.exercises.check_01_1(gru_step)``.
-Checks never print the solution.
+The check's random generator is seeded from the exercise number (the same
+answer always gets the same verdict); every exception becomes a printed
+"NOT YET" with a hint, and the returned :class:`Verdict` is true only when
+every step passed. Checks never print the solution.
 """
 
 from __future__ import annotations
@@ -124,7 +117,6 @@ class Check:
         except Exception as exc:  # the student's bug: say which exception, where it happened
             self.fail(f"{name} raised {type(exc).__name__}: {str(exc).strip()[:300]}",
                       hint or "run your function on a small example in a cell of its own to see where it breaks")
-        return None  # unreachable
 
     # -- common tests ------------------------------------------------------------------------------
     def number(self, value: Any, what: str, hint: str = "return a single number (a float)") -> float:
@@ -134,19 +126,20 @@ class Check:
             self.fail(f"{what} should be one number, got an array of shape {arr.shape}", hint)
         return float(arr.reshape(-1)[0])
 
+    def spot(self, got: Any, mistakes: Any, atol: float = 1e-9, rtol: float = 1e-5) -> None:
+        """Fail with the message and hint of the first ``(value, message, hint)`` of a typical mistake that ``got``
+        equals (same shape, close)."""
+        for value, message, hint in mistakes:
+            if np.shape(got) == np.shape(value) and np.allclose(got, value, rtol=rtol, atol=atol):
+                self.fail(message, hint)
+
     def diagnose(
         self, got: Any, guesses: list[tuple[Any, str]], message: str, hint: str,
         atol: float = 1e-9, rtol: float = 1e-5,
     ) -> None:
-        """Fail with ``message``, and the hint of the first typical mistake ``got`` equals, else ``hint``.
-
-        ``guesses`` pairs the value (a number or an array) a known wrong answer
-        would give with the hint that explains that mistake; call this once
-        ``got`` is known wrong.
-        """
-        for value, specific in guesses:
-            if np.shape(got) == np.shape(value) and np.allclose(got, value, rtol=rtol, atol=atol):
-                self.fail(message, specific)
+        """Fail with ``message`` and the hint of the first ``(value, hint)`` of a typical mistake that ``got``
+        equals, else ``hint``; call it once ``got`` is known wrong."""
+        self.spot(got, [(value, message, specific) for value, specific in guesses], atol, rtol)
         self.fail(message, hint)
 
     def pair(self, out: Any, what: str, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -188,13 +181,16 @@ class Check:
         hint: str | None = None,
         atol: float = 1e-5,
         rtol: float = 1e-5,
+        mistakes: Any = (),
     ) -> np.ndarray:
-        """Same shape as ``expected`` and equal within the tolerances."""
+        """Same shape as ``expected`` and equal within the tolerances; if not, the first of the ``mistakes``
+        (see :meth:`spot`) that the value equals names what went wrong."""
         exp = np.asarray(expected, dtype="float64")
         arr = self.shape(value, exp.shape, what, hint)
         if not np.all(np.isfinite(arr)):
             self.fail(f"{what} contains NaN or infinity", hint)
         if not np.allclose(arr, exp, atol=atol, rtol=rtol):
+            self.spot(arr, mistakes, atol, rtol)
             worst = float(np.max(np.abs(arr - exp)))
             self.fail(f"{what} differs from the reference (largest difference {worst:.3g})", hint)
         return arr
