@@ -11,6 +11,7 @@ import numpy as np
 from .. import text
 from . import keras_checks as kc
 from .core import Check, exercise
+from .references import bucketed_share
 
 TAGS = ["DT", "IN", "JJ", "NN", "NNS", "RB", "VB", "VBD"]
 WORDS = ["the", "a", "can", "run", "fast", "old", "man", "boat", "flies", "like", "time", "that", "saw", "back",
@@ -102,11 +103,11 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
         word_tag, default = ck.pair(out, "most_frequent_tags", ("word_tag", "default_tag"))
         ck.require(isinstance(word_tag, dict), f"word_tag should be a dict, got {type(word_tag).__name__}",
                    "word_tag maps each training word to its tag; default_tag is one tag for unknown words")
+        pairs = [(w, g) for s, t in zip(sentences, tags) for w, g in zip(s, t)]      # every token and its tag
         per_word: dict[str, Counter[str]] = defaultdict(Counter)
-        for s, t in zip(sentences, tags):
-            for w, g in zip(s, t):
-                per_word[w][g] += 1
-        overall = Counter(g for t in tags for g in t)
+        for w, g in pairs:
+            per_word[w][g] += 1
+        overall = Counter(g for _, g in pairs)
         if set(word_tag) != set(per_word):
             lower = {w.lower() for w in per_word}
             if set(word_tag) == lower and lower != set(per_word):
@@ -122,10 +123,10 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
                 ck.fail(f"word {w!r} has a tie between tags {sorted(t for t in counts if counts[t] == top)}, and you "
                         f"picked {word_tag[w]!r}", "break ties alphabetically (the first tag in sorted order), "
                         "so the result does not depend on the order of the sentences")
-            last = [g for s, t in zip(sentences, tags) for x, g in zip(s, t) if x == w][-1]
+            last_seen = word_tag[w] == [g for x, g in pairs if x == w][-1]
             ck.fail(f"word {w!r} got tag {word_tag[w]!r}, which is not its most frequent tag in training",
                     "that is the tag it had the last time it was seen: count (word, tag) pairs and take the largest"
-                    if word_tag[w] == last else "count how often each word carries each tag, and take the largest count")
+                    if last_seen else "count how often each word carries each tag, and take the largest count")
         if default != _best(overall):
             by_type = Counter(_best(c) for c in per_word.values())
             hint = ("that counts each word type once; count every token"
@@ -133,13 +134,6 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
                     "the default is the most frequent tag over all training TOKENS (it need not be NN)")
             ck.fail(f"the default tag {default!r} is not the most frequent tag of the training tokens", hint)
     ck.passed("word tags and default tag on 5 random tagged corpora, 3 of them with a tie")
-
-
-# -- 09.3 ---------------------------------------------------------------------------------------------------
-def _padding_share(lengths: np.ndarray, batch_size: int) -> float:
-    padded = sum(len(chunk) * int(chunk.max()) for chunk in
-                 (lengths[i:i + batch_size] for i in range(0, len(lengths), batch_size)))
-    return 1.0 - float(lengths.sum()) / padded
 
 
 @exercise("09.3", "the padded share of batches padded to their own longest sentence")
@@ -153,23 +147,22 @@ def check_09_3(ck: Check, padding_share: Callable[..., Any]) -> None:
     cases.append((np.sort(cases[-1][0]), cases[-1][1]))          # the same lengths, sorted: much less padding
     for lengths, batch_size in cases:
         got = ck.number(ck.call(padding_share, lengths.copy(), batch_size), "padding_share(...)")
-        expected = _padding_share(lengths, batch_size)
+        expected = bucketed_share(lengths.tolist(), [], batch_size)      # no boundaries: one bucket
         if np.isclose(got, expected, atol=1e-9):
             continue
-        real = float(lengths.sum())
-        chunks = [lengths[i:i + batch_size] for i in range(0, len(lengths), batch_size)]
-        padded = sum(len(c) * int(c.max()) for c in chunks)
-        full_last = sum(batch_size * int(c.max()) for c in chunks)
+        n, real = len(lengths), float(lengths.sum())
+        full_last = batch_size * sum(int(lengths[i:i + batch_size].max()) for i in range(0, n, batch_size))
         guesses = [
-            (1 - real / (len(lengths) * lengths.max()), "every batch is padded to ITS OWN longest sentence, "
+            (1 - real / (n * lengths.max()), "every batch is padded to ITS OWN longest sentence, "
              "not to the longest sentence of all"),
-            ((padded - real) / real, "the share is padded timesteps / ALL timesteps (real + padded), not / real ones"),
-            (1 - real / full_last, f"the last batch holds {len(chunks[-1])} of {batch_size} possible sentences here "
-             f"({len(lengths)} is not a multiple of {batch_size}): do not count rows that do not exist"),
+            (expected / (1 - expected),
+             "the share is padded timesteps / ALL timesteps (real + padded), not / real ones"),
+            (1 - real / full_last, f"the last batch holds {n % batch_size} of {batch_size} possible sentences here "
+             f"({n} is not a multiple of {batch_size}): do not count rows that do not exist"),
         ]
-        if len(chunks[-1]) < batch_size and len(chunks) > 1:
-            kept = lengths[: (len(chunks) - 1) * batch_size]
-            guesses.append((_padding_share(kept, batch_size), "the last, smaller batch counts too"))
+        if n > batch_size:
+            guesses.append((bucketed_share(lengths.tolist(), [], batch_size, drop_rest=True),
+                            "the last, smaller batch counts too"))
         shown = f"lengths={lengths.tolist()}, batch_size={batch_size}"
         ck.diagnose(got, guesses, f"padding_share = {got:.4f} for {shown}; that is not the padded share",
                     "cut the lengths into consecutive batches; a batch of b sentences whose longest has L tokens "
