@@ -1,18 +1,7 @@
-"""Exercise cells in the notebooks, and the student edition without the solutions.
+"""Exercise cells in the notebooks (:func:`exercise_cells`), and the student edition without the solutions.
 
-In a lesson notebook every exercise is three cells (see :func:`exercise_cells`):
-
-1. a Markdown cell with the task, headed ``### Exercise NN.k · title``;
-2. a code cell with the stub the student fills in and the call to
-   ``cu.exercises.check_NN_k(...)``; with the stub it prints "NOT YET";
-3. the solution: a code cell tagged ``solution`` whose source is collapsed in
-   JupyterLab (``metadata.jupyter.source_hidden``), which defines the answer
-   again and ends with ``assert cu.exercises.check_NN_k(...)``, so running the
-   notebook top to bottom (CI, instructors) checks the checks.
-
-:func:`write_student_edition` copies every lesson notebook with the solution
-cells removed and outputs cleared, plus the images they embed, to
-``build/student/`` (``python -m course_utils.exercises student``).
+A solution cell is tagged ``solution``, collapsed, and ends with ``assert cu.exercises.check_NN_k(...)``, so
+running a notebook top to bottom checks the checks; :func:`write_student_edition` drops those cells.
 """
 
 from __future__ import annotations
@@ -36,11 +25,8 @@ def is_solution(cell: Any) -> bool:
 
 
 def exercise_cells(number: str, title: str, task: str, stub: str, solution: str) -> list[Any]:
-    """The three cells of exercise ``number`` (task, stub + check, hidden solution).
-
-    ``stub`` and ``solution`` must both call ``cu.exercises.check_NN_k``; the
-    solution must ``assert`` it.
-    """
+    """The three cells of exercise ``number``: the task (Markdown, ``### Exercise NN.k · title``), the stub that
+    calls ``cu.exercises.check_NN_k``, and the hidden solution that asserts it."""
     import nbformat
 
     name = "check_" + number.replace(".", "_")
@@ -74,11 +60,8 @@ def student_notebook(nb: Any) -> Any:
 def write_student_edition(
     notebooks: Path = ROOT / "notebooks", out: Path = ROOT / "build" / "student", images: Path = ROOT / "images"
 ) -> list[Path]:
-    """Write the student edition to ``out/notebooks`` (and the images to ``out/images``); return the notebooks.
-
-    The folder is built next to ``out`` and swapped in at the end, so an
-    interrupted run never leaves a half-written edition behind.
-    """
+    """Write the lesson notebooks without solutions or outputs to ``out/notebooks`` (and the images to
+    ``out/images``), swapped in whole at the end; return the notebooks."""
     import nbformat
 
     books = sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
