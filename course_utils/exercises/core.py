@@ -27,7 +27,6 @@ from typing import Any, Callable
 import numpy as np
 
 REGISTRY: dict[str, Callable[..., "Verdict"]] = {}
-_NUMBER = re.compile(r"^(\d\d)\.(\d+)$")
 
 
 class _Failed(Exception):
@@ -68,11 +67,8 @@ class Verdict:
 
 
 class Check:
-    """What a check function uses to test an answer step by step.
-
-    Every ``ck.<test>(...)`` either records a passed step or stops the check
-    with a failure message and an optional hint.
-    """
+    """What a check uses to test an answer step by step: every ``ck.<test>(...)`` records a passed step or stops
+    the check with a failure message and an optional hint."""
 
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
@@ -195,11 +191,6 @@ class Check:
             self.fail(f"{what} differs from the reference (largest difference {worst:.3g})", hint)
         return arr
 
-    def equal(self, value: Any, expected: Any, what: str, hint: str | None = None) -> None:
-        """Exactly equal (numbers, strings, lists; arrays element-wise)."""
-        if not np.array_equal(np.asarray(value, dtype=object), np.asarray(expected, dtype=object)):
-            self.fail(f"{what} is {_short(value)}; that is not right", hint)
-
 
 def _short(value: Any, limit: int = 120) -> str:
     text = repr(value)
@@ -208,12 +199,11 @@ def _short(value: Any, limit: int = 120) -> str:
 
 def exercise(number: str, title: str) -> Callable[[Callable[..., None]], Callable[..., Verdict]]:
     """Register ``check_NN_k(ck, answer, ...)`` as the check of exercise ``"NN.k"``."""
-    match = _NUMBER.match(number)
-    if not match:
+    if not re.fullmatch(r"\d\d\.\d+", number):
         raise ValueError(f"exercise numbers look like '01.2', got {number!r}")
 
     def decorate(body: Callable[..., None]) -> Callable[..., Verdict]:
-        expected = f"check_{match.group(1)}_{match.group(2)}"
+        expected = "check_" + number.replace(".", "_")
         if body.__name__ != expected:
             raise ValueError(f"the check of exercise {number} must be called {expected}, not {body.__name__}")
         if number in REGISTRY:

@@ -10,6 +10,16 @@ import numpy as np
 
 from .core import Check
 
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "so", "ta", "vi", "ze", "po", "du", "fe"]
+
+
+def made_up_words(ck: Check, n: int) -> list[str]:
+    """``n`` distinct made-up words, sorted (so nobody's stop-word list or tokeniser interferes)."""
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(ck.rng.choice(_SYLLABLES, size=int(ck.rng.integers(2, 4)))))
+    return sorted(words)
+
 
 def early_stopping(
     val_losses: Sequence[float], patience: int, tie_improves: bool = False, extra_wait: int = 0
