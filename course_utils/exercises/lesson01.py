@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import keras
 import numpy as np
+from scipy.special import expit
 
 from . import keras_checks as kc
 from .core import Check, exercise
@@ -23,10 +24,6 @@ def _keras_param_count(kind: str, input_dim: int, units: int, bidirectional: boo
     return int(layer.count_params())
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
               variant: str = "keras") -> np.ndarray:
     """One GRU step (reset_after=True layout) in float64; ``variant`` names a mistake of exercise 01.4."""
@@ -36,8 +33,8 @@ def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.nd
         kernel, recurrent, bias = kernel[:, order], recurrent[:, order], bias[:, order]
     xw = x @ kernel + bias[0]
     hu = h @ recurrent + bias[1]
-    z = _sigmoid(xw[:, :u] + hu[:, :u])
-    r = _sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+    z = expit(xw[:, :u] + hu[:, :u])
+    r = expit(xw[:, u:2 * u] + hu[:, u:2 * u])
     if variant == "reset_before":                       # the 2014 formulation: r scales h before the product
         cand = np.tanh(xw[:, 2 * u:] + (r * h) @ recurrent[:, 2 * u:] + bias[1, 2 * u:])
     else:
@@ -50,7 +47,7 @@ def _mgu_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.nd
     """One minimal-gated-unit step (blocks f, candidate); ``variant`` names a typical mistake."""
     u = recurrent.shape[0]
     xw = x @ kernel + bias
-    f = _sigmoid(xw[:, :u] + h @ recurrent[:, :u])
+    f = expit(xw[:, :u] + h @ recurrent[:, :u])
     if variant == "gate_after_product":                 # f scales (h U_h), as a GRU with reset_after=True
         cand = np.tanh(xw[:, u:] + f * (h @ recurrent[:, u:]))
     elif variant == "no_gate_in_candidate":

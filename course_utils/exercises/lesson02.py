@@ -6,6 +6,7 @@ import math
 from typing import Any, Callable
 
 import numpy as np
+from scipy.special import expit
 
 from .core import Check, exercise
 from .references import clip
@@ -163,7 +164,7 @@ def check_02_3(ck: Check, forget_bias_for: Callable[..., Any]) -> None:
         if math.isclose(b, per_step, rel_tol=1e-9):
             ck.fail(f"forget_bias_for({steps}, {keep:.3f}) returned the gate's value, not its bias",
                     "the gate is sigmoid(bias): invert the sigmoid (the logit, log(f / (1 - f)))")
-        gate = 1 / (1 + math.exp(-b)) if b > -700 else 0.0
+        gate = expit(b)
         ck.require(math.isclose(b, expected, rel_tol=1e-6, abs_tol=1e-6),
                    f"forget_bias_for({steps}, {keep:.3f}) = {b:.4f}: a gate sigmoid({b:.4f}) = {gate:.4f} "
                    f"keeps {gate ** steps:.4g} of the state after {steps} steps, not {keep:.4g}",

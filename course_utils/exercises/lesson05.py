@@ -63,7 +63,6 @@ def check_05_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
     ck.passed(f"{len(cases)} loss curves: epochs trained and the epoch restored")
 
 
-# -- 05.4 ---------------------------------------------------------------------------------------------------
 def _stacked_params(vocab_size: int, units: tuple[int, int] = (16, 8), gates: int = 4, biases: int = 1,
                     outputs: int = 1) -> int:
     """Parameters of Embedding(16) -> two Bidirectional layers of ``units`` (per direction) -> Dense(outputs);

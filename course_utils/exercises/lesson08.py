@@ -16,7 +16,6 @@ from .core import Check, exercise
 from .references import check_early_stopping
 
 
-# -- references -------------------------------------------------------------------------------------------
 def _epochs_until_leak(n: int, n_train: int, target: float) -> int:
     epochs, clean = 1, 1.0 - n_train / n
     while 1.0 - clean ** epochs < target:
@@ -136,16 +135,12 @@ _EPOCHS_08_4 = 20          # the epoch limit of 08.4's training run
 
 def _overfitting_task(ck: Check) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """40 training points with 20% flipped labels and 400 clean validation points of a linear rule in 20 dims."""
-    w = ck.rng.normal(size=20)
-
-    def make(n: int, flip: float) -> tuple[np.ndarray, np.ndarray]:
+    w, data = ck.rng.normal(size=20), []
+    for n, flip in ((40, 0.2), (400, 0.0)):
         x = ck.rng.normal(size=(n, 20)).astype("float32")
         y = (x @ w > 0).astype("float32")
-        flipped = ck.rng.random(n) < flip
-        y[flipped] = 1 - y[flipped]
-        return x, y
-
-    return make(40, 0.2), make(400, 0.0)
+        data.append((x, np.where(ck.rng.random(n) < flip, 1 - y, y)))
+    return data[0], data[1]
 
 
 def _callbacks_hint(callbacks: list[Any], stopped: bool) -> str:

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from .. import text
+from ..tagging import MostFrequentTagBaseline
 from . import keras_checks as kc
 from .core import Check, exercise
 from .references import bucketed_share
@@ -18,7 +19,6 @@ WORDS = ["the", "a", "can", "run", "fast", "old", "man", "boat", "flies", "like"
          "Time", "The", "light", "well", "down", "round"]
 
 
-# -- 09.1 ---------------------------------------------------------------------------------------------------
 def _tagging_batch(ck: Check) -> tuple[np.ndarray, np.ndarray]:
     batch, time, n_tags = int(ck.rng.integers(3, 8)), int(ck.rng.integers(6, 15)), int(ck.rng.integers(5, 12))
     real = kc.padding_mask(ck, batch, time, "post")             # one sentence fills the batch
@@ -68,11 +68,6 @@ def check_09_1(ck: Check, masked_accuracy: Callable[..., Any]) -> None:
     ck.passed("matches the masked token accuracy on 5 random padded batches")
 
 
-# -- 09.2 ---------------------------------------------------------------------------------------------------
-def _best(counts: Counter[str]) -> str:
-    return min(counts, key=lambda t: (-counts[t], t))
-
-
 def _tagged_corpus(ck: Check, with_tie: bool) -> tuple[list[list[str]], list[list[str]]]:
     words = [str(w) for w in ck.rng.choice(WORDS, size=int(ck.rng.integers(8, 14)), replace=False)]
     words += [w for w in ("The", "the") if w not in words]      # the case of a word matters
@@ -103,11 +98,11 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
         word_tag, default = ck.pair(out, "most_frequent_tags", ("word_tag", "default_tag"))
         ck.require(isinstance(word_tag, dict), f"word_tag should be a dict, got {type(word_tag).__name__}",
                    "word_tag maps each training word to its tag; default_tag is one tag for unknown words")
+        reference = MostFrequentTagBaseline().fit(sentences, tags)
         pairs = [(w, g) for s, t in zip(sentences, tags) for w, g in zip(s, t)]      # every token and its tag
         per_word: dict[str, Counter[str]] = defaultdict(Counter)
         for w, g in pairs:
             per_word[w][g] += 1
-        overall = Counter(g for _, g in pairs)
         if set(word_tag) != set(per_word):
             lower = {w.lower() for w in per_word}
             if set(word_tag) == lower and lower != set(per_word):
@@ -116,7 +111,7 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
             ck.fail(f"the dict should have one entry per distinct training word ({len(per_word)}), "
                     f"it has {len(word_tag)}", "every word that occurs in the training sentences, exactly as written")
         for w, counts in per_word.items():
-            if word_tag[w] == _best(counts):
+            if word_tag[w] == reference.word_tag[w]:
                 continue
             top = max(counts.values())
             if counts[word_tag[w]] == top:
@@ -127,10 +122,10 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
             ck.fail(f"word {w!r} got tag {word_tag[w]!r}, which is not its most frequent tag in training",
                     "that is the tag it had the last time it was seen: count (word, tag) pairs and take the largest"
                     if last_seen else "count how often each word carries each tag, and take the largest count")
-        if default != _best(overall):
-            by_type = Counter(_best(c) for c in per_word.values())
+        if default != reference.default_tag:
+            by_type = Counter(reference.word_tag.values())             # each word type's tag, once
             hint = ("that counts each word type once; count every token"
-                    if default == _best(by_type) else
+                    if default == min(by_type, key=lambda t: (-by_type[t], t)) else
                     "the default is the most frequent tag over all training TOKENS (it need not be NN)")
             ck.fail(f"the default tag {default!r} is not the most frequent tag of the training tokens", hint)
     ck.passed("word tags and default tag on 5 random tagged corpora, 3 of them with a tie")
@@ -208,14 +203,6 @@ def toy_treebank(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarr
     return text.pad([w for w, _ in pairs]), text.pad([t for _, t in pairs])
 
 
-def _baseline_accuracy(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
-    counts = np.zeros((TOY_VOCAB, TOY_TAGS))
-    np.add.at(counts, (x_train[y_train > 0], y_train[y_train > 0]), 1)
-    guess = counts.argmax(1)[x_test]
-    real = y_test > 0
-    return float(np.mean(guess[real] == y_test[real]))
-
-
 @exercise("09.4", "an LSTM part-of-speech tagger of your own")
 def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
     """``build_tagger(vocab_size, n_tags)`` -> a Keras model from padded word ids to per-token tag probabilities."""
@@ -249,9 +236,10 @@ def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
                passed="the loss ignores the labels at padding positions")
 
     pred = kc.outputs(ck, model, x_test, "your trained tagger").argmax(-1)
+    counts = np.zeros((TOY_VOCAB, TOY_TAGS))                    # the most-frequent-tag baseline's (word, tag) counts
+    np.add.at(counts, (x_train[y_train > 0], y_train[y_train > 0]), 1)
     real = y_test > 0
-    accuracy = float(np.mean(pred[real] == y_test[real]))
-    baseline = _baseline_accuracy(x_train, y_train, x_test, y_test)
+    accuracy, baseline = (float(np.mean(p[real] == y_test[real])) for p in (pred, counts.argmax(1)[x_test]))
     ck.require(accuracy >= baseline + 0.04,
                f"after 4 epochs on 500 toy sentences the masked token accuracy is {accuracy:.3f}, and the "
                f"most-frequent-tag baseline gets {baseline:.3f}: the tagger should beat it by at least 0.04",
