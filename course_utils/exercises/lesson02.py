@@ -25,25 +25,13 @@ def _forward(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.
 
 def _bptt(h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, dl_dh: np.ndarray,
           derivative_of: str = "h_t", add_each_step: bool = True, propagate: bool = True) -> np.ndarray:
-    """dL/dx_t for all t; the keyword arguments build the typical mistakes."""
-    steps = h.shape[1]
-    grad_x = np.zeros(h.shape[:2] + (kernel.shape[0],))
-    delta = np.zeros_like(h[:, 0])
-    for t in reversed(range(steps)):
-        if derivative_of == "after":   # the step's own gradient added after tanh'
-            a = delta * (1 - h[:, t] ** 2) + dl_dh[:, t]
-            grad_x[:, t] = a @ kernel.T
-            delta = a @ recurrent.T
-            continue
-        if add_each_step or t == steps - 1:
-            delta = delta + dl_dh[:, t]
-        if derivative_of == "h_t":
-            d = 1 - h[:, t] ** 2
-        elif derivative_of == "h_prev":
-            d = 1 - (h[:, t - 1] if t > 0 else np.zeros_like(h[:, 0])) ** 2
-        else:
-            d = np.ones_like(h[:, t])
-        a = delta * d
+    """dL/dx_t for all t; the keyword arguments build the typical mistakes ("after": dL_dh skips tanh')."""
+    h_prev = np.concatenate([np.zeros_like(h[:, :1]), h[:, :-1]], axis=1)
+    slope = {"h_t": 1 - h ** 2, "after": 1 - h ** 2, "h_prev": 1 - h_prev ** 2, "none": np.ones_like(h)}[derivative_of]
+    grad_x, delta = np.zeros(h.shape[:2] + (kernel.shape[0],)), np.zeros_like(h[:, 0])
+    for t in reversed(range(h.shape[1])):
+        own = dl_dh[:, t] if add_each_step or t == h.shape[1] - 1 else 0.0
+        a = delta * slope[:, t] + own if derivative_of == "after" else (delta + own) * slope[:, t]
         grad_x[:, t] = a @ kernel.T
         delta = a @ recurrent.T if propagate else np.zeros_like(delta)
     return grad_x

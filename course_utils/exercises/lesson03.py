@@ -23,21 +23,11 @@ def _tfidf(docs: list[list[str]], vocab: list[str], *, smooth: bool = True, plus
     n = len(docs)
     df = (counts > 0).sum(axis=0) if df_mode == "docs" else counts.sum(axis=0)
     with np.errstate(divide="ignore"):
-        idf = log((1 + n) / (1 + df)) if smooth else log(n / df)
-        if tf == "sublinear":
-            tfs = np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0)
-        elif tf == "log1p":
-            tfs = np.log1p(counts)
-        elif tf == "share":
-            tfs = counts / counts.sum(axis=1, keepdims=True)
-        else:
-            tfs = counts
-    if plus_one:
-        idf = idf + 1
+        idf = (log((1 + n) / (1 + df)) if smooth else log(n / df)) + (1 if plus_one else 0)
+    tfs = {"count": counts, "sublinear": np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0),
+           "log1p": np.log1p(counts), "share": counts / counts.sum(axis=1, keepdims=True)}[tf]
     x = tfs * idf
-    if l2:
-        x = x / np.linalg.norm(x, axis=1, keepdims=True)
-    return x
+    return x / np.linalg.norm(x, axis=1, keepdims=True) if l2 else x
 
 
 def _corpus(ck: Check) -> tuple[list[list[str]], list[str]]:

@@ -25,13 +25,10 @@ def _tagging_batch(ck: Check) -> tuple[np.ndarray, np.ndarray]:
     y_true = np.where(real, ck.rng.integers(2, n_tags, size=(batch, time)), 0)
     scores = ck.rng.normal(size=(batch, time, n_tags))
     good = ck.rng.random((batch, time)) < 0.6                    # a tagger right about 60% of the time...
-    b, t = np.nonzero(good)
-    scores[b, t, y_true[b, t]] += 6.0
+    scores[good, y_true[good]] += 6.0
     pad_guess = ck.rng.random((batch, time)) < 0.1               # ...that sometimes predicts PAD on a real token
-    b, t = np.nonzero(pad_guess & real)
-    scores[b, t, 0] += 12.0
-    b, t = np.nonzero(~real & (ck.rng.random((batch, time)) < 0.5))
-    scores[b, t, 0] += 12.0                                      # and PAD on half the padding
+    scores[pad_guess & real, 0] += 12.0
+    scores[~real & (ck.rng.random((batch, time)) < 0.5), 0] += 12.0      # and PAD on half the padding
     probs = np.exp(scores - scores.max(-1, keepdims=True))
     return y_true, probs / probs.sum(-1, keepdims=True)
 
