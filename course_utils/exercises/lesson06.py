@@ -58,22 +58,16 @@ def check_06_1(ck: Check, bucketed_padding_share: Callable[..., Any]) -> None:
 def _masked_rnn(x: np.ndarray, mask: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
                 mode: str = "keras") -> np.ndarray:
     """Final state of a tanh SimpleRNN with a mask; ``mode`` builds the typical mistakes."""
+    if mode == "ignore":
+        mask = np.ones_like(mask)
+    elif mode == "stop":                        # stops at the first padded step
+        mask = np.cumprod(mask, axis=1).astype(bool)
+    elif mode == "zero_input":                  # the padded step is run, with a zero input
+        x, mask = x * mask[..., None], np.ones_like(mask)
     h = np.zeros((x.shape[0], recurrent.shape[0]))
-    stopped = np.zeros(x.shape[0], dtype=bool)
     for t in range(x.shape[1]):
         new = np.tanh(x[:, t] @ kernel + h @ recurrent + bias)
-        m = mask[:, t:t + 1]
-        if mode == "keras":
-            h = np.where(m, new, h)
-        elif mode == "ignore":
-            h = new
-        elif mode == "zero":
-            h = new * m
-        elif mode == "zero_input":              # the padded step is run, with a zero input
-            h = np.where(m, new, np.tanh(h @ recurrent + bias))
-        elif mode == "stop":                    # stops at the first padded step
-            stopped |= ~mask[:, t]
-            h = np.where(stopped[:, None], h, new)
+        h = new * mask[:, t:t + 1] if mode == "zero" else np.where(mask[:, t:t + 1], new, h)
     return h
 
 
