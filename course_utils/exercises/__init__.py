@@ -1,16 +1,9 @@
 """Exercises with automatic checks, one module per lesson (``lesson01.py`` ...).
 
-Each exercise ``NN.k`` has a check ``check_NN_k(answer)``: it tests the
-student's function or value against a reference on fresh (but seeded)
-random inputs, prints what passed, what failed and a hint, never the
-solution, never raises, and returns a :class:`Verdict` (true when passed)::
-
-    import course_utils as cu
-    cu.exercises.check_01_1(gru_step)
-
-``python -m course_utils.exercises student`` (``make exercises``) writes the
-student edition of the notebooks, without the solution cells, to
-``build/student/``; see :mod:`course_utils.exercises.student`.
+Each exercise ``NN.k`` has a check ``cu.exercises.check_NN_k(answer)``: it tests the student's answer against a
+reference on seeded random inputs, prints what passed, what failed and a hint (never the solution), never raises,
+and returns a :class:`Verdict`, true when passed. ``python -m course_utils.exercises student`` (``make
+exercises``) writes the student edition, without the solution cells, to ``build/student/``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils.exercises", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     st = sub.add_parser("student", help="write the notebooks without solutions to build/student/")
-    st.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     st.add_argument("--out", type=Path, default=ROOT / "build" / "student")
     sub.add_parser("list", help="list every exercise and its check")
     args = parser.parse_args(argv)
@@ -23,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
             check = REGISTRY[number]
             print(f"{number:6} {check.__name__:12} {check.title}")
         return 0
-    written = write_student_edition(args.notebooks, args.out)
+    written = write_student_edition(out=args.out)
     print(f"student edition: {len(written)} notebooks without solutions in {args.out / 'notebooks'}")
     return 0
 

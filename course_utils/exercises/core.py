@@ -1,26 +1,19 @@
 """The machinery behind every exercise check: verdicts, steps, hints, never a crash.
 
-A check is written as a function of a :class:`Check` object and the
-student's answer, and registered with :func:`exercise`::
+A check is a function of a :class:`Check` and the student's answer, registered
+with :func:`exercise`, which turns it into ``check_NN_k(answer) -> Verdict``::
 
     @exercise("01.1", "one GRU step in NumPy")
     def check_01_1(ck: Check, gru_step) -> None:
         ck.is_callable(gru_step, "gru_step")
-        for trial in range(5):
-            x, h = ck.rng.normal(size=(4, 3)), ck.rng.normal(size=(4, 8))
-            out = ck.call(gru_step, x, h)
-            ck.close(out, reference(x, h), "the new state",
-                     hint="h_t = z * h_prev + (1 - z) * candidate")
-        ck.passed("matches the reference on 5 random inputs")
+        x, h = ck.rng.normal(size=(4, 3)), ck.rng.normal(size=(4, 8))
+        ck.close(ck.call(gru_step, x, h), reference(x, h), "the new state", hint="h_t = z * h_prev + ...")
+        ck.passed("matches the reference")
 
-The decorator turns it into ``check_01_1(answer) -> Verdict``: it gives the
-check a fresh random generator seeded from the exercise number (so a check
-says the same thing every time it is run on the same answer), catches every
-exception (a stub's ``NotImplementedError``, a wrong shape, a bug in the
-student's code, even a bug in the check), prints one clear verdict with a
-hint, and returns a :class:`Verdict` that is true only when everything
-passed. Solution cells write ``assert cu.exercises.check_01_1(gru_step)``.
-Checks never print the solution.
+The check's random generator is seeded from the exercise number (the same
+answer always gets the same verdict); every exception becomes a printed
+"NOT YET" with a hint, and the returned :class:`Verdict` is true only when
+every step passed. Checks never print the solution.
 """
 
 from __future__ import annotations
@@ -34,7 +27,6 @@ from typing import Any, Callable
 import numpy as np
 
 REGISTRY: dict[str, Callable[..., "Verdict"]] = {}
-_NUMBER = re.compile(r"^(\d\d)\.(\d+)$")
 
 
 class _Failed(Exception):
@@ -75,11 +67,8 @@ class Verdict:
 
 
 class Check:
-    """What a check function uses to test an answer step by step.
-
-    Every ``ck.<test>(...)`` either records a passed step or stops the check
-    with a failure message and an optional hint.
-    """
+    """What a check uses to test an answer step by step: every ``ck.<test>(...)`` records a passed step or stops
+    the check with a failure message and an optional hint."""
 
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
@@ -124,7 +113,6 @@ class Check:
         except Exception as exc:  # the student's bug: say which exception, where it happened
             self.fail(f"{name} raised {type(exc).__name__}: {str(exc).strip()[:300]}",
                       hint or "run your function on a small example in a cell of its own to see where it breaks")
-        return None  # unreachable
 
     # -- common tests ------------------------------------------------------------------------------
     def number(self, value: Any, what: str, hint: str = "return a single number (a float)") -> float:
@@ -134,19 +122,20 @@ class Check:
             self.fail(f"{what} should be one number, got an array of shape {arr.shape}", hint)
         return float(arr.reshape(-1)[0])
 
+    def spot(self, got: Any, mistakes: Any, atol: float = 1e-9, rtol: float = 1e-5) -> None:
+        """Fail with the message and hint of the first ``(value, message, hint)`` of a typical mistake that ``got``
+        equals (same shape, close)."""
+        for value, message, hint in mistakes:
+            if np.shape(got) == np.shape(value) and np.allclose(got, value, rtol=rtol, atol=atol):
+                self.fail(message, hint)
+
     def diagnose(
         self, got: Any, guesses: list[tuple[Any, str]], message: str, hint: str,
         atol: float = 1e-9, rtol: float = 1e-5,
     ) -> None:
-        """Fail with ``message``, and the hint of the first typical mistake ``got`` equals, else ``hint``.
-
-        ``guesses`` pairs the value (a number or an array) a known wrong answer
-        would give with the hint that explains that mistake; call this once
-        ``got`` is known wrong.
-        """
-        for value, specific in guesses:
-            if np.shape(got) == np.shape(value) and np.allclose(got, value, rtol=rtol, atol=atol):
-                self.fail(message, specific)
+        """Fail with ``message`` and the hint of the first ``(value, hint)`` of a typical mistake that ``got``
+        equals, else ``hint``; call it once ``got`` is known wrong."""
+        self.spot(got, [(value, message, specific) for value, specific in guesses], atol, rtol)
         self.fail(message, hint)
 
     def pair(self, out: Any, what: str, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -188,21 +177,19 @@ class Check:
         hint: str | None = None,
         atol: float = 1e-5,
         rtol: float = 1e-5,
+        mistakes: Any = (),
     ) -> np.ndarray:
-        """Same shape as ``expected`` and equal within the tolerances."""
+        """Same shape as ``expected`` and equal within the tolerances; if not, the first of the ``mistakes``
+        (see :meth:`spot`) that the value equals names what went wrong."""
         exp = np.asarray(expected, dtype="float64")
         arr = self.shape(value, exp.shape, what, hint)
         if not np.all(np.isfinite(arr)):
             self.fail(f"{what} contains NaN or infinity", hint)
         if not np.allclose(arr, exp, atol=atol, rtol=rtol):
+            self.spot(arr, mistakes, atol, rtol)
             worst = float(np.max(np.abs(arr - exp)))
             self.fail(f"{what} differs from the reference (largest difference {worst:.3g})", hint)
         return arr
-
-    def equal(self, value: Any, expected: Any, what: str, hint: str | None = None) -> None:
-        """Exactly equal (numbers, strings, lists; arrays element-wise)."""
-        if not np.array_equal(np.asarray(value, dtype=object), np.asarray(expected, dtype=object)):
-            self.fail(f"{what} is {_short(value)}; that is not right", hint)
 
 
 def _short(value: Any, limit: int = 120) -> str:
@@ -212,12 +199,11 @@ def _short(value: Any, limit: int = 120) -> str:
 
 def exercise(number: str, title: str) -> Callable[[Callable[..., None]], Callable[..., Verdict]]:
     """Register ``check_NN_k(ck, answer, ...)`` as the check of exercise ``"NN.k"``."""
-    match = _NUMBER.match(number)
-    if not match:
+    if not re.fullmatch(r"\d\d\.\d+", number):
         raise ValueError(f"exercise numbers look like '01.2', got {number!r}")
 
     def decorate(body: Callable[..., None]) -> Callable[..., Verdict]:
-        expected = f"check_{match.group(1)}_{match.group(2)}"
+        expected = "check_" + number.replace(".", "_")
         if body.__name__ != expected:
             raise ValueError(f"the check of exercise {number} must be called {expected}, not {body.__name__}")
         if number in REGISTRY:

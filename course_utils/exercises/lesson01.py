@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import keras
 import numpy as np
+from scipy.special import expit
 
+from . import keras_checks as kc
 from .core import Check, exercise
 
 
 # -- references: Keras itself, and NumPy cells that can make the typical mistakes ----------------------------
 def _keras_param_count(kind: str, input_dim: int, units: int, bidirectional: bool = False) -> int:
     """``count_params()`` of a built Keras SimpleRNN / LSTM / GRU layer with default settings."""
-    import keras
-
     make = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[kind]
     # zeros: the count does not depend on the initial values, and big orthogonal matrices are slow to draw
     layer = make(units, kernel_initializer="zeros", recurrent_initializer="zeros")
@@ -21,10 +22,6 @@ def _keras_param_count(kind: str, input_dim: int, units: int, bidirectional: boo
         layer = keras.layers.Bidirectional(layer)
     layer.build((None, None, input_dim))
     return int(layer.count_params())
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
@@ -36,8 +33,8 @@ def _gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.nd
         kernel, recurrent, bias = kernel[:, order], recurrent[:, order], bias[:, order]
     xw = x @ kernel + bias[0]
     hu = h @ recurrent + bias[1]
-    z = _sigmoid(xw[:, :u] + hu[:, :u])
-    r = _sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+    z = expit(xw[:, :u] + hu[:, :u])
+    r = expit(xw[:, u:2 * u] + hu[:, u:2 * u])
     if variant == "reset_before":                       # the 2014 formulation: r scales h before the product
         cand = np.tanh(xw[:, 2 * u:] + (r * h) @ recurrent[:, 2 * u:] + bias[1, 2 * u:])
     else:
@@ -50,7 +47,7 @@ def _mgu_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent: np.nd
     """One minimal-gated-unit step (blocks f, candidate); ``variant`` names a typical mistake."""
     u = recurrent.shape[0]
     xw = x @ kernel + bias
-    f = _sigmoid(xw[:, :u] + h @ recurrent[:, :u])
+    f = expit(xw[:, :u] + h @ recurrent[:, :u])
     if variant == "gate_after_product":                 # f scales (h U_h), as a GRU with reset_after=True
         cand = np.tanh(xw[:, u:] + f * (h @ recurrent[:, u:]))
     elif variant == "no_gate_in_candidate":
@@ -65,13 +62,6 @@ def check_01_1(ck: Check, mgu_step: Callable[..., Any]) -> None:
     """``mgu_step(x_t, h_prev, kernel, recurrent_kernel, bias)``: one step of the minimal gated unit."""
     ck.is_callable(mgu_step, "mgu_step")
     batch, d, u = 3, 4, 5
-
-    def weights(with_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        kernel = ck.rng.normal(scale=0.7, size=(d, 2 * u))
-        recurrent = ck.rng.normal(scale=0.7, size=(u, 2 * u))
-        bias = ck.rng.normal(scale=0.5, size=(2 * u,)) if with_bias else np.zeros(2 * u)
-        return kernel, recurrent, bias
-
     mistakes = {
         "swapped_mix": ("f and 1 - f are swapped in the final mix",
                         "like the GRU's update gate, but the other way round: h_t = (1 - f) * h_prev + f * candidate"),
@@ -80,32 +70,27 @@ def check_01_1(ck: Check, mgu_step: Callable[..., Any]) -> None:
         "no_gate_in_candidate": ("the candidate ignores the gate",
                                  "f appears twice: in the candidate, as f * h_prev, and in the final mix"),
     }
-
-    def name_mistake(out: np.ndarray, *args: np.ndarray, variants: tuple[str, ...] = tuple(mistakes)) -> None:
-        for variant in variants:
-            if np.allclose(out, _mgu_step(*args, variant), atol=1e-6):
-                ck.fail(*mistakes[variant])
-
-    # 1. from a zero state, without a bias: only the input side and the block order matter
-    x, h0 = ck.rng.normal(size=(batch, d)), np.zeros((batch, u))
-    k, rk, b = weights(with_bias=False)
-    out = ck.shape(ck.call(mgu_step, x, h0, k, rk, b), (batch, u), "the new state",
-                   hint="one row per sequence in the batch, `units` columns")
-    name_mistake(out, x, h0, k, rk, b, variants=("swapped_mix",))   # from h = 0 the gate's place cannot show
-    ck.close(out, _mgu_step(x, h0, k, rk, b), "the new state from h_prev = 0 (no bias)",
-             hint="the kernel's columns are two blocks: the gate f first, then the candidate; "
-                  "from h_prev = 0 the new state is f * candidate")
-    ck.passed("shape and block order (zero state, no bias)")
-
-    # 2. a non-zero previous state: where the gate acts, and how it mixes
-    for trial in range(3):
-        k, rk, b = weights(with_bias=trial > 0)
-        x, h = ck.rng.normal(size=(batch, d)), ck.rng.normal(size=(batch, u))
-        out = ck.array(ck.call(mgu_step, x, h, k, rk, b), "the new state")
-        if out.shape == (batch, u):
-            name_mistake(out, x, h, k, rk, b)
-        ck.close(out, _mgu_step(x, h, k, rk, b), f"the new state from a random h_prev (random input {trial + 1})",
-                 hint="f = sigmoid(x W_f + h_prev U_f + b_f); candidate = tanh(x W_h + (f * h_prev) U_h + b_h)")
+    # first from a zero state without a bias (only the input side and the block order matter), then from random ones
+    for trial in range(4):
+        x = ck.rng.normal(size=(batch, d))
+        h = ck.rng.normal(size=(batch, u)) if trial else np.zeros((batch, u))
+        kernel = ck.rng.normal(scale=0.7, size=(d, 2 * u))
+        recurrent = ck.rng.normal(scale=0.7, size=(u, 2 * u))
+        bias = ck.rng.normal(scale=0.5, size=(2 * u,)) if trial > 1 else np.zeros(2 * u)
+        args = (x, h, kernel, recurrent, bias)
+        out = ck.shape(ck.call(mgu_step, *args), (batch, u), "the new state",
+                       hint="one row per sequence in the batch, `units` columns")
+        if trial:
+            what = f"the new state from a random h_prev (random input {trial})"
+            hint = "f = sigmoid(x W_f + h_prev U_f + b_f); candidate = tanh(x W_h + (f * h_prev) U_h + b_h)"
+        else:
+            what = "the new state from h_prev = 0 (no bias)"
+            hint = ("the kernel's columns are two blocks: the gate f first, then the candidate; "
+                    "from h_prev = 0 the new state is f * candidate")
+        ck.close(out, _mgu_step(*args), what, hint,
+                 mistakes=[(_mgu_step(*args, variant), *named) for variant, named in mistakes.items()])
+        if trial == 0:
+            ck.passed("shape and block order (zero state, no bias)")
     ck.passed("a random previous state, with and without a bias, 3 random inputs")
 
 
@@ -176,10 +161,6 @@ _GRU_MISTAKES = {
 @exercise("01.4", "a GRU cell for keras.layers.RNN")
 def check_01_4(ck: Check, cell_class: Callable[..., Any]) -> None:
     """``cell_class(units)``: a Layer with ``state_size``, GRU weights (reset_after=True) and ``call(x, states)``."""
-    import keras
-
-    from . import keras_checks as kc
-
     kc.seed(ck)
     if isinstance(cell_class, keras.layers.Layer):
         ck.fail("you passed a cell object; the check needs the class itself",
@@ -194,37 +175,32 @@ def check_01_4(ck: Check, cell_class: Callable[..., Any]) -> None:
         if size is None:
             ck.fail("the cell has no state_size", "keras.layers.RNN asks the cell how big its state is, to create "
                     "the initial zero state: set self.state_size = units in __init__")
-        if np.ndim(size) != 0 and len(size) == 1:
-            size = size[0]
-        ck.require(np.ndim(size) == 0 and int(size) == units,
+        ck.require(np.ravel(size).tolist() == [units],
                    f"state_size is {size!r} for a cell of {units} units; expected {units}",
                    "a GRU has one state, h, of `units` numbers (the 3 * units are the gate blocks of the weights)")
         x = ck.rng.normal(size=(4, 7, d)).astype("float32")
         rnn = ck.call(lambda: keras.layers.RNN(cell, return_sequences=True), what="keras.layers.RNN(your cell)")
         ck.call(rnn, x, what="keras.layers.RNN(your cell) on a batch")      # builds the cell's weights
+        kernel = ck.rng.normal(scale=0.6 / np.sqrt(d), size=(d, 3 * units))
+        recurrent = ck.rng.normal(scale=0.6 / np.sqrt(units), size=(units, 3 * units))
+        bias = ck.rng.normal(scale=0.5, size=(2, 3 * units))
+        by_shape = {(d, 3 * units): kernel, (units, 3 * units): recurrent, (2, 3 * units): bias}
         shapes = sorted(tuple(w.shape) for w in cell.weights)
-        wanted = {(d, 3 * units): "kernel", (units, 3 * units): "recurrent_kernel", (2, 3 * units): "bias"}
-        if shapes != sorted(wanted):
+        if shapes != sorted(by_shape):
             ck.fail(f"for input size {d} and {units} units the cell's weights have shapes {shapes}; expected "
                     f"kernel {(d, 3 * units)}, recurrent_kernel {(units, 3 * units)} and bias {(2, 3 * units)}",
                     "create them in build(input_shape) with self.add_weight(shape=...), input_dim = input_shape[-1]; "
                     "the bias has two rows (input side and recurrent side) because reset_after=True")
-
-        gru = keras.layers.GRU(units, reset_after=True, return_sequences=True)
-        gru(x)
-        kernel = ck.rng.normal(scale=0.6 / np.sqrt(d), size=(d, 3 * units))
-        recurrent = ck.rng.normal(scale=0.6 / np.sqrt(units), size=(units, 3 * units))
-        bias = ck.rng.normal(scale=0.5, size=(2, 3 * units))
-        gru.set_weights([kernel, recurrent, bias])
-        by_shape = {(d, 3 * units): kernel, (units, 3 * units): recurrent, (2, 3 * units): bias}
         for w in cell.weights:
             w.assign(by_shape[tuple(w.shape)].astype("float32"))
+        gru = keras.layers.GRU(units, reset_after=True, return_sequences=True)
+        gru.build((None, None, d))
+        gru.set_weights([kernel, recurrent, bias])
         ck.passed(f"input size {d}, {units} units: state_size {units}, weights {shapes}")
 
         for trial in range(3):
             seq = ck.rng.normal(size=(int(ck.rng.integers(2, 6)), int(ck.rng.integers(1, 9)), d)).astype("float32")
-            got = ck.array(keras.ops.convert_to_numpy(ck.call(rnn, seq, what="keras.layers.RNN(your cell)")),
-                           "the RNN's output")
+            got = ck.array(ck.call(rnn, seq, what="keras.layers.RNN(your cell)"), "the RNN's output")
             expected = np.asarray(gru(seq), dtype="float64")
             ck.shape(got, expected.shape, "the output sequence",
                      "call returns (h, [h]): the output at this step and the list of new states")

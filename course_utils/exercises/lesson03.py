@@ -8,26 +8,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import text
-from .core import Check, exercise
-
-_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "so", "ta", "vi", "ze", "po", "du", "fe"]
-
-
-def _words(ck: Check, n: int) -> list[str]:
-    """``n`` distinct made-up words (so nobody's stop-word list or tokeniser interferes)."""
-    words: set[str] = set()
-    while len(words) < n:
-        words.add("".join(ck.rng.choice(_SYLLABLES, size=int(ck.rng.integers(2, 4)))))
-    return sorted(words)
-
-
-def _docs(ck: Check, n_docs: int, words: list[str]) -> list[list[str]]:
-    """Documents with a Zipf-like word distribution: some words common, many rare."""
-    p = 1 / np.arange(1, len(words) + 1)
-    p /= p.sum()
-    order = ck.rng.permutation(len(words))
-    return [[words[order[k]] for k in ck.rng.choice(len(words), size=int(ck.rng.integers(3, 15)), p=p)]
-            for _ in range(n_docs)]
+from .core import Check, _short, exercise
+from .references import made_up_words
 
 
 def _tfidf(docs: list[list[str]], vocab: list[str], *, smooth: bool = True, plus_one: bool = True, l2: bool = True,
@@ -37,39 +19,25 @@ def _tfidf(docs: list[list[str]], vocab: list[str], *, smooth: bool = True, plus
     ``tf``: "count" (default), "sublinear" (1 + ln count, ``sublinear_tf=True``), or the mistakes
     "share" (count / |d|) and "log1p" (ln(1 + count)).
     """
-    column = {t: j for j, t in enumerate(vocab)}
-    counts = np.zeros((len(docs), len(vocab)))
-    for i, d in enumerate(docs):
-        for t in d:
-            counts[i, column[t]] += 1
+    counts = np.array([[d.count(t) for t in vocab] for d in docs], dtype=float)
     n = len(docs)
     df = (counts > 0).sum(axis=0) if df_mode == "docs" else counts.sum(axis=0)
     with np.errstate(divide="ignore"):
-        idf = log((1 + n) / (1 + df)) if smooth else log(n / df)
-        if tf == "sublinear":
-            tfs = np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0)
-        elif tf == "log1p":
-            tfs = np.log1p(counts)
-        elif tf == "share":
-            tfs = counts / counts.sum(axis=1, keepdims=True)
-        else:
-            tfs = counts
-    if plus_one:
-        idf = idf + 1
+        idf = (log((1 + n) / (1 + df)) if smooth else log(n / df)) + (1 if plus_one else 0)
+    tfs = {"count": counts, "sublinear": np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0),
+           "log1p": np.log1p(counts), "share": counts / counts.sum(axis=1, keepdims=True)}[tf]
     x = tfs * idf
-    if l2:
-        x = x / np.linalg.norm(x, axis=1, keepdims=True)
-    return x
+    return x / np.linalg.norm(x, axis=1, keepdims=True) if l2 else x
 
 
 def _corpus(ck: Check) -> tuple[list[list[str]], list[str]]:
-    words = _words(ck, int(ck.rng.integers(8, 20)))
-    docs = _docs(ck, int(ck.rng.integers(4, 12)), words)
+    """Random documents with a Zipf-like word distribution (some words common, many rare), and their vocabulary."""
+    words = made_up_words(ck, int(ck.rng.integers(8, 20)))
+    n_docs, p = int(ck.rng.integers(4, 12)), 1 / np.arange(1, len(words) + 1)
+    order = ck.rng.permutation(len(words))
+    docs = [[words[order[k]] for k in ck.rng.choice(len(words), size=int(ck.rng.integers(3, 15)), p=p / p.sum())]
+            for _ in range(n_docs)]
     return docs, sorted({t for d in docs for t in d})
-
-
-def _agrees(arr: np.ndarray, other: np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(arr)) and np.all(np.isfinite(other)) and np.allclose(arr, other, atol=1e-9))
 
 
 @exercise("03.1", "TF-IDF with scikit-learn's conventions and options")
@@ -105,48 +73,35 @@ def check_03_1(ck: Check, tfidf: Callable[..., Any]) -> None:
     # 1. the defaults (section 5)
     for trial in range(3):
         docs, vocab = _corpus(ck)
-        arr = run(docs, vocab)
-        for kwargs, what, hint in mistakes:
-            if _agrees(arr, _tfidf(docs, vocab, **kwargs)):
-                ck.fail(f"{what} (random corpus {trial + 1})", hint)
-        for kwargs, what, hint in mistakes:     # two mistakes at once: say the first one found
-            if "l2" not in kwargs and _agrees(arr, _tfidf(docs, vocab, l2=False, **kwargs)):
-                ck.fail(f"the rows are not scaled to unit length, and {what}", hint)
-        ck.close(arr, _tfidf(docs, vocab), f"the TF-IDF matrix of random corpus {trial + 1} (default settings)",
-                 hint="count * idf with idf = ln((1 + N) / (1 + df)) + 1, then each row scaled to unit length")
+        wrong = [(_tfidf(docs, vocab, **kwargs), f"{what} (random corpus {trial + 1})", hint)
+                 for kwargs, what, hint in mistakes]
+        wrong += [(_tfidf(docs, vocab, l2=False, **kwargs), f"the rows are not scaled to unit length, and {what}", hint)
+                  for kwargs, what, hint in mistakes if "l2" not in kwargs]     # two mistakes at once
+        ck.close(run(docs, vocab), _tfidf(docs, vocab), f"the TF-IDF matrix of random corpus {trial + 1} (default "
+                 "settings)", "count * idf with idf = ln((1 + N) / (1 + df)) + 1, then each row scaled to unit length",
+                 mistakes=wrong)
     ck.passed("default settings: matches TfidfVectorizer() on 3 random corpora")
 
-    # 2. sublinear_tf=True: tf = 1 + ln(count) where count > 0
-    docs, vocab = _corpus(ck)
-    arr = run(docs, vocab, sublinear_tf=True, smooth_idf=True)
-    if _agrees(arr, _tfidf(docs, vocab)):
-        ck.fail("sublinear_tf=True changed nothing", "with sublinear_tf=True the raw count c is replaced by 1 + ln(c)")
-    if _agrees(arr, _tfidf(docs, vocab, tf="log1p")):
-        ck.fail("sublinear_tf=True uses ln(1 + count)",
-                "scikit-learn uses 1 + ln(count) (for count > 0; zeros stay zeros), not ln(1 + count)")
-    ck.close(arr, _tfidf(docs, vocab, tf="sublinear"), "the TF-IDF matrix with sublinear_tf=True",
-             hint="only the term frequency changes: 1 + ln(count) for the words a document contains")
-    ck.passed("sublinear_tf=True")
-
-    # 3. smooth_idf=False: idf = ln(N / df) + 1
-    docs, vocab = _corpus(ck)
-    arr = run(docs, vocab, sublinear_tf=False, smooth_idf=False)
-    if _agrees(arr, _tfidf(docs, vocab)):
-        ck.fail("smooth_idf=False changed nothing", "without smoothing, N and df are used as they are")
-    if _agrees(arr, _tfidf(docs, vocab, smooth=False, plus_one=False)):
-        ck.fail("with smooth_idf=False the idf lacks the + 1",
-                "smooth_idf only removes the + 1 inside the fraction; the + 1 after the logarithm stays")
-    ck.close(arr, _tfidf(docs, vocab, smooth=False), "the TF-IDF matrix with smooth_idf=False",
-             hint="idf = ln(N / df) + 1 without smoothing")
-    ck.passed("smooth_idf=False")
-
-    # 4. both options together
-    docs, vocab = _corpus(ck)
-    arr = run(docs, vocab, sublinear_tf=True, smooth_idf=False)
-    ck.close(arr, _tfidf(docs, vocab, tf="sublinear", smooth=False),
-             "the TF-IDF matrix with sublinear_tf=True and smooth_idf=False",
-             hint="the two options act independently: one on the term frequency, one on the idf")
-    ck.passed("both options together")
+    # 2. the options, one at a time and together: (label, options, the reference's keywords, mistakes, hint)
+    for label, options, keywords, option_mistakes, hint in [
+        ("sublinear_tf=True", dict(sublinear_tf=True, smooth_idf=True), dict(tf="sublinear"),
+         [({}, "sublinear_tf=True changed nothing", "with sublinear_tf=True the raw count c is replaced by 1 + ln(c)"),
+          (dict(tf="log1p"), "sublinear_tf=True uses ln(1 + count)",
+           "scikit-learn uses 1 + ln(count) (for count > 0; zeros stay zeros), not ln(1 + count)")],
+         "only the term frequency changes: 1 + ln(count) for the words a document contains"),
+        ("smooth_idf=False", dict(sublinear_tf=False, smooth_idf=False), dict(smooth=False),
+         [({}, "smooth_idf=False changed nothing", "without smoothing, N and df are used as they are"),
+          (dict(smooth=False, plus_one=False), "with smooth_idf=False the idf lacks the + 1",
+           "smooth_idf only removes the + 1 inside the fraction; the + 1 after the logarithm stays")],
+         "idf = ln(N / df) + 1 without smoothing"),
+        ("sublinear_tf=True and smooth_idf=False", dict(sublinear_tf=True, smooth_idf=False),
+         dict(tf="sublinear", smooth=False), [],
+         "the two options act independently: one on the term frequency, one on the idf"),
+    ]:
+        docs, vocab = _corpus(ck)
+        ck.close(run(docs, vocab, **options), _tfidf(docs, vocab, **keywords), f"the TF-IDF matrix with {label}", hint,
+                 mistakes=[(_tfidf(docs, vocab, **kwargs), *named) for kwargs, *named in option_mistakes])
+        ck.passed(label)
 
 
 @exercise("03.2", "padding and truncation, pre and post")
@@ -162,6 +117,7 @@ def check_03_2(ck: Check, pad_truncate: Callable[..., Any]) -> None:
         maxlen = int(ck.rng.integers(4, 9))
         lengths = [*ck.rng.integers(1, maxlen, size=2), maxlen, *ck.rng.integers(maxlen + 1, 3 * maxlen, size=2)]
         seqs = [[int(v) for v in ck.rng.integers(1, 100, size=int(n))] for n in lengths]
+        short = np.array(lengths) < maxlen           # the rows to pad; the others are cut (or fit exactly)
         for padding in ("pre", "post"):
             for truncating in ("pre", "post"):
                 what = f"pad_truncate(..., maxlen={maxlen}, padding={padding!r}, truncating={truncating!r})"
@@ -173,11 +129,9 @@ def check_03_2(ck: Check, pad_truncate: Callable[..., Any]) -> None:
                 if np.array_equal(arr, text.pad(seqs, maxlen, padding=padding, truncating=other)):
                     kept = "beginning" if truncating == "pre" else "end"
                     ck.fail(f"{what} keeps the {kept} of long sequences", hints["truncating"])
-                short = [k for k, n in enumerate(lengths) if n < maxlen]
                 if not np.array_equal(arr[short], expected[short]):
                     ck.fail(f"{what} pads the short sequences wrongly", hints["padding"])
-                long_ = [k for k, n in enumerate(lengths) if n >= maxlen]
-                if not np.array_equal(arr[long_], expected[long_]):
+                if not np.array_equal(arr[~short], expected[~short]):
                     ck.fail(f"{what} cuts the long sequences wrongly", hints["truncating"])
     ck.passed("all four padding/truncating combinations on short, exact and long sequences")
 
@@ -185,12 +139,7 @@ def check_03_2(ck: Check, pad_truncate: Callable[..., Any]) -> None:
     empty_hint = "an empty sequence becomes a row of zeros; beware of slices like row[-len(s):]: -0 is 0, the whole row"
     for padding in ("pre", "post"):
         what = f"pad_truncate with an empty sequence in the batch (padding={padding!r})"
-        try:
-            out = pad_truncate([list(s) for s in seqs], 5, padding, "pre")
-        except NotImplementedError:
-            out = ck.call(pad_truncate, [list(s) for s in seqs], 5, padding, "pre", what=what)   # reports the stub
-        except Exception as exc:
-            ck.fail(f"{what} raised {type(exc).__name__}: {str(exc)[:200]}", empty_hint)
+        out = ck.call(pad_truncate, [list(s) for s in seqs], 5, padding, "pre", what=what, hint=empty_hint)
         ck.require(np.array_equal(ck.shape(out, (3, 5), what), text.pad(seqs, 5, padding=padding, truncating="pre")),
                    f"{what} is wrong", empty_hint)
     ck.passed("an empty sequence becomes a row of padding")
@@ -201,7 +150,7 @@ def check_03_3(ck: Check, build_vocab: Callable[..., Any]) -> None:
     """``build_vocab(token_lists, max_size)`` -> the id-to-token list of ``Vocabulary.build``."""
     ck.is_callable(build_vocab, "build_vocab")
     for trial in range(3):
-        words = _words(ck, int(ck.rng.integers(10, 16)))
+        words = made_up_words(ck, int(ck.rng.integers(10, 16)))
         # few distinct counts, so that ties are certain
         docs = [[w] * int(ck.rng.integers(1, 4)) for w in ck.rng.permutation(words) for _ in range(2)]
         docs = [[t for d in docs[k:k + 3] for t in d] for k in range(0, len(docs), 3)]
@@ -216,12 +165,9 @@ def check_03_3(ck: Check, build_vocab: Callable[..., Any]) -> None:
         if out[:2] != [text.PAD, text.OOV]:
             ck.fail(f"ids 0 and 1 are {[str(t) for t in out[:2]]}, not the reserved tokens",
                     f"id 0 must be {text.PAD!r} (padding) and id 1 {text.OOV!r} (out of vocabulary)")
-        if len(out) == max_size + 2 and out[:max_size] == expected:
-            ck.fail(f"the vocabulary has {len(out)} ids for max_size={max_size}",
-                    "max_size counts every id, the two reserved ones included (like Keras' max_tokens)")
         if len(out) != len(expected):
             ck.fail(f"the vocabulary has {len(out)} ids for max_size={max_size}; expected {len(expected)}",
-                    "max_size counts every id, the two reserved ones included")
+                    "max_size counts every id, the two reserved ones included (like Keras' max_tokens)")
         by_count = [counts[t] for t in out[2:]]
         if by_count != sorted(by_count, reverse=True) or any(t not in counts for t in out[2:]):
             ck.fail("the tokens are not ordered from most to least frequent",
@@ -230,6 +176,6 @@ def check_03_3(ck: Check, build_vocab: Callable[..., Any]) -> None:
         if out == most_common and out != expected:
             ck.fail("tokens with equal counts are in order of first appearance (Counter.most_common)",
                     "break ties alphabetically, so that the vocabulary does not depend on the order of the data")
-        ck.equal(out, expected, f"the vocabulary of random corpus {trial + 1}",
-                 hint="among tokens with the same count, alphabetical order decides")
+        ck.require(out == expected, f"the vocabulary of random corpus {trial + 1} is {_short(out)}; that is not right",
+                   "among tokens with the same count, alphabetical order decides")
     ck.passed("same ids as Vocabulary.build on 3 random corpora with ties")

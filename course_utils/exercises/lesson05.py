@@ -29,25 +29,20 @@ def check_05_2(ck: Check, last_real_state: Callable[..., Any]) -> None:
             batch, steps, units = int(ck.rng.integers(3, 6)), int(ck.rng.integers(4, 9)), int(ck.rng.integers(2, 5))
             seq = ck.rng.normal(size=(batch, steps, units))
             mask = kc.padding_mask(ck, batch, steps, side)
-            out = ck.call(last_real_state, seq.copy(), mask.copy())
-            arr = ck.shape(out, (batch, units), "the last real states",
+            out = ck.shape(ck.call(last_real_state, seq.copy(), mask.copy()), (batch, units), "the last real states",
                            hint="one vector per sequence: (batch, units)")
+            rows, n_real = np.arange(batch), mask.sum(axis=1)
             last = np.array([np.flatnonzero(m)[-1] for m in mask])
-            expected = seq[np.arange(batch), last]
-            if side == "post" and np.allclose(arr, seq[:, -1]):
-                ck.fail("the state after the last time step is taken, padding included",
-                        "that is rnn_out[:, -1] on post-padded sequences, the source's bug: "
-                        "with post padding, the last real word is earlier")
-            n_real = mask.sum(axis=1)
-            if side == "post" and np.allclose(arr, seq[np.arange(batch), np.minimum(n_real, steps - 1)]):
-                ck.fail("off by one: the step after the last real word is taken",
-                        "a sequence with n real steps has them at positions 0 .. n-1")
-            if side == "pre" and np.allclose(arr, seq[np.arange(batch), n_real - 1]):
-                ck.fail("with pre padding, the position n_real - 1 is not the last real word",
-                        "the mask can come from pre or post padding: find the position of the last True "
-                        "of each row instead of counting")
-            ck.close(arr, expected, f"the last real states ({side}-padded batch {trial + 1})",
-                     hint="for each sequence, the output at the last position where the mask is True")
+            ck.close(out, seq[rows, last], f"the last real states ({side}-padded batch {trial + 1})",
+                     hint="for each sequence, the output at the last position where the mask is True", mistakes=[
+                         (seq[:, -1], "the state after the last time step is taken, padding included",
+                          "that is rnn_out[:, -1] on post-padded sequences, the source's bug: "
+                          "with post padding, the last real word is earlier"),
+                         (seq[rows, np.minimum(n_real, steps - 1)], "off by one: the step after the last real word "
+                          "is taken", "a sequence with n real steps has them at positions 0 .. n-1"),
+                         (seq[rows, n_real - 1], "with pre padding, the position n_real - 1 is not the last real word",
+                          "the mask can come from pre or post padding: find the position of the last True "
+                          "of each row instead of counting")])
     ck.passed("post- and pre-padded batches, 4 random cases")
 
 
@@ -68,14 +63,15 @@ def check_05_3(ck: Check, early_stopping: Callable[..., Any]) -> None:
     ck.passed(f"{len(cases)} loss curves: epochs trained and the epoch restored")
 
 
-# -- 05.4 ---------------------------------------------------------------------------------------------------
-def _lstm_params(inputs: int, units: int) -> int:
-    return 4 * (units * (inputs + units) + units)          # four gates: input and recurrent kernels, bias
-
-
-def stacked_classifier_params(vocab_size: int) -> int:
-    """Parameters of the specified model: Embedding 16 -> BiLSTM 16 -> BiLSTM 8 -> Dense(1)."""
-    return 16 * vocab_size + 2 * _lstm_params(16, 16) + 2 * _lstm_params(32, 8) + (16 + 1)
+def _stacked_params(vocab_size: int, units: tuple[int, int] = (16, 8), gates: int = 4, biases: int = 1,
+                    outputs: int = 1) -> int:
+    """Parameters of Embedding(16) -> two Bidirectional layers of ``units`` (per direction) -> Dense(outputs);
+    ``gates`` weight blocks per cell (LSTM 4, GRU 3), each with ``biases`` bias vectors (2 for reset_after)."""
+    total, d = 16 * vocab_size, 16
+    for u in units:
+        total += 2 * gates * (u * (d + u) + biases * u)
+        d = 2 * u
+    return total + (d + 1) * outputs
 
 
 @exercise("05.4", "a stacked bidirectional classifier to a specification")
@@ -102,17 +98,16 @@ def check_05_4(ck: Check, build_classifier: Callable[..., Any]) -> None:
         moved = float(np.abs(kc.outputs(ck, model, longer, "your classifier") - probs).max())
         ck.require(moved < 1e-4, f"six more padding zeros after each review change its probability (by {moved:.3g})",
                    "Embedding(..., mask_zero=True): the mask then reaches both recurrent layers")
-        got, want = model.count_params(), stacked_classifier_params(vocab_size)
+        got, want = model.count_params(), _stacked_params(vocab_size)
         if got != want:
             guesses = [
-                (16 * vocab_size + 2 * _lstm_params(16, 32) + 2 * _lstm_params(64, 16) + 33,
+                (_stacked_params(vocab_size, (32, 16)),
                  "units are per direction: LSTM(16) inside Bidirectional already gives 32 features"),
-                (16 * vocab_size + 2 * _lstm_params(16, 8) + 2 * _lstm_params(16, 4) + 9,
+                (_stacked_params(vocab_size, (8, 4)),
                  "you halved the units to make the concatenated size 16 and 8; the units are per direction"),
-                (16 * vocab_size + 2 * 3 * (16 * 32 + 2 * 16) + 2 * 3 * (8 * 40 + 2 * 8) + 17,   # reset_after: 2 biases
+                (_stacked_params(vocab_size, gates=3, biases=2),
                  "that count fits GRUs (three gates); the specification asks for LSTMs (four)"),
-                (16 * vocab_size + 2 * _lstm_params(16, 16) + 2 * _lstm_params(32, 8) + 34,
-                 "one sigmoid unit, not a softmax over two classes"),
+                (_stacked_params(vocab_size, outputs=2), "one sigmoid unit, not a softmax over two classes"),
             ]
             ck.diagnose(got, guesses, f"for vocab_size={vocab_size} the model has {got:,} parameters; the "
                         f"specification gives {want:,}",

@@ -6,36 +6,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+from keras import layers
 
+from .. import text
 from . import keras_checks as kc
 from .core import Check, exercise
-
-
-def _bucketed_share(lengths: list[int], boundaries: list[int], batch_size: int, *, side: str = "right",
-                    to_boundary: bool = False, per_bucket: bool = False, drop_rest: bool = False) -> float:
-    """Padded share of bucket_by_sequence_length's batches; the keywords build the typical mistakes."""
-    def bucket(n: int) -> int:
-        return int(np.searchsorted(boundaries, n, side=side))
-
-    buckets: dict[int, list[int]] = {}
-    batches: list[list[int]] = []
-    for n in lengths:
-        b = bucket(n)
-        buckets.setdefault(b, []).append(n)
-        if len(buckets[b]) == batch_size:
-            batches.append(buckets.pop(b))
-    if not drop_rest:
-        batches += [rest for _, rest in sorted(buckets.items())]
-    if per_bucket:                           # every batch padded to its bucket's longest item
-        width = [max(n for n in lengths if bucket(n) == bucket(batch[0])) for batch in batches]
-    elif to_boundary:                        # pad_to_bucket_boundary=True: up to boundary - 1
-        width = [max(max(batch), boundaries[bucket(batch[0])] - 1) if bucket(batch[0]) < len(boundaries)
-                 else max(batch) for batch in batches]
-    else:
-        width = [max(batch) for batch in batches]
-    slots = sum(w * len(batch) for w, batch in zip(width, batches))
-    real = sum(sum(batch) for batch in batches)
-    return 1 - real / slots
+from .references import bucketed_share
 
 
 @exercise("06.1", "the padded share of bucketed batches")
@@ -66,43 +42,32 @@ def check_06_1(ck: Check, bucketed_padding_share: Callable[..., Any]) -> None:
             what = "bucketed_padding_share([2, 7, 3, 9, 1, 8, 4, 6], [5], 2) (section 5's toy run)"
         share = ck.number(ck.call(bucketed_padding_share, list(lengths), list(boundaries), batch_size, what=what),
                           what, hint="return the share as a float")
-        expected = _bucketed_share(lengths, boundaries, batch_size)
-        if not np.isclose(share, expected, atol=1e-9):
-            if np.isclose(share, 100 * expected, atol=1e-7):
-                ck.fail(f"{what} = {share:.4g}: a percentage", "return a share between 0 and 1")
-            if np.isclose(share, 1 - expected, atol=1e-9):
-                ck.fail(f"{what} = {share:.4g}: the share of real tokens", "the padded share counts the zeros")
-            for kwargs, message, hint in mistakes:
-                if np.isclose(share, _bucketed_share(lengths, boundaries, batch_size, **kwargs), atol=1e-9):
-                    ck.fail(f"{what} = {share:.4g}: {message}", hint)
-            if np.isclose(share, 1 - sum(lengths) / (max(lengths) * len(lengths)), atol=1e-9):
-                ck.fail(f"{what} = {share:.4g}: that is padding everything to the longest item",
-                        "bucketing pads each batch only to the longest item of that batch")
-            ck.fail(f"{what} = {share:.4g}; that is not right",
-                    "items join their bucket in the order given; a bucket emits a batch as soon as it holds "
-                    "batch_size items; the padded share is over all positions of all batches")
+        expected = bucketed_share(lengths, boundaries, batch_size)
+        wrong = [(100 * expected, "a percentage", "return a share between 0 and 1"),
+                 (1 - expected, "the share of real tokens", "the padded share counts the zeros"),
+                 *[(bucketed_share(lengths, boundaries, batch_size, **kwargs), message, hint)
+                   for kwargs, message, hint in mistakes],
+                 (1 - sum(lengths) / (max(lengths) * len(lengths)), "that is padding everything to the longest item",
+                  "bucketing pads each batch only to the longest item of that batch")]
+        ck.close(share, expected, what, "items join their bucket in the order given; a bucket emits a batch as soon as "
+                 "it holds batch_size items; the padded share is over all positions of all batches", atol=1e-9,
+                 mistakes=[(value, f"{what} = {share:.4g}: {message}", hint) for value, message, hint in wrong])
     ck.passed(f"section 5's toy run and {len(cases) - 1} random length lists")
 
 
 def _masked_rnn(x: np.ndarray, mask: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray, bias: np.ndarray,
                 mode: str = "keras") -> np.ndarray:
     """Final state of a tanh SimpleRNN with a mask; ``mode`` builds the typical mistakes."""
+    if mode == "ignore":
+        mask = np.ones_like(mask)
+    elif mode == "stop":                        # stops at the first padded step
+        mask = np.cumprod(mask, axis=1).astype(bool)
+    elif mode == "zero_input":                  # the padded step is run, with a zero input
+        x, mask = x * mask[..., None], np.ones_like(mask)
     h = np.zeros((x.shape[0], recurrent.shape[0]))
-    stopped = np.zeros(x.shape[0], dtype=bool)
     for t in range(x.shape[1]):
         new = np.tanh(x[:, t] @ kernel + h @ recurrent + bias)
-        m = mask[:, t:t + 1]
-        if mode == "keras":
-            h = np.where(m, new, h)
-        elif mode == "ignore":
-            h = new
-        elif mode == "zero":
-            h = new * m
-        elif mode == "zero_input":              # the padded step is run, with a zero input
-            h = np.where(m, new, np.tanh(h @ recurrent + bias))
-        elif mode == "stop":                    # stops at the first padded step
-            stopped |= ~mask[:, t]
-            h = np.where(stopped[:, None], h, new)
+        h = new * mask[:, t:t + 1] if mode == "zero" else np.where(mask[:, t:t + 1], new, h)
     return h
 
 
@@ -148,10 +113,8 @@ def check_06_3(ck: Check, masked_birnn: Callable[..., Any]) -> None:
     for side in ("post", "pre"):
         for trial in range(2):
             x = ck.rng.normal(size=(batch, steps, feats))
-            fw = (ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
-                  ck.rng.normal(scale=0.3, size=units))
-            bw = (ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
-                  ck.rng.normal(scale=0.3, size=units))
+            fw, bw = ((ck.rng.normal(scale=0.6, size=(feats, units)), ck.rng.normal(scale=0.4, size=(units, units)),
+                       ck.rng.normal(scale=0.3, size=units)) for _ in range(2))
             mask = kc.padding_mask(ck, batch, steps, side)
             out = ck.call(masked_birnn, x.copy(), mask.copy(), tuple(w.copy() for w in fw),
                           tuple(w.copy() for w in bw))
@@ -160,31 +123,26 @@ def check_06_3(ck: Check, masked_birnn: Callable[..., Any]) -> None:
             fwd = _masked_rnn(x, mask, *fw)
             bwd = _masked_rnn(x[:, ::-1], mask[:, ::-1], *bw)
             what = f"({names[side]} batch {trial + 1})"
-            if np.allclose(arr, np.concatenate([bwd, fwd], axis=-1), atol=1e-6):
-                ck.fail(f"the two halves are swapped {what}", "Keras puts the forward direction first")
+            ck.spot(arr, [(np.concatenate([bwd, fwd], axis=-1), f"the two halves are swapped {what}",
+                           "Keras puts the forward direction first")], atol=1e-6)
             ck.close(arr[:, :units], fwd, f"the forward half {what}",
                      hint="the first half is the masked SimpleRNN of 06.2 with the forward weights")
-            if np.allclose(arr[:, units:], _masked_rnn(x[:, ::-1], mask, *bw), atol=1e-6):
-                ck.fail(f"the backward half reverses the inputs but not the mask {what}",
-                        "reverse the mask together with the inputs, or the wrong steps are skipped")
-            if np.allclose(arr[:, units:], _masked_rnn(x[:, ::-1], np.ones_like(mask), *bw), atol=1e-6):
-                ck.fail(f"the backward half reads the padding {what}",
-                        "the backward direction must skip the masked steps too; with post padding they are the "
-                        "FIRST steps it reads")
-            if np.allclose(arr[:, units:], _masked_rnn(x, mask, *bw), atol=1e-6):
-                ck.fail(f"the backward half reads the sequence forwards {what}",
-                        "the backward layer reads from the last step to the first")
             ck.close(arr[:, units:], bwd, f"the backward half {what}",
                      hint="the backward direction reads the time steps in reverse order, skipping the masked ones, "
-                          "with its own weights")
+                          "with its own weights", mistakes=[
+                         (_masked_rnn(x[:, ::-1], mask, *bw), f"the backward half reverses the inputs but not the mask "
+                          f"{what}", "reverse the mask together with the inputs, or the wrong steps are skipped"),
+                         (_masked_rnn(x[:, ::-1], np.ones_like(mask), *bw), f"the backward half reads the padding "
+                          f"{what}", "the backward direction must skip the masked steps too; with post padding they "
+                          "are the FIRST steps it reads"),
+                         (_masked_rnn(x, mask, *bw), f"the backward half reads the sequence forwards {what}",
+                          "the backward layer reads from the last step to the first")])
         ck.passed(f"{names[side]} batches")
 
 
 # -- 06.4: a Keras model whose predictions do not depend on padding ------------------------------------------
 def _padding_hint(model: Any) -> str:
     """Name the layer that lets padding in: no mask at all, or a layer that drops it."""
-    from keras import layers
-
     found = kc.sublayers(model)
     masked = [i for i, l in enumerate(found) if (isinstance(l, layers.Embedding) and l.mask_zero)
               or isinstance(l, layers.Masking)]
@@ -193,8 +151,8 @@ def _padding_hint(model: Any) -> str:
                 "as words (id 0 has an embedding vector like any other id)")
     for layer in found[masked[0] + 1:]:
         if isinstance(layer, layers.Flatten):
-            return ("Flatten drops the mask (and needs a fixed length): the padded steps become inputs of the next layer; "
-                    "let the LSTM return its final state instead")
+            return ("Flatten drops the mask (and needs a fixed length): the padded steps become inputs of the next "
+                    "layer; let the LSTM return its final state instead")
         if not getattr(layer, "supports_masking", True) and not isinstance(layer, layers.InputLayer):
             return (f"the mask stops at the {type(layer).__name__} layer: it does not support masking, so the layers "
                     f"after it get no mask and read the padding; remove it, or put it after the recurrent layer "
@@ -255,10 +213,7 @@ def check_06_4(ck: Check, build_masked_classifier: Callable[..., Any]) -> None:
         # a batch of different lengths, post-padded, against each sequence alone
         lengths = ck.rng.integers(2, 12, size=batch)
         rows = [ck.rng.integers(1, vocab_size, size=n).astype("int32") for n in lengths]
-        mixed = np.zeros((batch, int(lengths.max())), "int32")
-        for i, row in enumerate(rows):
-            mixed[i, :len(row)] = row
-        together = predict(mixed, "a post-padded batch of different lengths")
+        together = predict(text.pad(rows), "a post-padded batch of different lengths")
         alone = np.concatenate([predict(row[None, :], "one sequence without padding") for row in rows])
         if together.shape != alone.shape or not np.allclose(together, alone, atol=1e-5, rtol=0):
             ck.fail(f"{what}: in a post-padded batch of different lengths a sequence gets other predictions than alone",

@@ -3,15 +3,19 @@ callbacks that keep the best epoch of a run that overfits."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
+import keras
 import numpy as np
+from keras import layers
 
+from . import keras_checks as kc
 from .core import Check, exercise
 from .references import check_early_stopping
 
 
-# -- references -------------------------------------------------------------------------------------------
 def _epochs_until_leak(n: int, n_train: int, target: float) -> int:
     epochs, clean = 1, 1.0 - n_train / n
     while 1.0 - clean ** epochs < target:
@@ -131,22 +135,16 @@ _EPOCHS_08_4 = 20          # the epoch limit of 08.4's training run
 
 def _overfitting_task(ck: Check) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """40 training points with 20% flipped labels and 400 clean validation points of a linear rule in 20 dims."""
-    w = ck.rng.normal(size=20)
-
-    def make(n: int, flip: float) -> tuple[np.ndarray, np.ndarray]:
+    w, data = ck.rng.normal(size=20), []
+    for n, flip in ((40, 0.2), (400, 0.0)):
         x = ck.rng.normal(size=(n, 20)).astype("float32")
         y = (x @ w > 0).astype("float32")
-        flipped = ck.rng.random(n) < flip
-        y[flipped] = 1 - y[flipped]
-        return x, y
-
-    return make(40, 0.2), make(400, 0.0)
+        data.append((x, np.where(ck.rng.random(n) < flip, 1 - y, y)))
+    return data[0], data[1]
 
 
 def _callbacks_hint(callbacks: list[Any], stopped: bool) -> str:
     """What is wrong with these callbacks, from their settings; ``stopped``: did training end early?"""
-    import keras
-
     stops = [c for c in callbacks if isinstance(c, keras.callbacks.EarlyStopping)]
     saves = [c for c in callbacks if isinstance(c, keras.callbacks.ModelCheckpoint)]
     for c in stops + saves:
@@ -183,14 +181,6 @@ def _callbacks_hint(callbacks: list[Any], stopped: bool) -> str:
 def check_08_4(ck: Check, training_callbacks: Callable[..., Any]) -> None:
     """``training_callbacks(checkpoint_path)`` -> a list of Keras callbacks; the check trains with them."""
     ck.is_callable(training_callbacks, "training_callbacks")
-    import tempfile
-    from pathlib import Path
-
-    import keras
-    from keras import layers
-
-    from . import keras_checks as kc
-
     (x_train, y_train), (x_val, y_val) = _overfitting_task(ck)
     with tempfile.TemporaryDirectory(prefix="check_08_4-") as folder:
         path = Path(folder) / "best_model.keras"
@@ -231,13 +221,9 @@ def check_08_4(ck: Check, training_callbacks: Callable[..., Any]) -> None:
 
         source = "the model as training left it"
         if path.exists():                                   # the best checkpoint, reloaded as section 7 does
-            try:
-                saved = keras.saving.load_model(str(path), compile=False)
-                model.set_weights(saved.get_weights())
-            except Exception as exc:
-                ck.fail(f"the file your ModelCheckpoint wrote could not be loaded as a model "
-                        f"({type(exc).__name__}: {str(exc)[:200]})",
-                        "save the whole model to checkpoint_path (a .keras file): leave save_weights_only=False")
+            ck.call(lambda: model.set_weights(keras.saving.load_model(str(path), compile=False).get_weights()),
+                    what="loading the file your ModelCheckpoint wrote as a model",
+                    hint="save the whole model to checkpoint_path (a .keras file): leave save_weights_only=False")
             source = "the checkpoint file"
         final = float(model.evaluate(x_val, y_val, batch_size=len(x_val), verbose=0))
         best = min(val_losses)

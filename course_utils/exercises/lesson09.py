@@ -9,28 +9,26 @@ import keras
 import numpy as np
 
 from .. import text
+from ..tagging import MostFrequentTagBaseline
 from . import keras_checks as kc
 from .core import Check, exercise
+from .references import bucketed_share
 
 TAGS = ["DT", "IN", "JJ", "NN", "NNS", "RB", "VB", "VBD"]
 WORDS = ["the", "a", "can", "run", "fast", "old", "man", "boat", "flies", "like", "time", "that", "saw", "back",
          "Time", "The", "light", "well", "down", "round"]
 
 
-# -- 09.1 ---------------------------------------------------------------------------------------------------
 def _tagging_batch(ck: Check) -> tuple[np.ndarray, np.ndarray]:
     batch, time, n_tags = int(ck.rng.integers(3, 8)), int(ck.rng.integers(6, 15)), int(ck.rng.integers(5, 12))
     real = kc.padding_mask(ck, batch, time, "post")             # one sentence fills the batch
     y_true = np.where(real, ck.rng.integers(2, n_tags, size=(batch, time)), 0)
     scores = ck.rng.normal(size=(batch, time, n_tags))
     good = ck.rng.random((batch, time)) < 0.6                    # a tagger right about 60% of the time...
-    b, t = np.nonzero(good)
-    scores[b, t, y_true[b, t]] += 6.0
+    scores[good, y_true[good]] += 6.0
     pad_guess = ck.rng.random((batch, time)) < 0.1               # ...that sometimes predicts PAD on a real token
-    b, t = np.nonzero(pad_guess & real)
-    scores[b, t, 0] += 12.0
-    b, t = np.nonzero(~real & (ck.rng.random((batch, time)) < 0.5))
-    scores[b, t, 0] += 12.0                                      # and PAD on half the padding
+    scores[pad_guess & real, 0] += 12.0
+    scores[~real & (ck.rng.random((batch, time)) < 0.5), 0] += 12.0      # and PAD on half the padding
     probs = np.exp(scores - scores.max(-1, keepdims=True))
     return y_true, probs / probs.sum(-1, keepdims=True)
 
@@ -67,11 +65,6 @@ def check_09_1(ck: Check, masked_accuracy: Callable[..., Any]) -> None:
     ck.passed("matches the masked token accuracy on 5 random padded batches")
 
 
-# -- 09.2 ---------------------------------------------------------------------------------------------------
-def _best(counts: Counter[str]) -> str:
-    return min(counts, key=lambda t: (-counts[t], t))
-
-
 def _tagged_corpus(ck: Check, with_tie: bool) -> tuple[list[list[str]], list[list[str]]]:
     words = [str(w) for w in ck.rng.choice(WORDS, size=int(ck.rng.integers(8, 14)), replace=False)]
     words += [w for w in ("The", "the") if w not in words]      # the case of a word matters
@@ -102,11 +95,11 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
         word_tag, default = ck.pair(out, "most_frequent_tags", ("word_tag", "default_tag"))
         ck.require(isinstance(word_tag, dict), f"word_tag should be a dict, got {type(word_tag).__name__}",
                    "word_tag maps each training word to its tag; default_tag is one tag for unknown words")
+        reference = MostFrequentTagBaseline().fit(sentences, tags)
+        pairs = [(w, g) for s, t in zip(sentences, tags) for w, g in zip(s, t)]      # every token and its tag
         per_word: dict[str, Counter[str]] = defaultdict(Counter)
-        for s, t in zip(sentences, tags):
-            for w, g in zip(s, t):
-                per_word[w][g] += 1
-        overall = Counter(g for t in tags for g in t)
+        for w, g in pairs:
+            per_word[w][g] += 1
         if set(word_tag) != set(per_word):
             lower = {w.lower() for w in per_word}
             if set(word_tag) == lower and lower != set(per_word):
@@ -115,31 +108,24 @@ def check_09_2(ck: Check, most_frequent_tags: Callable[..., Any]) -> None:
             ck.fail(f"the dict should have one entry per distinct training word ({len(per_word)}), "
                     f"it has {len(word_tag)}", "every word that occurs in the training sentences, exactly as written")
         for w, counts in per_word.items():
-            if word_tag[w] == _best(counts):
+            if word_tag[w] == reference.word_tag[w]:
                 continue
             top = max(counts.values())
             if counts[word_tag[w]] == top:
                 ck.fail(f"word {w!r} has a tie between tags {sorted(t for t in counts if counts[t] == top)}, and you "
                         f"picked {word_tag[w]!r}", "break ties alphabetically (the first tag in sorted order), "
                         "so the result does not depend on the order of the sentences")
-            last = [g for s, t in zip(sentences, tags) for x, g in zip(s, t) if x == w][-1]
+            last_seen = word_tag[w] == [g for x, g in pairs if x == w][-1]
             ck.fail(f"word {w!r} got tag {word_tag[w]!r}, which is not its most frequent tag in training",
                     "that is the tag it had the last time it was seen: count (word, tag) pairs and take the largest"
-                    if word_tag[w] == last else "count how often each word carries each tag, and take the largest count")
-        if default != _best(overall):
-            by_type = Counter(_best(c) for c in per_word.values())
+                    if last_seen else "count how often each word carries each tag, and take the largest count")
+        if default != reference.default_tag:
+            by_type = Counter(reference.word_tag.values())             # each word type's tag, once
             hint = ("that counts each word type once; count every token"
-                    if default == _best(by_type) else
+                    if default == min(by_type, key=lambda t: (-by_type[t], t)) else
                     "the default is the most frequent tag over all training TOKENS (it need not be NN)")
             ck.fail(f"the default tag {default!r} is not the most frequent tag of the training tokens", hint)
     ck.passed("word tags and default tag on 5 random tagged corpora, 3 of them with a tie")
-
-
-# -- 09.3 ---------------------------------------------------------------------------------------------------
-def _padding_share(lengths: np.ndarray, batch_size: int) -> float:
-    padded = sum(len(chunk) * int(chunk.max()) for chunk in
-                 (lengths[i:i + batch_size] for i in range(0, len(lengths), batch_size)))
-    return 1.0 - float(lengths.sum()) / padded
 
 
 @exercise("09.3", "the padded share of batches padded to their own longest sentence")
@@ -153,23 +139,22 @@ def check_09_3(ck: Check, padding_share: Callable[..., Any]) -> None:
     cases.append((np.sort(cases[-1][0]), cases[-1][1]))          # the same lengths, sorted: much less padding
     for lengths, batch_size in cases:
         got = ck.number(ck.call(padding_share, lengths.copy(), batch_size), "padding_share(...)")
-        expected = _padding_share(lengths, batch_size)
+        expected = bucketed_share(lengths.tolist(), [], batch_size)      # no boundaries: one bucket
         if np.isclose(got, expected, atol=1e-9):
             continue
-        real = float(lengths.sum())
-        chunks = [lengths[i:i + batch_size] for i in range(0, len(lengths), batch_size)]
-        padded = sum(len(c) * int(c.max()) for c in chunks)
-        full_last = sum(batch_size * int(c.max()) for c in chunks)
+        n, real = len(lengths), float(lengths.sum())
+        full_last = batch_size * sum(int(lengths[i:i + batch_size].max()) for i in range(0, n, batch_size))
         guesses = [
-            (1 - real / (len(lengths) * lengths.max()), "every batch is padded to ITS OWN longest sentence, "
+            (1 - real / (n * lengths.max()), "every batch is padded to ITS OWN longest sentence, "
              "not to the longest sentence of all"),
-            ((padded - real) / real, "the share is padded timesteps / ALL timesteps (real + padded), not / real ones"),
-            (1 - real / full_last, f"the last batch holds {len(chunks[-1])} of {batch_size} possible sentences here "
-             f"({len(lengths)} is not a multiple of {batch_size}): do not count rows that do not exist"),
+            (expected / (1 - expected),
+             "the share is padded timesteps / ALL timesteps (real + padded), not / real ones"),
+            (1 - real / full_last, f"the last batch holds {n % batch_size} of {batch_size} possible sentences here "
+             f"({n} is not a multiple of {batch_size}): do not count rows that do not exist"),
         ]
-        if len(chunks[-1]) < batch_size and len(chunks) > 1:
-            kept = lengths[: (len(chunks) - 1) * batch_size]
-            guesses.append((_padding_share(kept, batch_size), "the last, smaller batch counts too"))
+        if n > batch_size:
+            guesses.append((bucketed_share(lengths.tolist(), [], batch_size, drop_rest=True),
+                            "the last, smaller batch counts too"))
         shown = f"lengths={lengths.tolist()}, batch_size={batch_size}"
         ck.diagnose(got, guesses, f"padding_share = {got:.4f} for {shown}; that is not the padded share",
                     "cut the lengths into consecutive batches; a batch of b sentences whose longest has L tokens "
@@ -215,14 +200,6 @@ def toy_treebank(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarr
     return text.pad([w for w, _ in pairs]), text.pad([t for _, t in pairs])
 
 
-def _baseline_accuracy(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
-    counts = np.zeros((TOY_VOCAB, TOY_TAGS))
-    np.add.at(counts, (x_train[y_train > 0], y_train[y_train > 0]), 1)
-    guess = counts.argmax(1)[x_test]
-    real = y_test > 0
-    return float(np.mean(guess[real] == y_test[real]))
-
-
 @exercise("09.4", "an LSTM part-of-speech tagger of your own")
 def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
     """``build_tagger(vocab_size, n_tags)`` -> a Keras model from padded word ids to per-token tag probabilities."""
@@ -256,9 +233,10 @@ def check_09_4(ck: Check, build_tagger: Callable[..., Any]) -> None:
                passed="the loss ignores the labels at padding positions")
 
     pred = kc.outputs(ck, model, x_test, "your trained tagger").argmax(-1)
+    counts = np.zeros((TOY_VOCAB, TOY_TAGS))                    # the most-frequent-tag baseline's (word, tag) counts
+    np.add.at(counts, (x_train[y_train > 0], y_train[y_train > 0]), 1)
     real = y_test > 0
-    accuracy = float(np.mean(pred[real] == y_test[real]))
-    baseline = _baseline_accuracy(x_train, y_train, x_test, y_test)
+    accuracy, baseline = (float(np.mean(p[real] == y_test[real])) for p in (pred, counts.argmax(1)[x_test]))
     ck.require(accuracy >= baseline + 0.04,
                f"after 4 epochs on 500 toy sentences the masked token accuracy is {accuracy:.3f}, and the "
                f"most-frequent-tag baseline gets {baseline:.3f}: the tagger should beat it by at least 0.04",

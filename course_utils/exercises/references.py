@@ -10,6 +10,16 @@ import numpy as np
 
 from .core import Check
 
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "so", "ta", "vi", "ze", "po", "du", "fe"]
+
+
+def made_up_words(ck: Check, n: int) -> list[str]:
+    """``n`` distinct made-up words, sorted (so nobody's stop-word list or tokeniser interferes)."""
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(ck.rng.choice(_SYLLABLES, size=int(ck.rng.integers(2, 4)))))
+    return sorted(words)
+
 
 def early_stopping(
     val_losses: Sequence[float], patience: int, tie_improves: bool = False, extra_wait: int = 0
@@ -40,6 +50,34 @@ def clip(grads: list[np.ndarray], mode: str, c: float) -> list[np.ndarray]:
         return [g * min(1.0, c / max(float(np.linalg.norm(g)), 1e-300)) for g in grads]
     total = math.sqrt(sum(float(np.sum(g ** 2)) for g in grads))
     return [g * min(1.0, c / max(total, 1e-300)) for g in grads]
+
+
+def bucketed_share(lengths: list[int], boundaries: list[int], batch_size: int, *, side: str = "right",
+                    to_boundary: bool = False, per_bucket: bool = False, drop_rest: bool = False) -> float:
+    """Padded share of bucket_by_sequence_length's batches (06.1; 09.3 without boundaries); the keywords build the
+    typical mistakes."""
+    def bucket(n: int) -> int:
+        return int(np.searchsorted(boundaries, n, side=side))
+
+    buckets: dict[int, list[int]] = {}
+    batches: list[list[int]] = []
+    for n in lengths:
+        b = bucket(n)
+        buckets.setdefault(b, []).append(n)
+        if len(buckets[b]) == batch_size:
+            batches.append(buckets.pop(b))
+    if not drop_rest:
+        batches += [rest for _, rest in sorted(buckets.items())]
+    if per_bucket:                           # every batch padded to its bucket's longest item
+        width = [max(n for n in lengths if bucket(n) == bucket(batch[0])) for batch in batches]
+    elif to_boundary:                        # pad_to_bucket_boundary=True: up to boundary - 1
+        width = [max(max(batch), boundaries[bucket(batch[0])] - 1) if bucket(batch[0]) < len(boundaries)
+                 else max(batch) for batch in batches]
+    else:
+        width = [max(batch) for batch in batches]
+    slots = sum(w * len(batch) for w, batch in zip(width, batches))
+    real = sum(sum(batch) for batch in batches)
+    return 1 - real / slots
 
 
 def check_early_stopping(ck: Check, fn: Callable[..., Any], cases: list[tuple[list[float], int]]) -> None:

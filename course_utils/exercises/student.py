@@ -1,18 +1,7 @@
-"""Exercise cells in the notebooks, and the student edition without the solutions.
+"""Exercise cells in the notebooks (:func:`exercise_cells`), and the student edition without the solutions.
 
-In a lesson notebook every exercise is three cells (see :func:`exercise_cells`):
-
-1. a Markdown cell with the task, headed ``### Exercise NN.k · title``;
-2. a code cell with the stub the student fills in and the call to
-   ``cu.exercises.check_NN_k(...)``; with the stub it prints "NOT YET";
-3. the solution: a code cell tagged ``solution`` whose source is collapsed in
-   JupyterLab (``metadata.jupyter.source_hidden``), which defines the answer
-   again and ends with ``assert cu.exercises.check_NN_k(...)``, so running the
-   notebook top to bottom (CI, instructors) checks the checks.
-
-:func:`write_student_edition` copies every lesson notebook with the solution
-cells removed and outputs cleared, plus the images they embed, to
-``build/student/`` (``python -m course_utils.exercises student``).
+A solution cell is tagged ``solution``, collapsed, and ends with ``assert cu.exercises.check_NN_k(...)``, so
+running a notebook top to bottom checks the checks; :func:`write_student_edition` drops those cells.
 """
 
 from __future__ import annotations
@@ -22,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import nbformat
 
 from ..files import swap_in
 
@@ -36,13 +27,8 @@ def is_solution(cell: Any) -> bool:
 
 
 def exercise_cells(number: str, title: str, task: str, stub: str, solution: str) -> list[Any]:
-    """The three cells of exercise ``number`` (task, stub + check, hidden solution).
-
-    ``stub`` and ``solution`` must both call ``cu.exercises.check_NN_k``; the
-    solution must ``assert`` it.
-    """
-    import nbformat
-
+    """The three cells of exercise ``number``: the task (Markdown, ``### Exercise NN.k · title``), the stub that
+    calls ``cu.exercises.check_NN_k``, and the hidden solution that asserts it."""
     name = "check_" + number.replace(".", "_")
     if f"cu.exercises.{name}(" not in stub:
         raise ValueError(f"the stub of exercise {number} must call cu.exercises.{name}(...)")
@@ -58,29 +44,9 @@ def exercise_cells(number: str, title: str, task: str, stub: str, solution: str)
     return [task_cell, stub_cell, solution_cell]
 
 
-def student_notebook(nb: Any) -> Any:
-    """A copy of ``nb`` without solution cells, outputs or execution counts."""
-    import copy
-
-    out = copy.deepcopy(nb)
-    out.cells = [c for c in out.cells if not is_solution(c)]
-    for cell in out.cells:
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
-    return out
-
-
-def write_student_edition(
-    notebooks: Path = ROOT / "notebooks", out: Path = ROOT / "build" / "student", images: Path = ROOT / "images"
-) -> list[Path]:
-    """Write the student edition to ``out/notebooks`` (and the images to ``out/images``); return the notebooks.
-
-    The folder is built next to ``out`` and swapped in at the end, so an
-    interrupted run never leaves a half-written edition behind.
-    """
-    import nbformat
-
+def write_student_edition(notebooks: Path = ROOT / "notebooks", out: Path = ROOT / "build" / "student") -> list[Path]:
+    """Write the lesson notebooks without solutions, outputs or execution counts to ``out/notebooks`` (and the
+    images to ``out/images``), swapped in whole at the end; return the notebooks."""
     books = sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not books:
         raise FileNotFoundError(f"no lesson notebooks (NN_*.ipynb) in {notebooks}")
@@ -91,11 +57,15 @@ def write_student_edition(
         (staging / "notebooks").mkdir()
         for book in books:
             nb = nbformat.read(book, as_version=4)
-            nbformat.write(student_notebook(nb), staging / "notebooks" / book.name)
+            nb.cells = [c for c in nb.cells if not is_solution(c)]
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+            nbformat.write(nb, staging / "notebooks" / book.name)
         if (Path(notebooks) / "README.md").exists():
             shutil.copy2(Path(notebooks) / "README.md", staging / "notebooks" / "README.md")
-        if Path(images).is_dir():
-            shutil.copytree(images, staging / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        if (ROOT / "images").is_dir():
+            shutil.copytree(ROOT / "images", staging / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
         (staging / "README.md").write_text(
             "# rnn-course: student edition\n\n"
             "The lesson notebooks with every exercise's solution removed. Fill in the stubs and run the\n"
