@@ -76,7 +76,7 @@ if "glove" in registry.DATASETS:  # word vectors: parsed into the processed cach
 # Structural checks as strict as the registry's, scaled to the fixtures: a cut file fails them.
 STRICT = {
     "tweet_emotions.csv": {"min_rows": 11, "n_labels": 5},
-    "sentiment labelled sentences.zip": {"rows_per_file": 4},
+    "sentiment labelled sentences.zip": {"n_files": 3, "n_rows": 12},
     "pg11.txt": {"min_chars": len(ALICE_BODY)},
     "pg12.txt": {"min_chars": len(GLASS_BODY)},
     "fra-eng.zip": {"min_pairs": len(FRA_PAIRS)},
@@ -254,16 +254,17 @@ def test_a_zip_extraction_has_a_manifest_too(tmp_path):
 @pytest.mark.parametrize("how", ["cut", "flipped byte"])
 def test_a_damaged_parsed_cache_is_removed_and_rebuilt(data_env, capsys, how):
     data = {"texts": [f"review {i} \u00e9" * 5 for i in range(300)], "labels": np.arange(300)}
-    path = processed.save("demo", "k1", data)
+    key = processed.make_key("demo", "source-sha256")
+    path = processed.save("demo", key, data)
     raw = path.read_bytes()
     if how == "cut":
         path.write_bytes(raw[: len(raw) // 3])
     else:
         middle = len(raw) // 2
         path.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
-    assert processed.load("demo", "k1") is None and not path.exists()
+    assert processed.load("demo", key) is None and not path.exists()
     assert "removed a damaged parsed cache" in capsys.readouterr().out
     calls = []
-    rebuilt = processed.cached("demo", "k1", lambda: calls.append(1) or data)
+    rebuilt = processed.cached("demo", lambda: calls.append(1) or data, "source-sha256")
     assert calls == [1] and rebuilt["texts"] == data["texts"]
-    assert processed.load("demo", "k1")["texts"] == data["texts"]
+    assert processed.load("demo", key)["texts"] == data["texts"]

@@ -100,7 +100,7 @@ def test_imdb(mirror, monkeypatch):
 
 
 def test_imdb_unsup_on_demand(mirror, monkeypatch):
-    from course_utils.data import text_sets
+    from course_utils.data import parsers
 
     labelled = load("imdb", verbose=False)  # the usual load: no unlabelled reviews
     assert labelled.unsup == [] and "unsup" not in repr(labelled)
@@ -119,7 +119,7 @@ def test_imdb_unsup_on_demand(mirror, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("a warm load must come from the processed cache")
 
-    monkeypatch.setattr(text_sets, "_read_imdb_unsup", no_reading)
+    monkeypatch.setattr(parsers, "read_imdb_unsup", no_reading)
     assert len(load("imdb", max_unsup=4, verbose=False).unsup) == 4
     for bad in (-1, 2.5, True):
         with pytest.raises(ValueError, match="max_unsup"):
@@ -127,7 +127,7 @@ def test_imdb_unsup_on_demand(mirror, monkeypatch):
 
 
 def test_imdb_unsup_members_in_id_order(tmp_path):
-    from course_utils.data import text_sets
+    from course_utils.data import parsers
 
     try:
         from data_fixtures import tar_bytes
@@ -137,7 +137,7 @@ def test_imdb_unsup_members_in_id_order(tmp_path):
     members["aclImdb/train/pos/0_9.txt"] = b"labelled"
     path = tmp_path / "aclImdb_v1.tar.gz"
     path.write_bytes(tar_bytes(members))
-    assert text_sets._read_imdb_unsup(path) == ["review 0", "review 2", "review 10"]
+    assert parsers.read_imdb_unsup(path) == ["review 0", "review 2", "review 10"]
 
 
 def test_imdb_unsup_synthetic(data_env):

@@ -29,14 +29,11 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import files
 from .errors import CorruptFileError, UnsafeArchiveError
 
 MARKER = ".extracted.json"
 PROGRESS_MIN_BYTES = 5_000_000
-_REFUSE = (
-    "{archive}: refusing to extract {name!r}: {why}. "
-    "The archive is damaged or malicious: delete it and get a fresh copy."
-)
 
 
 def _absolute(name: str) -> bool:
@@ -59,18 +56,15 @@ def _progress(total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, disable=not show, leave=False, mininterval=0.5)
 
 
-def _extract_tar(archive: Path, tmp: Path, include: Callable[[str], bool]) -> int:
-    count = 0
+def _extract_tar(archive: Path, tmp: Path, include: Callable[[str], bool]) -> None:
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tf:
         with _progress(archive.stat().st_size, f"extracting {archive.name}") as bar:
             for member in tf:
                 if include(member.name):
                     tf.extract(member, tmp, filter=_tar_filter)
-                    count += 1
                 else:  # members left out are checked all the same
                     _tar_filter(member, str(tmp))
                 bar.update(raw.tell() - bar.n)
-    return count
 
 
 def _check_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path) -> None:
@@ -84,11 +78,13 @@ def _check_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Path)
     for raw, resolved, why in checks:
         norm = posixpath.normpath(resolved.replace("\\", "/"))
         if _absolute(raw) or norm == ".." or norm.startswith("../"):
-            raise UnsafeArchiveError(_REFUSE.format(archive=archive, name=name, why=why))
+            raise UnsafeArchiveError(
+                f"{archive}: refusing to extract {name!r}: {why}. "
+                "The archive is damaged or malicious: delete it and get a fresh copy."
+            )
 
 
-def _extract_zip(archive: Path, tmp: Path, include: Callable[[str], bool]) -> int:
-    count = 0
+def _extract_zip(archive: Path, tmp: Path, include: Callable[[str], bool]) -> None:
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
         for info in infos:  # check everything before writing anything
@@ -98,9 +94,7 @@ def _extract_zip(archive: Path, tmp: Path, include: Callable[[str], bool]) -> in
                 if stat.S_ISLNK(info.external_attr >> 16) or not include(info.filename):
                     continue  # zipfile would write a link as a text file: skip it
                 zf.extract(info, tmp)
-                count += 1
                 bar.update(info.file_size)
-    return count
 
 
 def extract(
@@ -115,29 +109,24 @@ def extract(
     ``include(member_name) -> bool`` selects members (all by default; unsafe
     members are refused even when not selected). ``key`` identifies the
     archive version (e.g. its sha256) and the selection: if ``dest`` already
-    holds a complete extraction with the same key it is reused, otherwise it
-    is replaced. An extraction that fails its manifest check (see :func:`damage`)
-    is extracted again; if ``archive`` is gone by then, the damaged folder is
-    removed and :class:`CorruptFileError` names it and says what to do.
+    holds an intact extraction with the same key (see :func:`damage`) it is
+    reused, otherwise it is extracted again. If ``archive`` is gone by then,
+    ``dest`` is removed and :class:`CorruptFileError` names it and says what to do.
     Raises :class:`UnsafeArchiveError` for unsafe members.
     """
-    archive = Path(archive)
-    dest = Path(dest)
+    archive, dest = Path(archive), Path(dest)
     problem = damage(dest, key)
     if problem is None:
         return dest
-    damaged = dest.exists() and problem != _OTHER_KEY
-    if not archive.is_file():
-        if damaged:  # never leave a damaged tree where it could be read as data
-            shutil.rmtree(dest, ignore_errors=True)
-            raise CorruptFileError(
-                f"The extracted folder {dest} could not be used ({problem}) and has been removed, and the "
-                f"archive {archive} it came from is not available to extract it again. Make the archive "
-                "available (put it in a folder named by COURSE_DATA_MIRROR, or online run "
-                "`python -m course_utils.data fetch <dataset>`), then load the dataset again."
-            )
-        raise FileNotFoundError(f"{archive}: no such archive to extract into {dest}")
-    if damaged:
+    if not archive.is_file():  # never leave a damaged tree where it could be read as data
+        shutil.rmtree(dest, ignore_errors=True)
+        raise CorruptFileError(
+            f"The extracted folder {dest} cannot be used ({problem}) and the archive {archive} is not "
+            "available to extract it again. Make the archive available (put it in a folder named by "
+            "COURSE_DATA_MIRROR, or online run `python -m course_utils.data fetch <dataset>`), then load "
+            "the dataset again."
+        )
+    if dest.exists():
         print(f"[data] {dest} cannot be reused ({problem}); extracting {archive.name} again.")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
@@ -145,52 +134,35 @@ def extract(
         select = include or (lambda name: True)
         try:
             if zipfile.is_zipfile(archive):
-                count = _extract_zip(archive, tmp, select)
+                _extract_zip(archive, tmp, select)
             elif tarfile.is_tarfile(archive):
-                count = _extract_tar(archive, tmp, select)
+                _extract_tar(archive, tmp, select)
             else:
-                raise CorruptFileError(
-                    f"{archive}: neither a zip nor a tar archive; delete it and get a fresh copy."
-                )
+                raise CorruptFileError(f"{archive}: neither a zip nor a tar archive; delete it and get a fresh copy.")
         except tarfile.FilterError as err:
-            raise UnsafeArchiveError(
-                f"{archive}: refusing to extract it: {err}. Delete it and get a fresh copy."
-            ) from None
+            raise UnsafeArchiveError(f"{archive}: refusing to extract it: {err}. Delete it and get a fresh copy.") from None
         except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error) as err:
             raise CorruptFileError(
                 f"{archive}: cannot be extracted ({type(err).__name__}: {err}); it is probably truncated. "
                 "Delete it and get a fresh copy."
             ) from None
-        marker = {"archive": archive.name, "key": key, "members": count, "files": _manifest(tmp)}
+        marker = {"archive": archive.name, "key": key, "files": _manifest(tmp)}
         (tmp / MARKER).write_text(json.dumps(marker, separators=(",", ":")), encoding="utf-8")
-        if damage(dest, key) is None:  # another process finished the same extraction meanwhile
-            return dest
-        if dest.exists():  # an extraction of another version (or an old layout): replace it
-            shutil.rmtree(dest)
-        try:
-            os.rename(tmp, dest)
-        except OSError:
-            if damage(dest, key) is not None:
-                raise
+        if damage(dest, key) is not None:  # unless another process finished the same extraction meanwhile
+            files.swap_in(tmp, dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
 
-_OTHER_KEY = "it holds an extraction of another archive version or selection"
-
-
 def _manifest(folder: Path) -> dict[str, list[int]]:
     """{relative posix path: [size, whole-second mtime]} of every file and link under ``folder``."""
-    files: dict[str, list[int]] = {}
-    for top, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(top, name)
-            st = path.lstat()
-            files[path.relative_to(folder).as_posix()] = [st.st_size, int(st.st_mtime)]
-    files.pop(MARKER, None)
-    return files
+    out = {}
+    for top, _, names in os.walk(folder):
+        for name in names:
+            st = Path(top, name).lstat()
+            out[Path(top, name).relative_to(folder).as_posix()] = [st.st_size, int(st.st_mtime)]
+    return out
 
 
 def damage(dest: str | os.PathLike, key: str = "") -> str | None:
@@ -205,20 +177,16 @@ def damage(dest: str | os.PathLike, key: str = "") -> str | None:
         return "it does not exist"
     try:
         marker = json.loads((dest / MARKER).read_text(encoding="utf-8"))
+        if marker.get("key") != key:
+            return "it holds an extraction of another archive version or selection"
+        manifest = {rel: tuple(map(int, entry)) for rel, entry in marker["files"].items()}
     except OSError:
         return f"its marker {MARKER} is missing (an unfinished or foreign folder)"
-    except ValueError:
-        return f"its marker {MARKER} is unreadable"
-    if not isinstance(marker, dict) or marker.get("key") != key:
-        return _OTHER_KEY
-    if not isinstance(marker.get("files"), dict):
-        return "it was extracted by an older version of the course, without a manifest to check it by"
-    for rel, entry in marker["files"].items():
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return f"its marker {MARKER} is unreadable or from an older version of the course"
+    for rel, (size, mtime) in manifest.items():
         try:
-            size, mtime = map(int, entry)
             st = (dest / rel).lstat()
-        except (TypeError, ValueError):
-            return f"its marker {MARKER} is unreadable"
         except OSError:
             return f"{rel} is missing"
         if st.st_size != size:

@@ -15,16 +15,14 @@ against it (rebuilt archives differ from upstream bytes), others against the reg
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import files, settings
+from .. import settings
 from . import verify
 from .errors import CorruptFileError, DataUnavailableError
 from .types import FileSpec
@@ -101,37 +99,34 @@ def locate(spec: FileSpec) -> FileRecord | None:
     return from_cache(spec) or from_mirrors(spec)
 
 
-def download_to(spec: FileSpec, target: Path) -> str:
-    """Download ``spec.url`` to ``target`` and verify it; returns its sha256.
+def _stage(spec: FileSpec, target: Path, fill: Callable[[str], object], where: str, sums: str | None = None) -> str:
+    """Write ``target`` through a temporary file beside it: ``fill(tmp)``, check, rename; returns the sha256.
 
-    The file is written under a temporary name next to ``target`` and renamed
-    only after it passed its check, so a failed or interrupted download
-    leaves nothing at ``target``. Raises ``CorruptFileError`` (bad content)
-    or the network error (``requests`` exceptions, ``OSError``).
+    A failed, interrupted or corrupt transfer leaves nothing at ``target``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".download-", dir=target.parent)
+    os.close(fd)
+    try:
+        fill(tmp)
+        digest = verify.verify_file(Path(tmp), spec, sums_digest=sums, where=where)
+        os.replace(tmp, target)
+        return digest
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def download_to(spec: FileSpec, target: Path) -> str:
+    """Download ``spec.url`` to ``target`` (progress bar, timeout) and check it; returns its sha256.
+
+    Raises ``CorruptFileError`` (bad content) or the network error (``requests`` exceptions, ``OSError``).
     """
     import pooch
 
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
-    try:
-        downloader = pooch.HTTPDownloader(
-            progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT}
-        )
-        print(f"[data] downloading {spec.url}")
-        pooch.get_logger().setLevel(logging.WARNING)  # pooch's own "Downloading ..." line repeats ours
-        fetched = pooch.retrieve(
-            spec.url, known_hash=None, fname=Path(spec.filename).name, path=tmpdir, downloader=downloader
-        )
-        digest = verify.verify_file(
-            Path(fetched),
-            spec,
-            where=f"The download from {spec.url} was discarded; try again later or fetch the file by hand into a mirror folder.",
-        )
-        os.replace(fetched, target)
-        return digest
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    download = pooch.HTTPDownloader(progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT})
+    print(f"[data] downloading {spec.url}")
+    where = f"The download from {spec.url} was discarded; try again later or fetch the file by hand into a mirror folder."
+    return _stage(spec, Path(target), lambda tmp: download(spec.url, tmp, None), where)
 
 
 def unavailable(dataset: str, spec: FileSpec, reason: str) -> DataUnavailableError:
@@ -182,18 +177,6 @@ def get_file(dataset: str, spec: FileSpec) -> FileRecord:
     return FileRecord(spec.filename, target, "download", digest)
 
 
-def _copy_verified(src: FileRecord, target: Path) -> str:
-    """Copy a verified file to ``target`` atomically; returns the sha256 of the copy."""
-    digest = hashlib.sha256()
-    with files.atomic_file(target, "wb") as out, open(src.path, "rb") as source:
-        for chunk in iter(lambda: source.read(1 << 20), b""):
-            digest.update(chunk)
-            out.write(chunk)
-        if digest.hexdigest() != src.sha256:
-            raise CorruptFileError(f"copying {src.path} to {target} changed its content; try again.")
-    return digest.hexdigest()
-
-
 def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
     """Make ``spec`` available: in the cache (``folder=None``) or in the mirror ``folder``.
 
@@ -206,26 +189,24 @@ def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
         return f"{record.source}: {record.path}"
     folder = Path(folder)
     target = folder / spec.filename
-    listed = (verify.read_sums(folder) or {}).get(spec.filename)
     if target.is_file():
         try:
-            digest = verify.verify_file(target, spec, sums_digest=listed)
+            digest = verify.verify_file(target, spec, sums_digest=(verify.read_sums(folder) or {}).get(spec.filename))
             verify.write_sums(folder, {spec.filename: digest})
             return f"already in {folder}: {target}"
         except CorruptFileError as err:
             print(f"[data] replacing a bad copy: {err}")
     try:
-        source = from_cache(spec) or from_mirrors(spec)
+        source = locate(spec)
     except CorruptFileError:
         source = None
-    if source is not None and source.path.resolve() == target.resolve():
-        source = None
-    if source is not None:
-        digest = _copy_verified(source, target)
+    if source is not None and source.path.resolve() != target.resolve():
+        where = f"Copying {source.path} changed its content; try again."
+        digest = _stage(spec, target, lambda tmp: shutil.copyfile(source.path, tmp), where, sums=source.sha256)
         how = f"copied from {source.source} {source.path}"
+    elif settings.get().offline:
+        raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
     else:
-        if settings.get().offline:
-            raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
         digest = download_to(spec, target)
         how = f"downloaded from {spec.url}"
     verify.write_sums(folder, {spec.filename: digest})

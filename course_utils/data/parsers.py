@@ -9,12 +9,12 @@ sentences, which ``str.splitlines`` would treat as a line break.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import os
 import re
+import tarfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -100,6 +100,15 @@ def read_fra_zip(path: str | os.PathLike, member: str = "fra.txt") -> list[tuple
 # ----------------------------------------------------------------------------- CSV files
 
 
+def _csv_rows(path: str | os.PathLike) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every non-empty row of a UTF-8 CSV file (BOM or not)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        for row in reader:
+            if row:
+                yield reader.line_num, row
+
+
 def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
     """``tweet_emotions.csv`` (header ``tweet_id,sentiment,content``) -> dict of parallel lists.
 
@@ -110,18 +119,14 @@ def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
     """
     labels: list[str] = []
     texts: list[str] = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if header[:3] != ["tweet_id", "sentiment", "content"]:
-            raise ValueError(f"{path}: expected the header 'tweet_id,sentiment,content', got {header}")
-        for row in reader:
-            if not row:
-                continue
-            if len(row) < 3:
-                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
-            if not row[1].strip():
-                continue
+    rows = _csv_rows(path)
+    header = [h.strip().lower() for h in next(rows, (0, []))[1]]
+    if header[:3] != ["tweet_id", "sentiment", "content"]:
+        raise ValueError(f"{path}: expected the header 'tweet_id,sentiment,content', got {header}")
+    for lineno, row in rows:
+        if len(row) < 3:
+            raise ValueError(f"{path} line {lineno}: expected 3 columns, got {len(row)}")
+        if row[1].strip():
             labels.append(row[1].strip())
             texts.append(",".join(row[2:]))
     return {"labels": labels, "texts": texts}
@@ -136,23 +141,18 @@ def read_ag_news_csv(path: str | os.PathLike) -> dict[str, object]:
     labels: list[int] = []
     titles: list[str] = []
     descriptions: list[str] = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        for row in reader:
-            if not row:
+    for lineno, row in _csv_rows(path):
+        if len(row) != 3:
+            raise ValueError(f"{path} line {lineno}: expected 3 columns, got {len(row)}")
+        if not row[0].strip().isdigit():
+            if lineno == 1:  # a header row, as in some re-uploads
                 continue
-            if len(row) != 3:
-                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
-            if not row[0].strip().isdigit():
-                if reader.line_num == 1:  # a header row, as in some re-uploads
-                    continue
-                raise ValueError(f"{path} line {reader.line_num}: class {row[0]!r} is not a number")
-            label = int(row[0])
-            if not 1 <= label <= 4:
-                raise ValueError(f"{path} line {reader.line_num}: class {label} is not in 1..4")
-            labels.append(label - 1)
-            titles.append(row[1])
-            descriptions.append(row[2])
+            raise ValueError(f"{path} line {lineno}: class {row[0]!r} is not a number")
+        if not 1 <= int(row[0]) <= 4:
+            raise ValueError(f"{path} line {lineno}: class {int(row[0])} is not in 1..4")
+        labels.append(int(row[0]) - 1)
+        titles.append(row[1])
+        descriptions.append(row[2])
     return {"labels": np.asarray(labels, dtype=np.int64), "titles": titles, "descriptions": descriptions}
 
 
@@ -227,6 +227,7 @@ def read_treebank(root: str | os.PathLike) -> dict[str, list]:
     which returns what ``nltk.corpus.treebank.tagged_sents()`` returns (``-NONE-``
     trace tokens included). Returns ``{"sentences", "tags"}``.
     """
+    import nltk.data
     from nltk.corpus.reader import BracketParseCorpusReader
 
     root = Path(root)
@@ -236,29 +237,17 @@ def read_treebank(root: str | os.PathLike) -> dict[str, list]:
     )
     if combined is None:
         raise ValueError(f"{root}: no treebank/combined/wsj_*.mrg files found")
-    with _nltk_may_read(combined):
-        sents = list(BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg").tagged_sents())
-        return {"sentences": [[w for w, _ in s] for s in sents], "tags": [[t for _, t in s] for s in sents]}
-
-
-@contextlib.contextmanager
-def _nltk_may_read(folder: Path) -> Iterator[None]:
-    """Let nltk's corpus readers open ``folder`` while the block runs.
-
-    NLTK >= 3.9.3 refuses paths outside ``nltk.data.path`` (its ``pathsec``
-    guard), so the folder is added there for the duration and removed after.
-    """
-    import nltk.data
-
-    entry = str(Path(folder).resolve())
+    # NLTK >= 3.9.3 refuses to read outside nltk.data.path: the folder is added while it is read
+    entry = str(combined.resolve())
     added = entry not in nltk.data.path
     if added:
         nltk.data.path.append(entry)
     try:
-        yield
+        sents = list(BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg").tagged_sents())
     finally:
         if added and entry in nltk.data.path:
             nltk.data.path.remove(entry)
+    return {"sentences": [[w for w, _ in s] for s in sents], "tags": [[t for _, t in s] for s in sents]}
 
 
 # ----------------------------------------------------------------------------- aclImdb
@@ -293,6 +282,23 @@ def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
             labels += [label] * len(entries)
         out[split] = {"texts": texts, "labels": np.asarray(labels, dtype=np.int64)}
     return out
+
+
+_UNSUP_MEMBER = re.compile(r"^(?:\./)?aclImdb/train/unsup/(\d+)_\d+\.txt$")
+
+
+def read_imdb_unsup(archive: str | os.PathLike) -> list[str]:
+    """The ``train/unsup`` reviews of an aclImdb tarball, ordered by id, read without extracting
+    (the 50,000 small files never land on disk)."""
+    found: list[tuple[int, str]] = []
+    with tarfile.open(archive, mode="r:*") as tf:
+        for member in tf:
+            match = _UNSUP_MEMBER.match(member.name.replace("\\", "/"))
+            if match and member.isfile():
+                found.append((int(match[1]), tf.extractfile(member).read().decode("utf-8")))
+    if not found:
+        raise ValueError(f"{archive}: no aclImdb/train/unsup/*.txt members")
+    return [text for _, text in sorted(found)]
 
 
 # ----------------------------------------------------------------------------- GloVe

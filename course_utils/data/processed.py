@@ -22,16 +22,12 @@ import numpy as np
 
 from .. import files, settings
 
-FORMAT_VERSION = 2  # 2: lists stored as JSON
-
-
-def processed_dir() -> Path:
-    return settings.get().data_dir / "processed"
+VERSION = 3  # of the storage format and the parsers: a new value parses every dataset again
 
 
 def make_key(*parts: Any) -> str:
     """A short stable key for the JSON-serialisable ``parts`` (source hashes, options, versions)."""
-    blob = json.dumps([FORMAT_VERSION, *parts], sort_keys=True, default=str)
+    blob = json.dumps([VERSION, *parts], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
@@ -61,7 +57,7 @@ def _decode(npz: Any) -> dict[str, Any]:
 
 
 def path_for(name: str, key: str) -> Path:
-    return processed_dir() / f"{name}-{key}.npz"
+    return settings.get().data_dir / "processed" / f"{name}-{key}.npz"
 
 
 def load(name: str, key: str) -> dict[str, Any] | None:
@@ -80,13 +76,11 @@ def load(name: str, key: str) -> dict[str, Any] | None:
 
 def save(name: str, key: str, data: dict[str, Any]) -> Path | None:
     """Store ``data`` atomically; older entries of ``name`` are removed. None if the cache is read-only."""
-    folder = processed_dir()
+    target = path_for(name, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = path_for(name, key)
         with files.atomic_file(target, "wb") as fh:
             np.savez(fh, **_encode(data))
-        for old in folder.glob(f"{name}-*.npz"):
+        for old in target.parent.glob(f"{name}-*.npz"):
             if old != target:
                 old.unlink(missing_ok=True)
         return target
@@ -94,8 +88,9 @@ def save(name: str, key: str, data: dict[str, Any]) -> Path | None:
         return None
 
 
-def cached(name: str, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``load(name, key)`` or else ``build()`` and ``save`` it."""
+def cached(name: str, build: Callable[[], dict[str, Any]], *sources: Any) -> dict[str, Any]:
+    """The stored parse of ``name`` from ``sources`` (file hashes, members), or else ``build()``, stored."""
+    key = make_key(name, *sources)
     data = load(name, key)
     if data is None:
         data = build()

@@ -37,10 +37,8 @@ def render_table() -> str:
         for i, spec in enumerate(info.files):
             first = (f"`{info.name}`", _cell(info.licence), _cell(info.citation))
             name, licence, citation = first if i == 0 else ("", "", "")
-            size = _size(spec.size) if spec.size else f"about {_size(spec.approx_size)}"
-            if spec.checksum:
-                check = f"`{spec.checksum}`"
-            else:
+            size, check = _size(spec.size), f"`{spec.checksum}`"
+            if not spec.checksum:
                 size, check = f"{size} (varies)", f"structure ({_cell(spec.structure)})"
             cells = [name, f"`{_cell(spec.filename)}`", size, check, licence, citation, f"<{spec.url}>"]
             lines.append("| " + " | ".join(cells) + " |")

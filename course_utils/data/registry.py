@@ -49,8 +49,6 @@ _AG_NEWS = DatasetInfo(
         FileSpec(
             filename="ag_news_csv/train.csv",
             url="https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/train.csv",
-            size=None,
-            approx_size=29_500_000,
             checksum="md5:b1a00f826fdfbd249f79597b59e1dc12",
             note="120,000 rows, about 29.5 MB; md5 as checked by torchtext",
         ),
@@ -115,10 +113,10 @@ _UCI = DatasetInfo(
             url="https://archive.ics.uci.edu/ml/machine-learning-databases/00331/sentiment%20labelled%20sentences.zip",
             size=81_822,
             structure="uci_sentences_zip",
-            expect=MappingProxyType({"rows_per_file": 1000}),
+            expect=MappingProxyType({"n_files": 3, "n_rows": 3000}),
             note=(
                 "UCI's zip also holds macOS metadata entries and has been re-zipped (size varies); "
-                "checked by parsing the three files (1,000 rows each)"
+                "checked by parsing the three files (3,000 rows)"
             ),
         ),
     ),
