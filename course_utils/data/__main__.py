@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_readme.set_defaults(func=_readme)
     p_fetch = sub.add_parser("fetch", help="download files into the cache or a mirror folder")
-    p_fetch.add_argument("--to", metavar="DIR", help="fill this mirror folder (and its SHA256SUMS) instead of the cache")
+    p_fetch.add_argument("--to", metavar="DIR", help="fill this mirror folder (and SHA256SUMS), not the cache")
     p_fetch.set_defaults(func=_each(_fetch))
     p_prepare = sub.add_parser("prepare", help="load datasets once so later loads are warm")
     p_prepare.set_defaults(func=_each(_prepare))

@@ -115,9 +115,9 @@ def load_ag_news(
                 parts[split] = {"titles": titles, "descriptions": descriptions, "labels": labels}
             clean, fields = False, dict(source="synthetic")
         elif TRAIN in records:
-            train_rec = records[TRAIN]
+            train = records[TRAIN]
             parts = {
-                "train": processed.cached("ag_news_train", lambda: parsers.read_ag_news_csv(train_rec.path), train_rec.sha256),
+                "train": processed.cached("ag_news_train", lambda: parsers.read_ag_news_csv(train.path), train.sha256),
                 "test": parsers.read_ag_news_csv(records[TEST].path),
             }
             fields = origin(records)

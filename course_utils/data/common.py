@@ -23,13 +23,15 @@ def get_files(name: str, *filenames: str) -> dict[str, fetch.FileRecord] | None:
     If one is unavailable: in the quick profile None, after the synthetic banner (the loader
     then returns its stand-in); in the full profile the ``DataUnavailableError``.
     """
+    specs = [s for s in DATASETS[name].files if s.filename in filenames or not filenames]
     try:
-        return {s.filename: fetch.get_file(name, s) for s in DATASETS[name].files if s.filename in filenames or not filenames}
+        return {s.filename: fetch.get_file(name, s) for s in specs}
     except DataUnavailableError as err:
         if not settings.is_quick():
             raise
         why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
-        synthetic.announce(name, f"{err.filename_in_registry} is in no cache or mirror folder and {why}; quick profile.")
+        missing = err.filename_in_registry
+        synthetic.announce(name, f"{missing} is in no cache or mirror folder and {why}; quick profile.")
         return None
 
 

@@ -4,13 +4,14 @@ Layout of the cache (``settings.get().data_dir``)::
 
     files/<filename>        downloaded upstream files (same relative names as in a mirror)
     stamps/                 "this file passed its check at this size and mtime" records
-    extracted/<dataset>/    archives unpacked safely; a manifest of sizes catches damage (``archives``)
     processed/              parsed datasets, so a warm load skips parsing (a damaged one is rebuilt)
     tensorflow_datasets/    an optional prepared tfds copy (ag_news_subset)
 
-A cached file that fails its check is removed and obtained again. Mirror files
-are read in place; those listed in the mirror's ``SHA256SUMS`` are checked
-against it (rebuilt archives differ from upstream bytes), others against the registry.
+Archives are never extracted: the parsers read the members they need inside
+them. A cached file that fails its check is removed and obtained again.
+Mirror files are read in place; those listed in the mirror's ``SHA256SUMS``
+are checked against it (rebuilt archives differ from upstream bytes), others
+against the registry.
 """
 
 from __future__ import annotations
@@ -35,20 +36,14 @@ USER_AGENT = "Mozilla/5.0 (compatible; rnn-course data fetcher; +https://pypi.or
 class FileRecord:
     """Where a verified file was found: ``source`` is ``cache``, ``mirror`` or ``download``."""
 
-    filename: str
     path: Path
     source: str
     sha256: str
 
 
-def data_dir() -> Path:
-    """The cache folder (``COURSE_DATA_DIR``)."""
-    return settings.get().data_dir
-
-
 def cached_path(spec: FileSpec) -> Path:
     """Where ``spec`` lives in the cache (whether or not it is there)."""
-    return data_dir() / "files" / spec.filename
+    return settings.get().data_dir / "files" / spec.filename
 
 
 # cached files removed as corrupt in this process: path -> why (quoted by unavailable)
@@ -69,7 +64,7 @@ def from_cache(spec: FileSpec) -> FileRecord | None:
         print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
         return None
     _removed.pop(path, None)
-    return FileRecord(spec.filename, path, "cache", digest)
+    return FileRecord(path, "cache", digest)
 
 
 def mirror_candidates(spec: FileSpec) -> Iterator[tuple[Path, Path]]:
@@ -89,8 +84,7 @@ def from_mirrors(spec: FileSpec) -> FileRecord | None:
             fix += f", or correct its line in {mirror / verify.SUMS_NAME}."
         else:
             fix += f". If it is a deliberately rebuilt file, list its sha256 in {mirror / verify.SUMS_NAME}."
-        digest = verify.verify_with_stamp(path, spec, sums_digest=listed, where=fix)
-        return FileRecord(spec.filename, path, "mirror", digest)
+        return FileRecord(path, "mirror", verify.verify_with_stamp(path, spec, sums_digest=listed, where=fix))
     return None
 
 
@@ -125,7 +119,7 @@ def download_to(spec: FileSpec, target: Path) -> str:
 
     download = pooch.HTTPDownloader(progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT})
     print(f"[data] downloading {spec.url}")
-    where = f"The download from {spec.url} was discarded; try again later or fetch the file by hand into a mirror folder."
+    where = f"The download from {spec.url} was discarded; try again later or put the file in a mirror folder."
     return _stage(spec, Path(target), lambda tmp: download(spec.url, tmp, None), where)
 
 
@@ -174,7 +168,7 @@ def get_file(dataset: str, spec: FileSpec) -> FileRecord:
         raise unavailable(dataset, spec, f"failed: {type(err).__name__}: {err}") from err
     verify.write_stamp(target, verify.check_descriptor(spec), digest)
     _removed.pop(target, None)
-    return FileRecord(spec.filename, target, "download", digest)
+    return FileRecord(target, "download", digest)
 
 
 def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:

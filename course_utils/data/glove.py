@@ -45,7 +45,7 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None) -> WordVect
             name="glove", source="synthetic", words=words[:max_words], vectors=vectors[:max_words], notes=[note]
         )
     (record,) = records.values()
-    member = MEMBERS[record.filename]
+    member = MEMBERS[FULL if full else SUBSET]
     raw = processed.cached(
         "glove_400k" if full else "glove_10k",
         lambda: parsers.read_glove_zip(record.path, member, dim=DIM),

@@ -20,7 +20,9 @@ def _if_missing(name: str, spec: FileSpec) -> str:
     s = settings.get()
     if not s.offline:
         return f"download from {spec.url}"
-    fallback = "synthetic stand-in (quick profile, offline)" if s.profile == "quick" else "DataUnavailableError (full profile, offline)"
+    fallback = "DataUnavailableError (full profile, offline)"
+    if s.profile == "quick":
+        fallback = "synthetic stand-in (quick profile, offline)"
     if name == "ag_news" and spec.filename.endswith("train.csv"):
         fallback += ", or with allow_partial=True: test.csv split"
     return fallback

@@ -219,31 +219,28 @@ def read_uci_sentences(path: str | os.PathLike) -> dict[str, list]:
 # ----------------------------------------------------------------------------- treebank
 
 
-def read_treebank(root: str | os.PathLike) -> dict[str, list]:
-    """The NLTK treebank sample -> sentences, tags and file ids (one entry per sentence).
+def read_treebank(path: str | os.PathLike) -> dict[str, list]:
+    """The NLTK treebank sample (``treebank.zip``) -> ``{"sentences", "tags"}``, one entry per sentence.
 
-    ``root`` is the folder holding ``treebank/combined/wsj_*.mrg`` (or that
-    ``combined`` folder itself). Read with nltk's ``BracketParseCorpusReader``,
-    which returns what ``nltk.corpus.treebank.tagged_sents()`` returns (``-NONE-``
-    trace tokens included). Returns ``{"sentences", "tags"}``.
+    The ``treebank/combined/wsj_*.mrg`` members are read inside the zip with nltk's
+    ``BracketParseCorpusReader``, which returns what ``nltk.corpus.treebank.tagged_sents()``
+    returns (``-NONE-`` trace tokens included).
     """
     import nltk.data
     from nltk.corpus.reader import BracketParseCorpusReader
 
-    root = Path(root)
-    combined = next(
-        (p for p in (root / "treebank" / "combined", root / "combined", root) if any(p.glob("wsj_*.mrg"))),
-        None,
-    )
-    if combined is None:
-        raise ValueError(f"{root}: no treebank/combined/wsj_*.mrg files found")
+    path = Path(path).resolve()
+    with zipfile.ZipFile(path) as zf:
+        if not any(re.fullmatch(r"treebank/combined/wsj_.*\.mrg", n) for n in zf.namelist()):
+            raise ValueError(f"{path}: no treebank/combined/wsj_*.mrg members")
     # NLTK >= 3.9.3 refuses to read outside nltk.data.path: the folder is added while it is read
-    entry = str(combined.resolve())
+    entry = str(path.parent)
     added = entry not in nltk.data.path
     if added:
         nltk.data.path.append(entry)
     try:
-        sents = list(BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg").tagged_sents())
+        combined = nltk.data.ZipFilePathPointer(str(path), "treebank/combined/")
+        sents = list(BracketParseCorpusReader(combined, r"wsj_.*\.mrg").tagged_sents())
     finally:
         if added and entry in nltk.data.path:
             nltk.data.path.remove(entry)
@@ -252,53 +249,36 @@ def read_treebank(root: str | os.PathLike) -> dict[str, list]:
 
 # ----------------------------------------------------------------------------- aclImdb
 
-_REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
+_REVIEW = re.compile(r"^(?:\./)?aclImdb/(train|test)/(neg|pos|unsup)/(\d+)_\d+\.txt$")
 
 
-def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
-    """An extracted ``aclImdb`` folder -> ``{"train": {...}, "test": {...}}``.
+def read_imdb_tar(path: str | os.PathLike, *, unsup: bool = False) -> dict[str, object]:
+    """The aclImdb tarball, read without extracting it (nothing is written to disk).
 
-    Each split holds ``texts`` (raw reviews, ``<br />`` tags included) and
-    ``labels`` (int64, 0 neg / 1 pos), ordered neg then pos, by the id in the
-    ``{id}_{rating}.txt`` names. ``unsup`` is ignored.
+    Returns ``{"train_texts", "train_labels", "test_texts", "test_labels"}``: raw
+    reviews (``<br />`` tags included) and int64 labels (0 neg / 1 pos), neg then
+    pos, each by the id in the ``{id}_{rating}.txt`` names. With ``unsup=True``,
+    ``{"unsup_texts"}`` instead: the 50,000 unlabelled reviews of ``train/unsup``, by id.
     """
-    root = Path(root)
-    if (root / "aclImdb").is_dir():
-        root = root / "aclImdb"
-    out: dict[str, dict[str, object]] = {}
-    for split in ("train", "test"):
-        texts: list[str] = []
-        labels: list[int] = []
-        for label, sub in ((0, "neg"), (1, "pos")):
-            folder = root / split / sub
-            if not folder.is_dir():
-                raise ValueError(f"{root}: missing folder {split}/{sub}")
-            entries = sorted(
-                (int(m[1]), entry.path) for entry in os.scandir(folder) if (m := _REVIEW_NAME.match(entry.name))
-            )
-            for _, file_path in entries:
-                with open(file_path, encoding="utf-8") as fh:
-                    texts.append(fh.read())
-            labels += [label] * len(entries)
-        out[split] = {"texts": texts, "labels": np.asarray(labels, dtype=np.int64)}
-    return out
-
-
-_UNSUP_MEMBER = re.compile(r"^(?:\./)?aclImdb/train/unsup/(\d+)_\d+\.txt$")
-
-
-def read_imdb_unsup(archive: str | os.PathLike) -> list[str]:
-    """The ``train/unsup`` reviews of an aclImdb tarball, ordered by id, read without extracting
-    (the 50,000 small files never land on disk)."""
-    found: list[tuple[int, str]] = []
-    with tarfile.open(archive, mode="r:*") as tf:
+    found: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    with tarfile.open(path, mode="r:*") as tf:
         for member in tf:
-            match = _UNSUP_MEMBER.match(member.name.replace("\\", "/"))
-            if match and member.isfile():
-                found.append((int(match[1]), tf.extractfile(member).read().decode("utf-8")))
-    if not found:
-        raise ValueError(f"{archive}: no aclImdb/train/unsup/*.txt members")
-    return [text for _, text in sorted(found)]
+            match = _REVIEW.match(member.name.replace("\\", "/"))
+            if match and member.isfile() and (match[2] == "unsup") == unsup:
+                text = tf.extractfile(member).read().decode("utf-8")
+                found.setdefault((match[1], match[2]), []).append((int(match[3]), text))
+    groups = [("train", "unsup")] if unsup else [(s, sub) for s in ("train", "test") for sub in ("neg", "pos")]
+    for group in groups:
+        if group not in found:
+            raise ValueError(f"{path}: no aclImdb/{'/'.join(group)}/*.txt members")
+    if unsup:
+        return {"unsup_texts": [text for _, text in sorted(found["train", "unsup"])]}
+    out: dict[str, object] = {}
+    for split in ("train", "test"):
+        reviews = [sorted(found[split, sub]) for sub in ("neg", "pos")]
+        out[f"{split}_texts"] = [text for part in reviews for _, text in part]
+        out[f"{split}_labels"] = np.repeat(np.arange(2, dtype=np.int64), [len(part) for part in reviews])
+    return out
 
 
 # ----------------------------------------------------------------------------- GloVe

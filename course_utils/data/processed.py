@@ -1,13 +1,12 @@
-"""A cache of parsed datasets, so a warm load skips extraction and parsing.
+"""A cache of parsed datasets, so a warm load skips parsing.
 
 A parsed dataset is a dict whose values are NumPy arrays, lists of strings,
 or lists of lists of strings. It is stored in ``<data_dir>/processed/`` as one
 uncompressed ``.npz`` (lists as UTF-8 JSON, no pickle), written under a
 temporary name and renamed when complete. The file name holds a key derived
-from the source files' sha256 and the parser version, so a new edition of a
-file is parsed again. A damaged file (cut
-short or altered: the zip container's CRC-32 checks catch both) is removed
-and parsed again from its source.
+from the source files' sha256 and :data:`VERSION`, so a new edition of a file
+is parsed again. A damaged file (cut short or altered: the zip container's
+CRC-32 checks catch both) is removed and parsed again from its source.
 """
 
 from __future__ import annotations
@@ -32,27 +31,23 @@ def make_key(*parts: Any) -> str:
 
 
 def _encode(data: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Arrays as they are; lists (of strings, or of lists of strings) as one UTF-8 JSON blob each."""
+    """Arrays as they are; lists (of strings, or of lists of strings) as one UTF-8 JSON blob each,
+    named ``json:<name>``."""
     arrays: dict[str, np.ndarray] = {}
-    as_json = []
     for name, value in data.items():
-        if isinstance(value, np.ndarray) and value.dtype != object:
+        if isinstance(value, list):
+            arrays[f"json:{name}"] = np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), np.uint8)
+        elif isinstance(value, np.ndarray) and value.dtype != object:
             arrays[name] = value
-        elif isinstance(value, list):
-            arrays[name] = np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-            as_json.append(name)
         else:
             raise TypeError(f"{name}: store arrays (not of objects) or lists of str / lists of lists of str")
-    arrays["__json__"] = np.asarray(json.dumps(as_json))
     return arrays
 
 
 def _decode(npz: Any) -> dict[str, Any]:
-    as_json = json.loads(str(npz["__json__"]))
     return {
-        name: json.loads(npz[name].tobytes().decode("utf-8")) if name in as_json else npz[name]
+        name.removeprefix("json:"): json.loads(npz[name].tobytes()) if name.startswith("json:") else npz[name]
         for name in npz.files
-        if name != "__json__"
     }
 
 

@@ -14,8 +14,8 @@ _IMDB = DatasetInfo(
     name="imdb",
     description=(
         "50,000 raw IMDb movie reviews labelled negative (0) or positive (1), "
-        "from the aclImdb release; the 50,000 unlabelled reviews of train/unsup are read "
-        "only when asked for (max_unsup), never extracted."
+        "read inside the aclImdb archive; the 50,000 unlabelled reviews of train/unsup are read "
+        "only when asked for (max_unsup)."
     ),
     files=(
         FileSpec(
@@ -159,23 +159,16 @@ _ALICE = DatasetInfo(
         "The two Alice books from Project Gutenberg (#11, #12), header and licence footer "
         "cut at the START/END markers, joined with a blank line."
     ),
-    files=(
+    files=tuple(
         FileSpec(
-            filename="pg11.txt",
-            url="https://www.gutenberg.org/cache/epub/11/pg11.txt",
-            size=170_628,
+            filename=f"pg{book}.txt",
+            url=f"https://www.gutenberg.org/cache/epub/{book}/pg{book}.txt",
+            size=size,
             structure="gutenberg_text",
             expect=MappingProxyType({"min_chars": 100_000}),
             note="Gutenberg revises its files (line endings, BOM, header); checked by its START/END markers",
-        ),
-        FileSpec(
-            filename="pg12.txt",
-            url="https://www.gutenberg.org/cache/epub/12/pg12.txt",
-            size=192_170,
-            structure="gutenberg_text",
-            expect=MappingProxyType({"min_chars": 100_000}),
-            note="Gutenberg revises its files (line endings, BOM, header); checked by its START/END markers",
-        ),
+        )
+        for book, size in ((11, 170_628), (12, 192_170))
     ),
     licence="Public domain in the USA; the Project Gutenberg License covers the PG-branded files.",
     citation=(

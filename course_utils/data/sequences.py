@@ -4,7 +4,7 @@ and the Tatoeba English-French pairs."""
 from __future__ import annotations
 
 from .. import splits
-from . import archives, fetch, parsers, processed, synthetic
+from . import parsers, processed, synthetic
 from .common import check_limits, get_files, origin
 from .types import CorpusData, PairsData, TaggedSplit, TaggingData
 
@@ -27,10 +27,7 @@ def load_treebank(*, test_fraction: float = 0.2, seed: int = 0, drop_traces: boo
         fields = dict(source="synthetic")
     else:
         (record,) = records.values()
-        folder = fetch.data_dir() / "extracted" / "treebank"
-        raw = processed.cached(
-            "treebank", lambda: parsers.read_treebank(archives.extract(record.path, folder, key=record.sha256)), record.sha256
-        )
+        raw = processed.cached("treebank", lambda: parsers.read_treebank(record.path), record.sha256)
         sentences, tags, fields = raw["sentences"], raw["tags"], origin(records)
     if drop_traces:
         kept = [[i for i, t in enumerate(ts) if t != "-NONE-"] for ts in tags]

@@ -203,14 +203,8 @@ def corpus_text(n_sentences: int, *, seed: int) -> str:
 
 # ----------------------------------------------------------------------------- pairs
 
-_SUBJECTS = [
-    ("I", "je", 0),
-    ("You", "tu", 1),
-    ("He", "il", 2),
-    ("She", "elle", 2),
-    ("We", "nous", 3),
-    ("They", "ils", 5),
-]
+_SUBJECTS = [("I", "je", 0), ("You", "tu", 1), ("He", "il", 2), ("She", "elle", 2), ("We", "nous", 3),
+             ("They", "ils", 5)]
 _VERBS_FR = {
     # english base, english 3rd person, french forms je/tu/il/nous/vous/ils
     "see": ("sees", ["vois", "vois", "voit", "voyons", "voyez", "voient"]),
@@ -220,18 +214,9 @@ _VERBS_FR = {
     "eat": ("eats", ["mange", "manges", "mange", "mangeons", "mangez", "mangent"]),
 }
 _OBJECTS = [
-    ("the cat", "le chat"),
-    ("the dog", "le chien"),
-    ("the apple", "la pomme"),
-    ("the book", "le livre"),
-    ("the car", "la voiture"),
-    ("the house", "la maison"),
-    ("the bread", "le pain"),
-    ("the bird", "l'oiseau"),
-    ("the cake", "le gâteau"),
-    ("the table", "la table"),
-    ("the key", "la clé"),
-    ("the flower", "la fleur"),
+    ("the cat", "le chat"), ("the dog", "le chien"), ("the apple", "la pomme"), ("the book", "le livre"),
+    ("the car", "la voiture"), ("the house", "la maison"), ("the bread", "le pain"), ("the bird", "l'oiseau"),
+    ("the cake", "le gâteau"), ("the table", "la table"), ("the key", "la clé"), ("the flower", "la fleur"),
 ]
 _WHEN = [("", ""), (" today", " aujourd'hui"), (" now", " maintenant")]
 

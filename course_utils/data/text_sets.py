@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
 import numpy as np
 
 from .. import splits
-from . import archives, fetch, parsers, processed
+from . import parsers, processed
 from .common import check_limits, get_files, origin, synthetic_text, text_data
 from .types import TextClassificationData
 
@@ -19,26 +17,9 @@ IMDB_LABELS = ["neg", "pos"]
 UCI_LABELS = ["negative", "positive"]
 # tweet_emotions labels, sorted, with their upstream counts (used for the synthetic stand-in)
 TWEET_LABEL_COUNTS = {
-    "anger": 110,
-    "boredom": 179,
-    "empty": 827,
-    "enthusiasm": 759,
-    "fun": 1776,
-    "happiness": 5209,
-    "hate": 1323,
-    "love": 3842,
-    "neutral": 8638,
-    "relief": 1526,
-    "sadness": 5165,
-    "surprise": 2187,
-    "worry": 8459,
+    "anger": 110, "boredom": 179, "empty": 827, "enthusiasm": 759, "fun": 1776, "happiness": 5209, "hate": 1323,
+    "love": 3842, "neutral": 8638, "relief": 1526, "sadness": 5165, "surprise": 2187, "worry": 8459,
 }
-
-
-def _imdb_include(name: str) -> bool:
-    """Skip train/unsup (50,000 unlabelled reviews) and the bag-of-words .feat files."""
-    parts = name.replace("\\", "/").split("/")
-    return parts[1:3] != ["train", "unsup"] and not name.endswith(".feat")
 
 
 @dataclass(kw_only=True, repr=False)
@@ -61,8 +42,8 @@ def load_imdb(
     """IMDb reviews (aclImdb): raw review texts, labels 0 neg / 1 pos, 25,000 train / 25,000 test.
 
     ``max_train``/``max_test`` keep class-stratified random subsets (``seed``);
-    all splits come shuffled. The archive is extracted once (without
-    ``train/unsup``) and the parse cached, so warm loads take about a second.
+    all splits come shuffled. The reviews are read straight from the archive
+    (never extracted) and the parse cached, so warm loads take about a second.
     ``max_unsup`` adds ``.unsup``, a random subset of the 50,000 unlabelled
     reviews of ``train/unsup`` (0, the default: none; None: all). They are read
     from the archive on first use (about 15 s) and cached apart from the
@@ -81,20 +62,12 @@ def load_imdb(
         train, test = fake(max_train or 5000, 1), fake(max_test or 5000, 2)
         return text_data("imdb", IMDB_LABELS, train, test, source="synthetic", unsup=unsup, **limits)
     (record,) = records.values()
-
-    def build() -> dict[str, Any]:
-        folder = archives.extract(
-            record.path, fetch.data_dir() / "extracted" / "imdb", include=_imdb_include, key=f"{record.sha256}:labelled"
-        )
-        parsed = parsers.read_imdb_folder(folder)
-        return {f"{split}_{k}": parsed[split][k] for split in ("train", "test") for k in ("texts", "labels")}
-
-    raw = processed.cached("imdb", build, record.sha256)
+    raw = processed.cached("imdb", lambda: parsers.read_imdb_tar(record.path), record.sha256)
     unsup: list[str] = []
     if max_unsup != 0:  # parsed apart ("imdb_unsup"), so the labelled cache above is never rebuilt
-        texts = processed.cached("imdb_unsup", lambda: {"texts": parsers.read_imdb_unsup(record.path)}, record.sha256)
-        order = np.random.default_rng([seed, 3]).permutation(len(texts["texts"]))  # shuffled, fixed by seed
-        unsup = [texts["texts"][int(i)] for i in order[:max_unsup]]
+        texts = processed.cached("imdb_unsup", lambda: parsers.read_imdb_tar(record.path, unsup=True), record.sha256)
+        order = np.random.default_rng([seed, 3]).permutation(len(texts["unsup_texts"]))  # shuffled, fixed by seed
+        unsup = [texts["unsup_texts"][int(i)] for i in order[:max_unsup]]
     train, test = ((raw[f"{s}_texts"], raw[f"{s}_labels"]) for s in ("train", "test"))
     return text_data("imdb", IMDB_LABELS, train, test, unsup=unsup, **origin(records), **limits)
 

@@ -39,11 +39,6 @@ def file_hashes(path: str | os.PathLike, algorithms: tuple[str, ...] = ("sha256"
     return {name: h.hexdigest() for name, h in hashers.items()}
 
 
-def sha256_of(path: str | os.PathLike) -> str:
-    """The sha256 hex digest of a file."""
-    return file_hashes(path)["sha256"]
-
-
 # ----------------------------------------------------------------------------- SHA256SUMS
 
 
@@ -137,37 +132,32 @@ def verify_file(path: Path, spec: FileSpec, *, sums_digest: str | None = None, w
     Returns the file's sha256. Raises :class:`CorruptFileError` naming the file
     and the failed check; ``where`` is appended to say what to do next.
     """
-    path = Path(path)
-    suffix = f" {where}" if where else ""
+    path, suffix = Path(path), f" {where}" if where else ""
     if sums_digest:
-        actual = sha256_of(path)
-        if actual != sums_digest:
+        algo, expected, what = "sha256", sums_digest, "its SHA256SUMS entry"
+    elif spec.checksum:
+        (algo, _, expected), what = spec.checksum.partition(":"), "its registry checksum"
+        if spec.size is not None and path.stat().st_size != spec.size:
             raise CorruptFileError(
-                f"{path} does not match its SHA256SUMS entry (expected sha256 {sums_digest}, got {actual}).{suffix}"
+                f"{path} has {path.stat().st_size:,} bytes, expected {spec.size:,} (truncated or a different "
+                f"edition).{suffix}"
             )
-        return actual
-    if spec.checksum:
-        algo, _, expected = spec.checksum.partition(":")
-        size = path.stat().st_size
-        if spec.size is not None and size != spec.size:
+    else:
+        algo = expected = what = ""
+        try:
+            check_structure(path, spec.structure, spec.expect)  # type: ignore[arg-type]
+        except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as err:
+            why = f"not a readable zip file ({err})" if isinstance(err, zipfile.BadZipFile) else err
             raise CorruptFileError(
-                f"{path} has {size:,} bytes, expected {spec.size:,} (truncated or a different edition).{suffix}"
-            )
-        hashes = file_hashes(path, tuple({algo, "sha256"}))  # an md5 entry still returns the sha256, one read
-        if hashes[algo] != expected.lower():
-            raise CorruptFileError(
-                f"{path} fails its {algo} check (expected {expected}, got {hashes[algo]}).{suffix}"
-            )
-        return hashes["sha256"]
-    try:
-        check_structure(path, spec.structure, spec.expect)  # type: ignore[arg-type]
-    except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as err:
-        why = f"not a readable zip file ({err})" if isinstance(err, zipfile.BadZipFile) else err
+                f"{path} fails the structural check {spec.structure!r} ({why}). Upstream changes this file "
+                f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
+            ) from None
+    hashes = file_hashes(path, tuple({algo or "sha256", "sha256"}))  # an md5 check still gives the sha256: one read
+    if algo and hashes[algo] != expected.lower():
         raise CorruptFileError(
-            f"{path} fails the structural check {spec.structure!r} ({why}). Upstream changes this file "
-            f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
-        ) from None
-    return sha256_of(path)
+            f"{path} does not match {what} (expected {algo} {expected}, got {hashes[algo]}).{suffix}"
+        )
+    return hashes["sha256"]
 
 
 # ----------------------------------------------------------------------------- stamps
