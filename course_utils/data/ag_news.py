@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from .. import settings, splits
-from . import fetch, parsers, processed
-from .common import check_limits, get_files, origin, synthetic_text, text_data
+from . import fetch, parsers, processed, synthetic
+from .common import check_limits, get_files, origin, text_data
 from .errors import DataUnavailableError
 from .registry import DATASETS
 from .types import TextClassificationData
@@ -69,14 +69,8 @@ def _ag_select(part: dict[str, Any], field: str, clean: bool) -> tuple[Callable[
 
 
 def load_ag_news(
-    *,
-    field: str = "title",
-    max_train: int | None = None,
-    max_test: int | None = None,
-    seed: int = 0,
-    clean: bool = True,
-    allow_partial: bool = False,
-    test_fraction: float = 0.2,
+    *, field: str = "title", max_train: int | None = None, max_test: int | None = None, seed: int = 0,
+    clean: bool = True, allow_partial: bool = False, test_fraction: float = 0.2,
 ) -> TextClassificationData:
     """AG News: 4 topics, 120,000 train / 7,600 test; texts are titles, descriptions or both.
 
@@ -110,8 +104,8 @@ def load_ag_news(
         if records is None:  # synthetic titles and descriptions
             parts = {}
             for split, salt, n in (("train", 1, max_train or 12000), ("test", 2, max_test or 7600)):
-                titles, labels = synthetic_text(AG_NEWS_LABELS, n, seed=seed, salt=salt, length=(4, 10))
-                descriptions = synthetic_text(AG_NEWS_LABELS, n, seed=seed, salt=salt, length=(15, 40))[0]
+                titles, labels = synthetic.labelled_texts(AG_NEWS_LABELS, n, seed=seed * 7919 + salt, length=(4, 10))
+                descriptions = synthetic.labelled_texts(AG_NEWS_LABELS, n, seed=seed * 7919 + salt, length=(15, 40))[0]
                 parts[split] = {"titles": titles, "descriptions": descriptions, "labels": labels}
             clean, fields = False, dict(source="synthetic")
         elif TRAIN in records:

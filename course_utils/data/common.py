@@ -74,11 +74,3 @@ def text_data(
         get = texts if callable(texts) else texts.__getitem__
         out.append(TextSplit([get(int(i)) for i in idx], labels[idx]))
     return cls(name=name, train=out[0], test=out[1], label_names=list(label_names), **fields)
-
-
-def synthetic_text(
-    label_names: list[str], n: int, *, seed: int, salt: int, length: tuple[int, int], probs: list[float] | None = None
-) -> tuple[list[str], np.ndarray]:
-    """``n`` synthetic (texts, labels) with cue words of ``label_names`` (see :func:`synthetic.texts`)."""
-    labels = synthetic.labels(n, len(label_names), seed=seed * 7919 + salt, probs=probs)
-    return synthetic.texts(labels, label_names, seed=seed * 7919 + salt, length=length), labels

@@ -58,8 +58,7 @@ def from_cache(spec: FileSpec) -> FileRecord | None:
     try:
         digest = verify.verify_with_stamp(path, spec)
     except CorruptFileError as err:
-        path.unlink(missing_ok=True)
-        verify.drop_stamp(path)
+        path.unlink(missing_ok=True)  # its stamp, if any, names a size and mtime no new file will have
         _removed[path] = str(err)
         print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
         return None
@@ -125,16 +124,9 @@ def download_to(spec: FileSpec, target: Path) -> str:
 
 def unavailable(dataset: str, spec: FileSpec, reason: str) -> DataUnavailableError:
     """A :class:`DataUnavailableError` saying which file, where we looked, the URL, and what to do."""
-    s = settings.get()
-    mirrors = (
-        ", ".join(str(m) for m in s.mirror_dirs) if s.mirror_dirs else "none (COURSE_DATA_MIRROR is not set)"
-    )
-    damaged = _removed.get(cached_path(spec))
-    cache = (
-        f"a damaged copy was removed from {cached_path(spec)} ({damaged})"
-        if damaged
-        else f"not in {cached_path(spec)}"
-    )
+    mirrors = ", ".join(map(str, settings.get().mirror_dirs)) or "none (COURSE_DATA_MIRROR is not set)"
+    path, damaged = cached_path(spec), _removed.get(cached_path(spec))
+    cache = f"a damaged copy was removed from {path} ({damaged})" if damaged else f"not in {path}"
     return DataUnavailableError(
         f"Dataset {dataset!r} needs the file {spec.filename!r}, which is not available.\n"
         f"  cache:   {cache}\n"

@@ -284,21 +284,17 @@ def read_imdb_tar(path: str | os.PathLike, *, unsup: bool = False) -> dict[str, 
 # ----------------------------------------------------------------------------- GloVe
 
 
-def parse_glove_lines(
-    lines: Iterable[str], *, dim: int, where: str = "glove"
-) -> dict[str, object]:
+def parse_glove_lines(lines: Iterable[str], *, dim: int, where: str = "glove") -> dict[str, object]:
     """GloVe text lines ``word v1 ... v<dim>`` (single spaces) -> words and a float32 matrix.
 
     Strict, so that it doubles as the structural check of a download: every
     line must hold one word and exactly ``dim`` finite numbers, and no word may
     occur twice (``ValueError`` naming the line otherwise). A final empty line
-    is allowed. Returns
-    ``{"words": [...], "vectors": float32 array (n, dim)}`` in file order
-    (GloVe files run from the most to the least frequent word).
+    is allowed. Returns ``{"words": [...], "vectors": float32 array (n, dim)}``
+    in file order (GloVe files run from the most to the least frequent word).
     """
-    words: list[str] = []
     rows: list[np.ndarray] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # word -> line, in file order
     pending_blank = 0
     for lineno, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")
@@ -320,15 +316,11 @@ def parse_glove_lines(
         if not np.isfinite(row).all():
             raise ValueError(f"{where} line {lineno}: the vector of {word!r} holds NaN or inf")
         seen[word] = lineno
-        words.append(word)
         rows.append(row)
-    vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
-    return {"words": words, "vectors": vectors}
+    return {"words": list(seen), "vectors": np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)}
 
 
-def read_glove_zip(
-    path: str | os.PathLike, member: str, *, dim: int
-) -> dict[str, object]:
+def read_glove_zip(path: str | os.PathLike, member: str, *, dim: int) -> dict[str, object]:
     """A GloVe zip (``glove.6B.zip`` or a subset of it) -> :func:`parse_glove_lines` of ``member``.
 
     ``member`` is matched by its file name (e.g. ``glove.6B.50d.txt``); the

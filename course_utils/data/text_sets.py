@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import splits
-from . import parsers, processed
-from .common import check_limits, get_files, origin, synthetic_text, text_data
+from . import parsers, processed, synthetic
+from .common import check_limits, get_files, origin, text_data
 from .types import TextClassificationData
 
 IMDB_LABELS = ["neg", "pos"]
@@ -56,7 +56,7 @@ def load_imdb(
     records = get_files("imdb")
     if records is None:
         def fake(n: int, salt: int) -> tuple[list[str], np.ndarray]:
-            return synthetic_text(IMDB_LABELS, n, seed=seed, salt=salt, length=(40, 200))
+            return synthetic.labelled_texts(IMDB_LABELS, n, seed=seed * 7919 + salt, length=(40, 200))
 
         unsup = fake(5000 if max_unsup is None else max_unsup, 3)[0]
         train, test = fake(max_train or 5000, 1), fake(max_test or 5000, 2)
@@ -73,17 +73,9 @@ def load_imdb(
 
 
 def _load_unsplit(
-    name: str,
-    read: Callable[[Path], tuple[list[str], list[str], np.ndarray]],
-    *,
-    synthetic_labels: list[str],
-    synthetic_size: int,
-    length: tuple[int, int],
-    probs: list[float] | None,
-    max_train: int | None,
-    max_test: int | None,
-    test_fraction: float,
-    seed: int,
+    name: str, read: Callable[[Path], tuple[list[str], list[str], np.ndarray]], *, synthetic_labels: list[str],
+    synthetic_size: int, length: tuple[int, int], probs: list[float] | None,
+    max_train: int | None, max_test: int | None, test_fraction: float, seed: int,
 ) -> TextClassificationData:
     """A labelled text file without an upstream split: one class-stratified split, made once, then subsets.
 
@@ -97,7 +89,7 @@ def _load_unsplit(
     if records is None:
         n_fit = int(synthetic_size * (1 - fraction))
         train, test = (
-            synthetic_text(synthetic_labels, n, seed=seed, salt=salt, length=length, probs=probs)
+            synthetic.labelled_texts(synthetic_labels, n, seed=seed * 7919 + salt, length=length, probs=probs)
             for salt, n in ((1, max_train or n_fit), (2, max_test or synthetic_size - n_fit))
         )
         return text_data(name, synthetic_labels, train, test, source="synthetic", **limits)

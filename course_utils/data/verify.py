@@ -175,9 +175,8 @@ def read_stamp(path: Path, descriptor: str) -> str | None:
         st = path.stat()
     except (OSError, ValueError):
         return None
-    if stamp.get("size") == st.st_size and stamp.get("mtime_ns") == st.st_mtime_ns and stamp.get("check") == descriptor:
-        return stamp.get("sha256")
-    return None
+    same = [stamp.get("size"), stamp.get("mtime_ns"), stamp.get("check")] == [st.st_size, st.st_mtime_ns, descriptor]
+    return stamp.get("sha256") if same else None
 
 
 def write_stamp(path: Path, descriptor: str, sha256: str) -> None:
@@ -192,17 +191,11 @@ def write_stamp(path: Path, descriptor: str, sha256: str) -> None:
         pass
 
 
-def drop_stamp(path: Path) -> None:
-    """Forget the stamp of ``path`` (after removing a corrupt file)."""
-    _stamp_path(path).unlink(missing_ok=True)
-
-
 def verify_with_stamp(path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = "") -> str:
     """:func:`verify_file`, skipped when a valid stamp says the file already passed. Returns sha256."""
     descriptor = check_descriptor(spec, sums_digest)
     digest = read_stamp(path, descriptor)
-    if digest:
-        return digest
-    digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
-    write_stamp(path, descriptor, digest)
+    if not digest:
+        digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
+        write_stamp(path, descriptor, digest)
     return digest
