@@ -165,7 +165,7 @@ def test_imdb_damaged_cache_heals(real, mirror_cache):
 
     real.setenv("COURSE_PROFILE", "full")
     settings.reload()
-    ds = load("imdb", verbose=False)  # warm after test_imdb, else extracted here
+    ds = load("imdb", verbose=False)  # warm after test_imdb, else parsed here
     cut = []
     for path in mirror_cache.rglob("*"):
         if path.is_file() and not path.is_symlink() and path.stat().st_size > 1000:

@@ -5,7 +5,7 @@ readme [--write PATH]         the registry as Markdown tables (the generated par
 fetch NAME... | --all [--to DIR]
                               download into the cache, or fill a mirror folder DIR
                               (and its SHA256SUMS) for offline machines
-prepare NAME... | --all       load each dataset once (extract, parse, cache), so that
+prepare NAME... | --all       load each dataset once (check, parse, cache), so that
                               notebooks start warm (e.g. before a timed CI run)
 """
 
