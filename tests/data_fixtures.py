@@ -277,27 +277,16 @@ def treebank_zip() -> bytes:
     )
 
 
-def tar_bytes(
-    members: dict[str, bytes], *, gz: bool = True, extra: list[tarfile.TarInfo] | None = None
-) -> bytes:
-    """A tar(.gz) with regular files (folders are implied) and optional extra TarInfo members."""
+def tar_bytes(members: dict[str, bytes]) -> bytes:
+    """A tar.gz with regular files (folders are implied)."""
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz" if gz else "w") as tf:
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
         for name, data in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             info.mode = 0o644
             tf.addfile(info, io.BytesIO(data))
-        for info in extra or []:
-            tf.addfile(info)
     return buf.getvalue()
-
-
-def link_member(name: str, target: str, *, hard: bool = False) -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.type = tarfile.LNKTYPE if hard else tarfile.SYMTYPE
-    info.linkname = target
-    return info
 
 
 def imdb_tar(n: int = 3) -> bytes:
@@ -368,4 +357,4 @@ def leftovers(folder: Path) -> list[Path]:
     """Temporary or partial files and folders left under ``folder``."""
     if not folder.exists():
         return []
-    return [p for p in folder.rglob("*") if any(k in p.name for k in (".partial", ".download-", ".tmp"))]
+    return [p for p in folder.rglob("*") if any(k in p.name for k in (".download-", ".tmp"))]

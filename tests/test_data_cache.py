@@ -1,22 +1,21 @@
 """A damaged cache heals: files cut short or altered under COURSE_DATA_DIR are never read as data.
 
 Every dataset is loaded once in the full profile, then the files of its cache
-are cut to a third of their length, and it is loaded again: the extraction is
-redone from the verified archive, the parsed cache rebuilt, a damaged cached
-download removed (with an error that says what to do if nothing else has the
-file). The scenario with the real IMDB archive is in ``test_data_mirror.py``.
+are cut to a third of their length, and it is loaded again: the parsed cache
+is rebuilt from the verified file, a damaged cached download removed (with an
+error that says what to do if nothing else has the file). The scenario with
+the real IMDB archive is in ``test_data_mirror.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from course_utils.data import CorruptFileError, DataUnavailableError, archives, load, processed, registry
+from course_utils.data import DataUnavailableError, load, processed, registry
 
 try:
     from data_fixtures import (
@@ -30,7 +29,6 @@ try:
         imdb_tar,
         patch_file,
         relax_checks,
-        tar_bytes,
         treebank_zip,
         tweet_csv,
         uci_zip,
@@ -48,7 +46,6 @@ except ImportError:  # tests/ imported as a package
         imdb_tar,
         patch_file,
         relax_checks,
-        tar_bytes,
         treebank_zip,
         tweet_csv,
         uci_zip,
@@ -76,12 +73,11 @@ if "glove" in registry.DATASETS:  # word vectors: parsed into the processed cach
 # Structural checks as strict as the registry's, scaled to the fixtures: a cut file fails them.
 STRICT = {
     "tweet_emotions.csv": {"min_rows": 11, "n_labels": 5},
-    "sentiment labelled sentences.zip": {"rows_per_file": 4},
+    "sentiment labelled sentences.zip": {"n_files": 3, "n_rows": 12},
     "pg11.txt": {"min_chars": len(ALICE_BODY)},
     "pg12.txt": {"min_chars": len(GLASS_BODY)},
     "fra-eng.zip": {"min_pairs": len(FRA_PAIRS)},
 }
-BOOKKEEPING = (archives.MARKER,)  # the extraction marker; stamps live in stamps/
 
 
 def _register(monkeypatch: pytest.MonkeyPatch, dataset: str) -> None:
@@ -105,11 +101,11 @@ def _content(ds) -> object:
     return ds.pairs
 
 
-def cut_files(folder: Path, *, min_bytes: int = 0, skip_bookkeeping: bool = False) -> list[Path]:
+def cut_files(folder: Path, *, min_bytes: int = 0, skip_stamps: bool = False) -> list[Path]:
     """Cut every file under ``folder`` longer than ``min_bytes`` to a third of its length."""
     cut = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-        if skip_bookkeeping and (path.name in BOOKKEEPING or "stamps" in path.parts):
+        if skip_stamps and "stamps" in path.parts:
             continue
         size = path.stat().st_size
         if size > min_bytes:
@@ -123,7 +119,7 @@ def cut_files(folder: Path, *, min_bytes: int = 0, skip_bookkeeping: bool = Fals
 
 @pytest.mark.parametrize("dataset", sorted(FIXTURES))
 def test_damaged_cache_heals_from_the_mirror(dataset, data_env, monkeypatch):
-    """Full profile, files in the mirror: a cut extraction or parsed cache is rebuilt, not read."""
+    """Full profile, files in the mirror: a cut parsed cache is rebuilt, not read."""
     _register(monkeypatch, dataset)
     for rel, data in FIXTURES[dataset].items():
         data_env.put_in_mirror(rel, data)
@@ -132,22 +128,14 @@ def test_damaged_cache_heals_from_the_mirror(dataset, data_env, monkeypatch):
     assert first.source == "mirror"
     expected = _content(first)
 
-    # the data files only (the markers intact): the manifest must notice
-    cut = cut_files(data_env.cache, skip_bookkeeping=True)
-    if dataset in ("imdb", "treebank", "ag_news", "glove"):  # extracted and/or parsed into the cache
+    # the data files only (the stamps intact)
+    cut = cut_files(data_env.cache, skip_stamps=True)
+    if dataset in ("imdb", "treebank", "ag_news", "glove"):  # parsed into the cache
         assert any("processed" in p.parts for p in cut)
-    if dataset in ("imdb", "treebank"):
-        assert any("extracted" in p.parts for p in cut)
-        folder = data_env.cache / "extracted" / dataset
-        key = json.loads((folder / archives.MARKER).read_text())["key"]
-        processed_files = list((data_env.cache / "processed").glob("*.npz"))
-        for npz in processed_files:  # the tree alone must be detected, not only the parse
-            npz.unlink()
-        assert archives.damage(folder, key) is not None
     again = load(dataset, verbose=False)
     assert again.source == "mirror" and _content(again) == expected
 
-    # everything, markers and stamps too
+    # everything, stamps too
     cut_files(data_env.cache)
     third = load(dataset, verbose=False)
     assert third.source == "mirror" and _content(third) == expected
@@ -191,79 +179,23 @@ def test_quick_profile_falls_back_to_synthetic_after_removing_a_damaged_download
     assert not (data_env.cache / "files" / "aclImdb_v1.tar.gz").exists()
 
 
-# ----------------------------------------------------------------------------- extraction manifest
-
-
-def _archive(tmp_path: Path) -> Path:
-    path = tmp_path / "x.tar.gz"
-    path.write_bytes(tar_bytes({"d/a.txt": b"alpha " * 50, "d/sub/b.txt": b"beta " * 40}))
-    return path
-
-
-@pytest.mark.parametrize("how", ["cut", "rewritten", "deleted", "marker cut", "legacy marker"])
-def test_a_damaged_extraction_is_extracted_again(tmp_path, capsys, how):
-    archive = _archive(tmp_path)
-    dest = archives.extract(archive, tmp_path / "out", key="k")
-    assert archives.damage(dest, "k") is None
-    target = dest / "d" / "a.txt"
-    if how == "cut":
-        os.truncate(target, 10)
-    elif how == "rewritten":  # same size, new content, written later
-        st = target.stat()
-        target.write_bytes(b"x" * st.st_size)
-        os.utime(target, (st.st_atime, st.st_mtime + 5))
-    elif how == "deleted":
-        target.unlink()
-    elif how == "marker cut":
-        marker = dest / archives.MARKER
-        os.truncate(marker, marker.stat().st_size // 3)
-    else:  # made before markers had a manifest
-        (dest / archives.MARKER).write_text(json.dumps({"archive": "x.tar.gz", "key": "k", "members": 2}))
-    assert archives.damage(dest, "k") is not None
-    assert archives.extract(archive, dest, key="k") == dest
-    assert target.read_bytes() == b"alpha " * 50
-    assert archives.damage(dest, "k") is None
-    assert "extracting x.tar.gz again" in capsys.readouterr().out
-
-
-def test_a_damaged_extraction_without_its_archive_is_removed_and_named(tmp_path):
-    archive = _archive(tmp_path)
-    dest = archives.extract(archive, tmp_path / "out", key="k")
-    os.truncate(dest / "d" / "sub" / "b.txt", 3)
-    archive.unlink()
-    with pytest.raises(CorruptFileError) as caught:
-        archives.extract(archive, dest, key="k")
-    message = str(caught.value)
-    assert str(dest) in message and "d/sub/b.txt" in message and "COURSE_DATA_MIRROR" in message
-    assert not dest.exists()  # nothing damaged is left to be read
-
-
-def test_a_zip_extraction_has_a_manifest_too(tmp_path):
-    archive = tmp_path / "x.zip"
-    archive.write_bytes(zip_bytes({"p/q.txt": b"q" * 100, "p/": b""}))
-    dest = archives.extract(archive, tmp_path / "out", key="z")
-    files = json.loads((dest / archives.MARKER).read_text())["files"]
-    assert files == {"p/q.txt": [100, int((dest / "p" / "q.txt").stat().st_mtime)]}
-    os.truncate(dest / "p" / "q.txt", 33)
-    assert "p/q.txt has 33 bytes" in archives.damage(dest, "z")
-
-
 # ----------------------------------------------------------------------------- parsed cache
 
 
 @pytest.mark.parametrize("how", ["cut", "flipped byte"])
 def test_a_damaged_parsed_cache_is_removed_and_rebuilt(data_env, capsys, how):
     data = {"texts": [f"review {i} \u00e9" * 5 for i in range(300)], "labels": np.arange(300)}
-    path = processed.save("demo", "k1", data)
+    key = processed.make_key("demo", "source-sha256")
+    path = processed.save("demo", key, data)
     raw = path.read_bytes()
     if how == "cut":
         path.write_bytes(raw[: len(raw) // 3])
     else:
         middle = len(raw) // 2
         path.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x55]) + raw[middle + 1 :])
-    assert processed.load("demo", "k1") is None and not path.exists()
+    assert processed.load("demo", key) is None and not path.exists()
     assert "removed a damaged parsed cache" in capsys.readouterr().out
     calls = []
-    rebuilt = processed.cached("demo", "k1", lambda: calls.append(1) or data)
+    rebuilt = processed.cached("demo", lambda: calls.append(1) or data, "source-sha256")
     assert calls == [1] and rebuilt["texts"] == data["texts"]
-    assert processed.load("demo", "k1")["texts"] == data["texts"]
+    assert processed.load("demo", key)["texts"] == data["texts"]

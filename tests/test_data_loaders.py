@@ -9,8 +9,8 @@ from course_utils.data import (
     DataUnavailableError,
     TaggingData,
     TextClassificationData,
-    archives,
     load,
+    parsers,
     status,
 )
 
@@ -83,13 +83,12 @@ def test_imdb(mirror, monkeypatch):
     assert len(ds.train) == len(ds.test) == 20
     assert ds.train.labels.dtype == np.int64 and ds.train.class_counts().tolist() == [10, 10]
     assert all(isinstance(t, str) for t in ds.train.texts)
-    assert not (mirror.cache / "extracted" / "imdb" / "aclImdb" / "train" / "unsup").exists()
     assert "imdb" in repr(ds) and "mirror" in repr(ds) and "train=20" in repr(ds)
 
-    def no_extraction(*args, **kwargs):
+    def no_parsing(*args, **kwargs):
         raise AssertionError("a warm load must come from the processed cache")
 
-    monkeypatch.setattr(archives, "extract", no_extraction)
+    monkeypatch.setattr(parsers, "read_imdb_tar", no_parsing)
     small = load("imdb", max_train=6, max_test=4, seed=3, verbose=False)
     assert len(small.train) == 6 and small.train.class_counts().tolist() == [3, 3]
     assert len(small.test) == 4 and small.test.class_counts().tolist() == [2, 2]
@@ -100,44 +99,26 @@ def test_imdb(mirror, monkeypatch):
 
 
 def test_imdb_unsup_on_demand(mirror, monkeypatch):
-    from course_utils.data import text_sets
-
     labelled = load("imdb", verbose=False)  # the usual load: no unlabelled reviews
     assert labelled.unsup == [] and "unsup" not in repr(labelled)
-
-    def no_extraction(*args, **kwargs):
-        raise AssertionError("asking for train/unsup must not re-extract the labelled reviews")
-
-    monkeypatch.setattr(archives, "extract", no_extraction)
+    calls = []
+    real = parsers.read_imdb_tar
+    monkeypatch.setattr(parsers, "read_imdb_tar", lambda *a, **k: calls.append(k) or real(*a, **k))
     ds = load("imdb", max_unsup=None, verbose=False)  # read from the archive, parsed into its own cache
+    assert calls == [{"unsup": True}]  # the labelled reviews are not read again
     assert len(ds.unsup) == 10 and all(t == "unlabelled review" for t in ds.unsup)
     assert "unsup=10" in repr(ds) and ds.train.texts == labelled.train.texts
-    assert not (mirror.cache / "extracted" / "imdb" / "aclImdb" / "train" / "unsup").exists()
     assert len(list((mirror.cache / "processed").glob("imdb-*.npz"))) == 1  # the labelled parse is kept
     assert len(list((mirror.cache / "processed").glob("imdb_unsup-*.npz"))) == 1
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a warm load must come from the processed cache")
 
-    monkeypatch.setattr(text_sets, "_read_imdb_unsup", no_reading)
+    monkeypatch.setattr(parsers, "read_imdb_tar", no_reading)
     assert len(load("imdb", max_unsup=4, verbose=False).unsup) == 4
     for bad in (-1, 2.5, True):
         with pytest.raises(ValueError, match="max_unsup"):
             load("imdb", max_unsup=bad, verbose=False)
-
-
-def test_imdb_unsup_members_in_id_order(tmp_path):
-    from course_utils.data import text_sets
-
-    try:
-        from data_fixtures import tar_bytes
-    except ImportError:  # tests/ imported as a package
-        from tests.data_fixtures import tar_bytes
-    members = {f"aclImdb/train/unsup/{i}_0.txt": f"review {i}".encode() for i in (10, 2, 0)}
-    members["aclImdb/train/pos/0_9.txt"] = b"labelled"
-    path = tmp_path / "aclImdb_v1.tar.gz"
-    path.write_bytes(tar_bytes(members))
-    assert text_sets._read_imdb_unsup(path) == ["review 0", "review 2", "review 10"]
 
 
 def test_imdb_unsup_synthetic(data_env):

@@ -3,7 +3,7 @@
     COURSE_DATA_MIRROR=/path/to/mirror pytest tests/test_data_mirror.py          # without IMDB
     COURSE_DATA_MIRROR=/path/to/mirror pytest tests/test_data_mirror.py -m slow  # IMDB only
 
-The cache is shared by the tests of one session (extraction happens once).
+The cache is shared by the tests of one session (IMDB is parsed once).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ pytestmark = requires_mirror
 def mirror_cache(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mirror-cache")
     yield folder
-    shutil.rmtree(folder, ignore_errors=True)  # the IMDB extraction is 50,000 files
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_status_from_mirror(real):
 def test_imdb(real):
     import time
 
-    ds = load("imdb", verbose=False)  # first time: extraction (about 20 s on an idle machine)
+    ds = load("imdb", verbose=False)  # first time: read from the archive (about 15 s on an idle machine)
     assert ds.source == "mirror"
     assert len(ds.train) == 25_000 and len(ds.test) == 25_000
     assert ds.train.class_counts().tolist() == [12_500, 12_500]
@@ -165,14 +165,14 @@ def test_imdb_damaged_cache_heals(real, mirror_cache):
 
     real.setenv("COURSE_PROFILE", "full")
     settings.reload()
-    ds = load("imdb", verbose=False)  # warm after test_imdb, else extracted here
+    ds = load("imdb", verbose=False)  # warm after test_imdb, else parsed here
     cut = []
     for path in mirror_cache.rglob("*"):
         if path.is_file() and not path.is_symlink() and path.stat().st_size > 1000:
             os.truncate(path, path.stat().st_size // 3)
             cut.append(path)
-    assert any("extracted" in p.parts for p in cut) and any("processed" in p.parts for p in cut)
-    again = load("imdb", verbose=False)  # extracted again from the verified mirror archive
+    assert any("processed" in p.parts for p in cut)
+    again = load("imdb", verbose=False)  # parsed again from the verified mirror archive
     assert again.source == "mirror"
     assert again.train.texts == ds.train.texts and again.test.texts == ds.test.texts
     assert (again.train.labels == ds.train.labels).all()

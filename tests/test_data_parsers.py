@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from course_utils.data import archives, parsers
+from course_utils.data import parsers
 
 try:
     from data_fixtures import (
@@ -18,6 +18,7 @@ try:
         fra_zip,
         gutenberg,
         imdb_tar,
+        tar_bytes,
         treebank_zip,
         tweet_csv,
         uci_zip,
@@ -32,6 +33,7 @@ except ImportError:  # tests/ imported as a package
         fra_zip,
         gutenberg,
         imdb_tar,
+        tar_bytes,
         treebank_zip,
         tweet_csv,
         uci_zip,
@@ -175,8 +177,7 @@ def test_uci_bad_label(tmp_path):
 def test_treebank_zip_read_with_nltk(tmp_path):
     path = tmp_path / "treebank.zip"
     path.write_bytes(treebank_zip())
-    folder = archives.extract(path, tmp_path / "extracted" / "treebank")
-    rows = parsers.read_treebank(folder)
+    rows = parsers.read_treebank(path)  # inside the zip: nothing is extracted
     assert len(rows["sentences"]) == 3
     assert rows["sentences"][0] == ["Pierre", "Vinken", "will", "join", "the", "board", "."]
     assert rows["tags"][0] == ["NNP", "NNP", "MD", "VB", "DT", "NN", "."]
@@ -184,28 +185,34 @@ def test_treebank_zip_read_with_nltk(tmp_path):
     assert rows["sentences"][2] == ["It", "rains", "."]  # files in order
     import nltk.data
 
-    assert str(folder.resolve()) not in [str(p) for p in nltk.data.path]  # nltk's path is restored
+    assert str(tmp_path.resolve()) not in [str(p) for p in nltk.data.path]  # nltk's path is restored
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["treebank.zip"]
+    path.write_bytes(zip_bytes({"treebank/tagged/wsj_0001.pos": b"x"}))
+    with pytest.raises(ValueError, match="no treebank/combined/wsj_"):
+        parsers.read_treebank(path)
 
 
-def test_imdb_tar_extract_without_unsup(tmp_path):
+def test_imdb_tar_read_without_extracting(tmp_path):
     path = tmp_path / "aclImdb_v1.tar.gz"
     path.write_bytes(imdb_tar(3))
-    from course_utils.data.text_sets import _imdb_include
-
-    folder = archives.extract(path, tmp_path / "imdb", include=_imdb_include)
-    assert not (folder / "aclImdb" / "train" / "unsup").exists()
-    assert not list(folder.rglob("*.feat"))
-    data = parsers.read_imdb_folder(folder)
-    assert len(data["train"]["texts"]) == len(data["test"]["texts"]) == 6
-    assert data["train"]["labels"].tolist() == [0, 0, 0, 1, 1, 1]
-    assert data["test"]["texts"][2].startswith("test neg review 2.")  # by id within a class
-    assert data["train"]["texts"][0].startswith("train neg review 0.<br /><br />")
+    data = parsers.read_imdb_tar(path)
+    assert len(data["train_texts"]) == len(data["test_texts"]) == 6
+    assert data["train_labels"].dtype == np.int64 and data["train_labels"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert data["test_texts"][2].startswith("test neg review 2.")  # by id within a class
+    assert data["train_texts"][0].startswith("train neg review 0.<br /><br />")
+    assert "unlabelled review" not in data["train_texts"]
+    assert parsers.read_imdb_tar(path, unsup=True) == {"unsup_texts": ["unlabelled review"] * 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aclImdb_v1.tar.gz"]
 
 
-def test_imdb_folder_missing_split(tmp_path):
-    (tmp_path / "aclImdb" / "train" / "neg").mkdir(parents=True)
-    with pytest.raises(ValueError, match="train/pos"):
-        parsers.read_imdb_folder(tmp_path)
+def test_imdb_unsup_members_in_id_order(tmp_path):
+    members = {f"aclImdb/train/unsup/{i}_0.txt": f"review {i}".encode() for i in (10, 2, 0)}
+    members["aclImdb/train/pos/0_9.txt"] = b"labelled"
+    path = tmp_path / "aclImdb_v1.tar.gz"
+    path.write_bytes(tar_bytes(members))
+    assert parsers.read_imdb_tar(path, unsup=True)["unsup_texts"] == ["review 0", "review 2", "review 10"]
+    with pytest.raises(ValueError, match="train/neg"):
+        parsers.read_imdb_tar(path)  # no labelled reviews but one
 
 
 def test_zip_reader_ignores_macos_junk(tmp_path):

@@ -83,7 +83,6 @@ def test_info_unknown_name():
 def test_errors_hierarchy():
     assert issubclass(data.DataUnavailableError, FileNotFoundError)
     assert issubclass(data.CorruptFileError, ValueError)
-    assert issubclass(data.UnsafeArchiveError, data.CorruptFileError)
 
 
 def test_readme_is_in_sync_with_registry():

@@ -15,39 +15,17 @@ synthetic stand-in with the same schema is used when all of these fail.
 
 from __future__ import annotations
 
-from .errors import CorruptFileError, DataUnavailableError, UnsafeArchiveError
+from .errors import CorruptFileError, DataUnavailableError
 from .inventory import status
 from .loaders import info, load
 from .registry import names
 from .types import (
-    CorpusData,
-    Dataset,
-    DatasetInfo,
-    FileSpec,
-    PairsData,
-    TaggedSplit,
-    TaggingData,
-    TextClassificationData,
-    TextSplit,
+    CorpusData, Dataset, DatasetInfo, FileSpec, PairsData, TaggedSplit, TaggingData, TextClassificationData, TextSplit,
     WordVectors,
 )
 
 __all__ = [
-    "names",
-    "info",
-    "load",
-    "status",
-    "DataUnavailableError",
-    "CorruptFileError",
-    "UnsafeArchiveError",
-    "Dataset",
-    "DatasetInfo",
-    "FileSpec",
-    "TextSplit",
-    "TextClassificationData",
-    "TaggedSplit",
-    "TaggingData",
-    "CorpusData",
-    "PairsData",
-    "WordVectors",
+    "names", "info", "load", "status", "DataUnavailableError", "CorruptFileError",
+    "Dataset", "DatasetInfo", "FileSpec", "TextSplit", "TextClassificationData", "TaggedSplit", "TaggingData",
+    "CorpusData", "PairsData", "WordVectors",
 ]

@@ -11,25 +11,15 @@ from typing import Any
 import numpy as np
 
 from .. import settings, splits
-from . import fetch, parsers, processed
-from .common import (
-    PARSER_VERSION,
-    check_common,
-    counts,
-    say,
-    source_of,
-    synthetic_or_raise,
-    synthetic_text,
-    text_data,
-)
+from . import fetch, parsers, processed, synthetic
+from .common import check_limits, get_files, origin, text_data
 from .errors import DataUnavailableError
 from .registry import DATASETS
-from .types import (
-    TextClassificationData,
-)
+from .types import TextClassificationData
 
 AG_NEWS_LABELS = ["World", "Sports", "Business", "Sci/Tech"]
-AG_NEWS_FIELDS = ("title", "description", "both")
+AG_NEWS_FIELDS = {"title": ("titles",), "description": ("descriptions",), "both": ("titles", "descriptions")}
+TRAIN, TEST = "ag_news_csv/train.csv", "ag_news_csv/test.csv"
 
 
 def tfds_dir() -> Path:
@@ -39,16 +29,13 @@ def tfds_dir() -> Path:
 
 def tfds_prepared() -> Path | None:
     """The prepared ``ag_news_subset`` version folder, or None (checked without importing tfds)."""
-    root = tfds_dir() / "ag_news_subset"
-    hits = sorted(root.glob("*/dataset_info.json")) if root.is_dir() else []
+    hits = sorted((tfds_dir() / "ag_news_subset").glob("*/dataset_info.json"))
     return hits[-1].parent if hits else None
 
 
 def _ag_news_tfds(version_dir: Path) -> dict[str, dict[str, Any]] | None:
     """The prepared tfds copy (read once with ``download=False``, then from the processed cache);
     None, after a message, if it cannot be read: a broken tfds folder must not block the CSV route."""
-    stamp = (version_dir / "dataset_info.json").stat()
-    key = processed.make_key("ag_news_tfds", PARSER_VERSION, str(version_dir), stamp.st_size, stamp.st_mtime_ns)
 
     def build() -> dict[str, Any]:
         import tensorflow_datasets as tfds
@@ -62,8 +49,9 @@ def _ag_news_tfds(version_dir: Path) -> dict[str, dict[str, Any]] | None:
             out[f"{split}_labels"] = np.asarray([int(ex["label"]) for ex in rows], np.int64)
         return out
 
+    stamp = (version_dir / "dataset_info.json").stat()
     try:
-        flat = processed.cached("ag_news_tfds", key, build)
+        flat = processed.cached("ag_news_tfds", build, str(version_dir), stamp.st_size, stamp.st_mtime_ns)
     except Exception as err:
         print(
             f"[data] could not read the tfds copy in {version_dir} ({type(err).__name__}: {err}); "
@@ -76,25 +64,13 @@ def _ag_news_tfds(version_dir: Path) -> dict[str, dict[str, Any]] | None:
 def _ag_select(part: dict[str, Any], field: str, clean: bool) -> tuple[Callable[[int], str], np.ndarray]:
     """(index -> text for ``field``, labels); texts are built lazily, for the kept rows only."""
     cleaner: Callable[[str], str] = parsers.clean_ag_news if clean else (lambda s: s)
-    names = {"title": ("titles",), "description": ("descriptions",), "both": ("titles", "descriptions")}[field]
-    columns = [part[name] for name in names]
-
-    def text(i: int) -> str:
-        return " ".join(cleaner(column[i]) for column in columns)
-
-    return text, np.asarray(part["labels"], dtype=np.int64)
+    columns = [part[name] for name in AG_NEWS_FIELDS[field]]
+    return (lambda i: " ".join(cleaner(column[i]) for column in columns)), np.asarray(part["labels"], np.int64)
 
 
 def load_ag_news(
-    *,
-    field: str = "title",
-    max_train: int | None = None,
-    max_test: int | None = None,
-    seed: int = 0,
-    clean: bool = True,
-    allow_partial: bool = False,
-    test_fraction: float = 0.2,
-    verbose: bool = True,
+    *, field: str = "title", max_train: int | None = None, max_test: int | None = None, seed: int = 0,
+    clean: bool = True, allow_partial: bool = False, test_fraction: float = 0.2,
 ) -> TextClassificationData:
     """AG News: 4 topics, 120,000 train / 7,600 test; texts are titles, descriptions or both.
 
@@ -107,95 +83,48 @@ def load_ag_news(
     ``allow_partial=True``: then the real ``test.csv`` rows are split by
     ``test_fraction`` (seed) into train/test and ``.partial`` is True.
     """
-    info = DATASETS["ag_news"]
-    max_train, max_test = check_common(max_train, max_test, seed)
+    max_train, max_test = check_limits(max_train, max_test, seed)
     if field not in AG_NEWS_FIELDS:
         raise ValueError(f"field must be one of {', '.join(AG_NEWS_FIELDS)}; got {field!r}")
     splits.check_fraction(test_fraction)
-    common = dict(max_train=max_train, max_test=max_test, seed=seed)
+    limits = dict(max_train=max_train, max_test=max_test, seed=seed)
 
     version_dir = tfds_prepared()
     parts = _ag_news_tfds(version_dir) if version_dir is not None else None
     if parts is not None:
-        source, files, origin = "cache", {"tensorflow_datasets": str(version_dir)}, "the prepared tfds copy"
+        fields: dict[str, Any] = dict(source="cache", files={"tensorflow_datasets": str(version_dir)})
     else:
-        train_spec, test_spec = info.file("ag_news_csv/train.csv"), info.file("ag_news_csv/test.csv")
-        try:
+        wanted = (TRAIN, TEST)
+        if allow_partial:
             try:
-                train_rec = fetch.get_file("ag_news", train_spec)
+                fetch.get_file("ag_news", DATASETS["ag_news"].file(TRAIN))
             except DataUnavailableError:
-                if not allow_partial:
-                    raise
-                train_rec = None
-            test_rec = fetch.get_file("ag_news", test_spec)
-        except DataUnavailableError as err:
-            synthetic_or_raise(info, err)
-            return _ag_news_synthetic(field, **common)
-        if train_rec is None:
-            return _ag_news_partial(test_rec, field=field, clean=clean, test_fraction=test_fraction, **common)
-        records = {train_spec.filename: train_rec, test_spec.filename: test_rec}
-        parts = {
-            "train": processed.cached(
-                "ag_news_train",
-                processed.make_key("ag_news", PARSER_VERSION, train_rec.sha256),
-                lambda: parsers.read_ag_news_csv(train_rec.path),
-            ),
-            "test": parsers.read_ag_news_csv(test_rec.path),
-        }
-        source, files, origin = source_of(records), {k: str(r.path) for k, r in records.items()}, None
-    data = text_data(
-        "ag_news",
-        source,
-        AG_NEWS_LABELS,
-        _ag_select(parts["train"], field, clean),
-        _ag_select(parts["test"], field, clean),
-        files=files,
-        **common,
-    )
-    say(verbose, f"ag_news ({field}): {counts(data)} from {origin or source} {', '.join(files.values())}")
-    return data
-
-
-def _ag_news_partial(
-    test_rec: fetch.FileRecord,
-    *,
-    field: str,
-    clean: bool,
-    test_fraction: float,
-    max_train: int | None,
-    max_test: int | None,
-    seed: int,
-) -> TextClassificationData:
-    text, labels = _ag_select(parsers.read_ag_news_csv(test_rec.path), field, clean)
-    tr, te = splits.stratified_split(labels, test_fraction, seed)
-    note = (
-        f"PARTIAL: train.csv is unavailable, so the {len(labels):,} real rows of test.csv were split "
-        f"{1 - test_fraction:.0%}/{test_fraction:.0%} into train/test. Real text, small training set: "
-        "results are not comparable with published AG News numbers."
-    )
-    print(f"[data] WARNING ag_news: {note}")
-    return text_data(
-        "ag_news",
-        test_rec.source,
-        AG_NEWS_LABELS,
-        (lambda i: text(int(tr[i])), labels[tr]),
-        (lambda i: text(int(te[i])), labels[te]),
-        max_train=max_train,
-        max_test=max_test,
-        seed=seed,
-        files={test_rec.filename: str(test_rec.path)},
-        partial=True,
-        notes=[note],
-    )
-
-
-def _ag_news_synthetic(
-    field: str, *, max_train: int | None, max_test: int | None, seed: int
-) -> TextClassificationData:
-    n_train, n_test = max_train or 12000, max_test or 7600
-    titles = synthetic_text("ag_news", AG_NEWS_LABELS, n_train, n_test, seed=seed, length=(4, 10))
-    descs = synthetic_text("ag_news", AG_NEWS_LABELS, n_train, n_test, seed=seed, length=(15, 40))
-    train, test = (
-        _ag_select({"titles": t[0], "descriptions": d[0], "labels": t[1]}, field, False) for t, d in zip(titles, descs)
-    )
-    return text_data("ag_news", "synthetic", AG_NEWS_LABELS, train, test, max_train=None, max_test=None, seed=seed)
+                wanted = (TEST,)
+        records = get_files("ag_news", *wanted)
+        if records is None:  # synthetic titles and descriptions
+            parts = {}
+            for split, salt, n in (("train", 1, max_train or 12000), ("test", 2, max_test or 7600)):
+                titles, labels = synthetic.labelled_texts(AG_NEWS_LABELS, n, seed=seed * 7919 + salt, length=(4, 10))
+                descriptions = synthetic.labelled_texts(AG_NEWS_LABELS, n, seed=seed * 7919 + salt, length=(15, 40))[0]
+                parts[split] = {"titles": titles, "descriptions": descriptions, "labels": labels}
+            clean, fields = False, dict(source="synthetic")
+        elif TRAIN in records:
+            train = records[TRAIN]
+            parts = {
+                "train": processed.cached("ag_news_train", lambda: parsers.read_ag_news_csv(train.path), train.sha256),
+                "test": parsers.read_ag_news_csv(records[TEST].path),
+            }
+            fields = origin(records)
+        else:  # the real test.csv rows, split into train and test
+            rows = parsers.read_ag_news_csv(records[TEST].path)
+            tr, te = splits.stratified_split(rows["labels"], test_fraction, seed)
+            parts = {s: {k: [v[i] for i in idx] for k, v in rows.items()} for s, idx in (("train", tr), ("test", te))}
+            note = (
+                f"PARTIAL: train.csv is unavailable, so the {len(tr) + len(te):,} real rows of test.csv were split "
+                f"{1 - test_fraction:.0%}/{test_fraction:.0%} into train/test. Real text, small training set: "
+                "results are not comparable with published AG News numbers."
+            )
+            print(f"[data] WARNING ag_news: {note}")
+            fields = dict(partial=True, notes=[note], **origin(records))
+    train, test = (_ag_select(parts[s], field, clean) for s in ("train", "test"))
+    return text_data("ag_news", AG_NEWS_LABELS, train, test, **fields, **limits)

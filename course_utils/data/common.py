@@ -1,100 +1,76 @@
-"""What the dataset loaders share: saying where the data came
-from, the synthetic fallback (quick profile only) and the text-classification plumbing."""
+"""What the dataset loaders share: getting a dataset's files (or, in the quick profile only, the
+go-ahead for a synthetic stand-in) and the text-classification plumbing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from .. import settings, splits
 from . import fetch, synthetic
 from .errors import DataUnavailableError
-from .types import DatasetInfo, TextClassificationData, TextSplit
+from .registry import DATASETS
+from .types import TextClassificationData, TextSplit
 
-PARSER_VERSION = 1
 SOURCE_RANK = {"cache": 0, "mirror": 1, "download": 2}
 
 
-def say(verbose: bool, message: str) -> None:
-    if verbose:
-        print(f"[data] {message}")
+def get_files(name: str, *filenames: str) -> dict[str, fetch.FileRecord] | None:
+    """The verified files of dataset ``name`` (those named, else all), by file name.
 
-
-def source_of(records: dict[str, fetch.FileRecord]) -> str:
-    """The farthest source among the files (download > mirror > cache)."""
-    return max((r.source for r in records.values()), key=SOURCE_RANK.__getitem__)
-
-
-def synthetic_or_raise(info: DatasetInfo, err: DataUnavailableError) -> None:
-    """Return (after the banner) if a synthetic stand-in may be used, else re-raise ``err``."""
-    if not settings.is_quick():
-        raise err
-    missing = err.filename_in_registry or "a file"
-    why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
-    synthetic.announce(info.name, f"{missing} is in no cache or mirror folder and {why}; quick profile.")
-
-
-def text_data(
-    name: str,
-    source: str,
-    label_names: list[str],
-    train: tuple[list[str] | Callable[[int], str], np.ndarray],
-    test: tuple[list[str] | Callable[[int], str], np.ndarray],
-    *,
-    max_train: int | None,
-    max_test: int | None,
-    seed: int,
-    files: dict[str, str] | None = None,
-    partial: bool = False,
-    notes: list[str] | None = None,
-) -> TextClassificationData:
-    """Subsample (stratified, shuffled, deterministic) and wrap the two splits.
-
-    ``train``/``test`` are (texts, labels); texts may be a function index ->
-    text, so only the kept examples are built (AG News cleaning is not free).
+    If one is unavailable: in the quick profile None, after the synthetic banner (the loader
+    then returns its stand-in); in the full profile the ``DataUnavailableError``.
     """
-    splits_out = []
-    for salt, (texts, labels), limit in ((1, train, max_train), (2, test, max_test)):
-        labels = np.asarray(labels, dtype=np.int64)
-        idx = splits.stratified_subset(labels, limit, seed, salt=salt)
-        get = texts if callable(texts) else texts.__getitem__
-        splits_out.append(TextSplit([get(int(i)) for i in idx], labels[idx]))
-    return TextClassificationData(
-        name=name,
-        source=source,
-        files=files or {},
-        notes=notes or [],
-        train=splits_out[0],
-        test=splits_out[1],
-        label_names=list(label_names),
-        partial=partial,
-    )
+    specs = [s for s in DATASETS[name].files if s.filename in filenames or not filenames]
+    try:
+        return {s.filename: fetch.get_file(name, s) for s in specs}
+    except DataUnavailableError as err:
+        if not settings.is_quick():
+            raise
+        why = "offline (COURSE_OFFLINE=1)" if settings.get().offline else "the download failed"
+        missing = err.filename_in_registry
+        synthetic.announce(name, f"{missing} is in no cache or mirror folder and {why}; quick profile.")
+        return None
 
 
-def synthetic_text(
-    name: str,
-    label_names: list[str],
-    n_train: int,
-    n_test: int,
-    *,
-    seed: int,
-    length: tuple[int, int],
-    probs: list[float] | None = None,
-) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
-    out = []
-    for salt, n in ((1, n_train), (2, n_test)):
-        labels = synthetic.labels(n, len(label_names), seed=seed * 7919 + salt, probs=probs)
-        out.append((synthetic.texts(labels, label_names, seed=seed * 7919 + salt, length=length), labels))
-    return out[0], out[1]
+def origin(records: dict[str, fetch.FileRecord]) -> dict[str, Any]:
+    """A dataset's ``source`` (the farthest of its files': download > mirror > cache) and ``files``."""
+    source = max((r.source for r in records.values()), key=SOURCE_RANK.__getitem__)
+    return {"source": source, "files": {k: str(r.path) for k, r in records.items()}}
 
 
-def check_common(max_train: int | None, max_test: int | None, seed: int) -> tuple[int | None, int | None]:
+def check_limits(max_train: int | None, max_test: int | None, seed: int) -> tuple[int | None, int | None]:
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"seed must be an int, got {seed!r}")
     return splits.check_limit("max_train", max_train), splits.check_limit("max_test", max_test)
 
 
-def counts(data: TextClassificationData) -> str:
-    return f"{len(data.train):,} train / {len(data.test):,} test texts"
+Texts = list[str] | Callable[[int], str]
 
+
+def text_data(
+    name: str,
+    label_names: list[str],
+    train: tuple[Texts, np.ndarray],
+    test: tuple[Texts, np.ndarray],
+    *,
+    max_train: int | None,
+    max_test: int | None,
+    seed: int,
+    cls: type[TextClassificationData] = TextClassificationData,
+    **fields: Any,
+) -> TextClassificationData:
+    """Subsample (stratified, shuffled, deterministic) and wrap the two splits in ``cls(**fields)``.
+
+    ``train``/``test`` are (texts, labels); texts may be a function index ->
+    text, so only the kept examples are built (AG News cleaning is not free).
+    """
+    out = []
+    for salt, (texts, labels), limit in ((1, train, max_train), (2, test, max_test)):
+        labels = np.asarray(labels, dtype=np.int64)
+        idx = splits.stratified_subset(labels, limit, seed, salt=salt)
+        get = texts if callable(texts) else texts.__getitem__
+        out.append(TextSplit([get(int(i)) for i in idx], labels[idx]))
+    return cls(name=name, train=out[0], test=out[1], label_names=list(label_names), **fields)

@@ -19,8 +19,3 @@ class DataUnavailableError(FileNotFoundError):
 
 class CorruptFileError(ValueError):
     """A file failed its checksum or structural check (the message names the file)."""
-
-
-class UnsafeArchiveError(CorruptFileError):
-    """An archive member would land outside the extraction folder (absolute path, ``..``,
-    or a link pointing outside)."""

@@ -4,27 +4,26 @@ Layout of the cache (``settings.get().data_dir``)::
 
     files/<filename>        downloaded upstream files (same relative names as in a mirror)
     stamps/                 "this file passed its check at this size and mtime" records
-    extracted/<dataset>/    archives unpacked safely; a manifest of sizes catches damage (``archives``)
     processed/              parsed datasets, so a warm load skips parsing (a damaged one is rebuilt)
     tensorflow_datasets/    an optional prepared tfds copy (ag_news_subset)
 
-A cached file that fails its check is removed and obtained again. Mirror files
-are read in place; those listed in the mirror's ``SHA256SUMS`` are checked
-against it (rebuilt archives differ from upstream bytes), others against the registry.
+Archives are never extracted: the parsers read the members they need inside
+them. A cached file that fails its check is removed and obtained again.
+Mirror files are read in place; those listed in the mirror's ``SHA256SUMS``
+are checked against it (rebuilt archives differ from upstream bytes), others
+against the registry.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import files, settings
+from .. import settings
 from . import verify
 from .errors import CorruptFileError, DataUnavailableError
 from .types import FileSpec
@@ -37,20 +36,14 @@ USER_AGENT = "Mozilla/5.0 (compatible; rnn-course data fetcher; +https://pypi.or
 class FileRecord:
     """Where a verified file was found: ``source`` is ``cache``, ``mirror`` or ``download``."""
 
-    filename: str
     path: Path
     source: str
     sha256: str
 
 
-def data_dir() -> Path:
-    """The cache folder (``COURSE_DATA_DIR``)."""
-    return settings.get().data_dir
-
-
 def cached_path(spec: FileSpec) -> Path:
     """Where ``spec`` lives in the cache (whether or not it is there)."""
-    return data_dir() / "files" / spec.filename
+    return settings.get().data_dir / "files" / spec.filename
 
 
 # cached files removed as corrupt in this process: path -> why (quoted by unavailable)
@@ -65,13 +58,12 @@ def from_cache(spec: FileSpec) -> FileRecord | None:
     try:
         digest = verify.verify_with_stamp(path, spec)
     except CorruptFileError as err:
-        path.unlink(missing_ok=True)
-        verify.drop_stamp(path)
+        path.unlink(missing_ok=True)  # its stamp, if any, names a size and mtime no new file will have
         _removed[path] = str(err)
         print(f"[data] removed a corrupt cached file: {err} It will be obtained again.")
         return None
     _removed.pop(path, None)
-    return FileRecord(spec.filename, path, "cache", digest)
+    return FileRecord(path, "cache", digest)
 
 
 def mirror_candidates(spec: FileSpec) -> Iterator[tuple[Path, Path]]:
@@ -91,8 +83,7 @@ def from_mirrors(spec: FileSpec) -> FileRecord | None:
             fix += f", or correct its line in {mirror / verify.SUMS_NAME}."
         else:
             fix += f". If it is a deliberately rebuilt file, list its sha256 in {mirror / verify.SUMS_NAME}."
-        digest = verify.verify_with_stamp(path, spec, sums_digest=listed, where=fix)
-        return FileRecord(spec.filename, path, "mirror", digest)
+        return FileRecord(path, "mirror", verify.verify_with_stamp(path, spec, sums_digest=listed, where=fix))
     return None
 
 
@@ -101,51 +92,41 @@ def locate(spec: FileSpec) -> FileRecord | None:
     return from_cache(spec) or from_mirrors(spec)
 
 
-def download_to(spec: FileSpec, target: Path) -> str:
-    """Download ``spec.url`` to ``target`` and verify it; returns its sha256.
+def _stage(spec: FileSpec, target: Path, fill: Callable[[str], object], where: str, sums: str | None = None) -> str:
+    """Write ``target`` through a temporary file beside it: ``fill(tmp)``, check, rename; returns the sha256.
 
-    The file is written under a temporary name next to ``target`` and renamed
-    only after it passed its check, so a failed or interrupted download
-    leaves nothing at ``target``. Raises ``CorruptFileError`` (bad content)
-    or the network error (``requests`` exceptions, ``OSError``).
+    A failed, interrupted or corrupt transfer leaves nothing at ``target``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".download-", dir=target.parent)
+    os.close(fd)
+    try:
+        fill(tmp)
+        digest = verify.verify_file(Path(tmp), spec, sums_digest=sums, where=where)
+        os.replace(tmp, target)
+        return digest
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def download_to(spec: FileSpec, target: Path) -> str:
+    """Download ``spec.url`` to ``target`` (progress bar, timeout) and check it; returns its sha256.
+
+    Raises ``CorruptFileError`` (bad content) or the network error (``requests`` exceptions, ``OSError``).
     """
     import pooch
 
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".download-", dir=target.parent))
-    try:
-        downloader = pooch.HTTPDownloader(
-            progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT}
-        )
-        print(f"[data] downloading {spec.url}")
-        pooch.get_logger().setLevel(logging.WARNING)  # pooch's own "Downloading ..." line repeats ours
-        fetched = pooch.retrieve(
-            spec.url, known_hash=None, fname=Path(spec.filename).name, path=tmpdir, downloader=downloader
-        )
-        digest = verify.verify_file(
-            Path(fetched),
-            spec,
-            where=f"The download from {spec.url} was discarded; try again later or fetch the file by hand into a mirror folder.",
-        )
-        os.replace(fetched, target)
-        return digest
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    download = pooch.HTTPDownloader(progressbar=True, timeout=DOWNLOAD_TIMEOUT_S, headers={"User-Agent": USER_AGENT})
+    print(f"[data] downloading {spec.url}")
+    where = f"The download from {spec.url} was discarded; try again later or put the file in a mirror folder."
+    return _stage(spec, Path(target), lambda tmp: download(spec.url, tmp, None), where)
 
 
 def unavailable(dataset: str, spec: FileSpec, reason: str) -> DataUnavailableError:
     """A :class:`DataUnavailableError` saying which file, where we looked, the URL, and what to do."""
-    s = settings.get()
-    mirrors = (
-        ", ".join(str(m) for m in s.mirror_dirs) if s.mirror_dirs else "none (COURSE_DATA_MIRROR is not set)"
-    )
-    damaged = _removed.get(cached_path(spec))
-    cache = (
-        f"a damaged copy was removed from {cached_path(spec)} ({damaged})"
-        if damaged
-        else f"not in {cached_path(spec)}"
-    )
+    mirrors = ", ".join(map(str, settings.get().mirror_dirs)) or "none (COURSE_DATA_MIRROR is not set)"
+    path, damaged = cached_path(spec), _removed.get(cached_path(spec))
+    cache = f"a damaged copy was removed from {path} ({damaged})" if damaged else f"not in {path}"
     return DataUnavailableError(
         f"Dataset {dataset!r} needs the file {spec.filename!r}, which is not available.\n"
         f"  cache:   {cache}\n"
@@ -179,19 +160,7 @@ def get_file(dataset: str, spec: FileSpec) -> FileRecord:
         raise unavailable(dataset, spec, f"failed: {type(err).__name__}: {err}") from err
     verify.write_stamp(target, verify.check_descriptor(spec), digest)
     _removed.pop(target, None)
-    return FileRecord(spec.filename, target, "download", digest)
-
-
-def _copy_verified(src: FileRecord, target: Path) -> str:
-    """Copy a verified file to ``target`` atomically; returns the sha256 of the copy."""
-    digest = hashlib.sha256()
-    with files.atomic_file(target, "wb") as out, open(src.path, "rb") as source:
-        for chunk in iter(lambda: source.read(1 << 20), b""):
-            digest.update(chunk)
-            out.write(chunk)
-        if digest.hexdigest() != src.sha256:
-            raise CorruptFileError(f"copying {src.path} to {target} changed its content; try again.")
-    return digest.hexdigest()
+    return FileRecord(target, "download", digest)
 
 
 def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
@@ -206,26 +175,24 @@ def fetch_into(dataset: str, spec: FileSpec, folder: Path | None = None) -> str:
         return f"{record.source}: {record.path}"
     folder = Path(folder)
     target = folder / spec.filename
-    listed = (verify.read_sums(folder) or {}).get(spec.filename)
     if target.is_file():
         try:
-            digest = verify.verify_file(target, spec, sums_digest=listed)
+            digest = verify.verify_file(target, spec, sums_digest=(verify.read_sums(folder) or {}).get(spec.filename))
             verify.write_sums(folder, {spec.filename: digest})
             return f"already in {folder}: {target}"
         except CorruptFileError as err:
             print(f"[data] replacing a bad copy: {err}")
     try:
-        source = from_cache(spec) or from_mirrors(spec)
+        source = locate(spec)
     except CorruptFileError:
         source = None
-    if source is not None and source.path.resolve() == target.resolve():
-        source = None
-    if source is not None:
-        digest = _copy_verified(source, target)
+    if source is not None and source.path.resolve() != target.resolve():
+        where = f"Copying {source.path} changed its content; try again."
+        digest = _stage(spec, target, lambda tmp: shutil.copyfile(source.path, tmp), where, sums=source.sha256)
         how = f"copied from {source.source} {source.path}"
+    elif settings.get().offline:
+        raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
     else:
-        if settings.get().offline:
-            raise unavailable(dataset, spec, "skipped: offline (COURSE_OFFLINE=1)")
         digest = download_to(spec, target)
         how = f"downloaded from {spec.url}"
     verify.write_sums(folder, {spec.filename: digest})

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from .. import splits
 from . import fetch, parsers, processed, synthetic
-from .common import PARSER_VERSION, say, synthetic_or_raise
-from .errors import DataUnavailableError
+from .common import get_files, origin
 from .registry import DATASETS
 from .types import WordVectors
 
@@ -18,7 +17,7 @@ DIM = 50
 FULL_WORDS = 400_000
 
 
-def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bool = True) -> WordVectors:
+def load_glove(*, vocab: str = "auto", max_words: int | None = None) -> WordVectors:
     """GloVe 6B vectors, 50 dimensions: ``.words`` (most frequent first), ``.vectors`` (n, 50) float32.
 
     ``vocab``: ``"auto"`` (default) reads the full release ``glove.6B.zip``
@@ -30,18 +29,13 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bo
     than the published words were read. ``wv[word]``, ``word in wv`` and
     ``wv.index(word)`` look words up. The parse is cached (``processed/``).
     """
-    info = DATASETS["glove"]
     if vocab not in VOCABS:
         raise ValueError(f"vocab must be one of {', '.join(VOCABS)}; got {vocab!r}")
     max_words = splits.check_limit("max_words", max_words)
-    try:
-        record = fetch.locate(info.file(FULL)) if vocab == "auto" else None  # never 822 MB unasked
-        if vocab == "400k":
-            record = fetch.get_file("glove", info.file(FULL))
-        if record is None:
-            record = fetch.get_file("glove", info.file(SUBSET))
-    except DataUnavailableError as err:  # quick profile: a stand-in with planted clusters, else raised
-        synthetic_or_raise(info, err)
+    # never 822 MB unasked: "auto" takes the full release only if it is already here
+    full = vocab == "400k" or (vocab == "auto" and fetch.locate(DATASETS["glove"].file(FULL)) is not None)
+    records = get_files("glove", FULL if full else SUBSET)
+    if records is None:  # quick profile: a stand-in with planted clusters
         words, vectors = synthetic.word_vectors(seed=0, dim=DIM)
         note = (
             "SYNTHETIC: made-up vectors with planted clusters (sentiment words, topics, "
@@ -50,18 +44,18 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bo
         return WordVectors(
             name="glove", source="synthetic", words=words[:max_words], vectors=vectors[:max_words], notes=[note]
         )
-    member = MEMBERS[record.filename]
-    full = record.filename == FULL
+    (record,) = records.values()
+    member = MEMBERS[FULL if full else SUBSET]
     raw = processed.cached(
         "glove_400k" if full else "glove_10k",
-        processed.make_key("glove", PARSER_VERSION, record.sha256, member),
         lambda: parsers.read_glove_zip(record.path, member, dim=DIM),
+        record.sha256,
+        member,
     )
     words, vectors = raw["words"][:max_words], raw["vectors"][:max_words]
     published = len(raw["words"]) if full else FULL_WORDS
-    subset = len(words) < published
     notes = []
-    if subset:
+    if len(words) < published:
         why = (
             f"max_words={max_words}" if full
             else f"read from {SUBSET}; for all of them put {FULL} in the cache or a mirror "
@@ -71,15 +65,6 @@ def load_glove(*, vocab: str = "auto", max_words: int | None = None, verbose: bo
             f"SUBSET: only the {len(words):,} most frequent of the {published:,} words of GloVe 6B ({why}). "
             "Rarer words have no vector here, so a task vocabulary is covered less than by the full file."
         )
-    say(verbose, f"glove: {len(words):,} words x {DIM} dims from {record.source} {record.path}"
-        + (" (SUBSET)" if subset else ""))
     return WordVectors(
-        name="glove",
-        source=record.source,
-        files={record.filename: str(record.path)},
-        notes=notes,
-        words=words,
-        vectors=vectors,
-        subset=subset,
-        full_size=published,
+        name="glove", words=words, vectors=vectors, subset=bool(notes), notes=notes, **origin(records)
     )

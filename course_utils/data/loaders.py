@@ -21,31 +21,28 @@ from .text_sets import load_imdb, load_tweet_emotions, load_uci_sentences
 from .types import DatasetInfo
 
 LOADERS: dict[str, Callable[..., Any]] = {
-    "imdb": load_imdb,
-    "ag_news": load_ag_news,
-    "tweet_emotions": load_tweet_emotions,
-    "uci_sentences": load_uci_sentences,
-    "treebank": load_treebank,
-    "alice": load_alice,
-    "fra_eng": load_fra_eng,
+    "imdb": load_imdb, "ag_news": load_ag_news, "tweet_emotions": load_tweet_emotions,
+    "uci_sentences": load_uci_sentences, "treebank": load_treebank, "alice": load_alice, "fra_eng": load_fra_eng,
     "glove": load_glove,
 }
 
 
-def load(name: str, **options: Any) -> Any:
+def load(name: str, *, verbose: bool = True, **options: Any) -> Any:
     """Load dataset ``name`` (see ``names()``) with its ``options`` (see ``info(name).options``).
 
-    Returns the dataset object (``.name``, ``.source``, ``.synthetic``, ...).
+    Returns the dataset object (``.name``, ``.source``, ``.synthetic``, ...) and, unless
+    ``verbose=False``, prints one line saying what came from where.
     Raises ``ValueError`` listing the valid names or options.
     """
     valid = info(name).options  # info() validates the name
     unknown = sorted(set(options) - set(valid))
     if unknown:
         listing = ", ".join(f"{k}={v!r}" for k, v in valid.items())
-        raise ValueError(
-            f"unknown option(s) {', '.join(unknown)} for dataset {name!r}; valid options: {listing}"
-        )
-    return LOADERS[name](**options)
+        raise ValueError(f"unknown option(s) {', '.join(unknown)} for dataset {name!r}; valid options: {listing}")
+    data = LOADERS[name](**options)
+    if verbose and not data.synthetic:  # a synthetic stand-in has printed its banner
+        print(f"[data] {name}: {data._sizes()} from {data.source} {', '.join(data.files.values())}")
+    return data
 
 
 def info(name: str) -> DatasetInfo:
@@ -59,6 +56,6 @@ def info(name: str) -> DatasetInfo:
 
 
 def loader_options(name: str) -> dict[str, object]:
-    """Option name -> default for ``load(name, ...)``, read from the loader's signature."""
-    sig = inspect.signature(LOADERS[name])
-    return {p.name: p.default for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
+    """Option name -> default for ``load(name, ...)``: the loader's own, read from its signature, and ``verbose``."""
+    params = inspect.signature(LOADERS[name]).parameters.values()
+    return {**{p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}, "verbose": True}

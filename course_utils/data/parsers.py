@@ -9,12 +9,12 @@ sentences, which ``str.splitlines`` would treat as a line break.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import os
 import re
+import tarfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -100,6 +100,15 @@ def read_fra_zip(path: str | os.PathLike, member: str = "fra.txt") -> list[tuple
 # ----------------------------------------------------------------------------- CSV files
 
 
+def _csv_rows(path: str | os.PathLike) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every non-empty row of a UTF-8 CSV file (BOM or not)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        for row in reader:
+            if row:
+                yield reader.line_num, row
+
+
 def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
     """``tweet_emotions.csv`` (header ``tweet_id,sentiment,content``) -> dict of parallel lists.
 
@@ -110,18 +119,14 @@ def read_tweet_emotions(path: str | os.PathLike) -> dict[str, list[str]]:
     """
     labels: list[str] = []
     texts: list[str] = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if header[:3] != ["tweet_id", "sentiment", "content"]:
-            raise ValueError(f"{path}: expected the header 'tweet_id,sentiment,content', got {header}")
-        for row in reader:
-            if not row:
-                continue
-            if len(row) < 3:
-                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
-            if not row[1].strip():
-                continue
+    rows = _csv_rows(path)
+    header = [h.strip().lower() for h in next(rows, (0, []))[1]]
+    if header[:3] != ["tweet_id", "sentiment", "content"]:
+        raise ValueError(f"{path}: expected the header 'tweet_id,sentiment,content', got {header}")
+    for lineno, row in rows:
+        if len(row) < 3:
+            raise ValueError(f"{path} line {lineno}: expected 3 columns, got {len(row)}")
+        if row[1].strip():
             labels.append(row[1].strip())
             texts.append(",".join(row[2:]))
     return {"labels": labels, "texts": texts}
@@ -136,23 +141,18 @@ def read_ag_news_csv(path: str | os.PathLike) -> dict[str, object]:
     labels: list[int] = []
     titles: list[str] = []
     descriptions: list[str] = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        for row in reader:
-            if not row:
+    for lineno, row in _csv_rows(path):
+        if len(row) != 3:
+            raise ValueError(f"{path} line {lineno}: expected 3 columns, got {len(row)}")
+        if not row[0].strip().isdigit():
+            if lineno == 1:  # a header row, as in some re-uploads
                 continue
-            if len(row) != 3:
-                raise ValueError(f"{path} line {reader.line_num}: expected 3 columns, got {len(row)}")
-            if not row[0].strip().isdigit():
-                if reader.line_num == 1:  # a header row, as in some re-uploads
-                    continue
-                raise ValueError(f"{path} line {reader.line_num}: class {row[0]!r} is not a number")
-            label = int(row[0])
-            if not 1 <= label <= 4:
-                raise ValueError(f"{path} line {reader.line_num}: class {label} is not in 1..4")
-            labels.append(label - 1)
-            titles.append(row[1])
-            descriptions.append(row[2])
+            raise ValueError(f"{path} line {lineno}: class {row[0]!r} is not a number")
+        if not 1 <= int(row[0]) <= 4:
+            raise ValueError(f"{path} line {lineno}: class {int(row[0])} is not in 1..4")
+        labels.append(int(row[0]) - 1)
+        titles.append(row[1])
+        descriptions.append(row[2])
     return {"labels": np.asarray(labels, dtype=np.int64), "titles": titles, "descriptions": descriptions}
 
 
@@ -219,100 +219,82 @@ def read_uci_sentences(path: str | os.PathLike) -> dict[str, list]:
 # ----------------------------------------------------------------------------- treebank
 
 
-def read_treebank(root: str | os.PathLike) -> dict[str, list]:
-    """The NLTK treebank sample -> sentences, tags and file ids (one entry per sentence).
+def read_treebank(path: str | os.PathLike) -> dict[str, list]:
+    """The NLTK treebank sample (``treebank.zip``) -> ``{"sentences", "tags"}``, one entry per sentence.
 
-    ``root`` is the folder holding ``treebank/combined/wsj_*.mrg`` (or that
-    ``combined`` folder itself). Read with nltk's ``BracketParseCorpusReader``,
-    which returns what ``nltk.corpus.treebank.tagged_sents()`` returns (``-NONE-``
-    trace tokens included). Returns ``{"sentences", "tags"}``.
-    """
-    from nltk.corpus.reader import BracketParseCorpusReader
-
-    root = Path(root)
-    combined = next(
-        (p for p in (root / "treebank" / "combined", root / "combined", root) if any(p.glob("wsj_*.mrg"))),
-        None,
-    )
-    if combined is None:
-        raise ValueError(f"{root}: no treebank/combined/wsj_*.mrg files found")
-    with _nltk_may_read(combined):
-        sents = list(BracketParseCorpusReader(str(combined), r"wsj_.*\.mrg").tagged_sents())
-        return {"sentences": [[w for w, _ in s] for s in sents], "tags": [[t for _, t in s] for s in sents]}
-
-
-@contextlib.contextmanager
-def _nltk_may_read(folder: Path) -> Iterator[None]:
-    """Let nltk's corpus readers open ``folder`` while the block runs.
-
-    NLTK >= 3.9.3 refuses paths outside ``nltk.data.path`` (its ``pathsec``
-    guard), so the folder is added there for the duration and removed after.
+    The ``treebank/combined/wsj_*.mrg`` members are read inside the zip with nltk's
+    ``BracketParseCorpusReader``, which returns what ``nltk.corpus.treebank.tagged_sents()``
+    returns (``-NONE-`` trace tokens included).
     """
     import nltk.data
+    from nltk.corpus.reader import BracketParseCorpusReader
 
-    entry = str(Path(folder).resolve())
+    path = Path(path).resolve()
+    with zipfile.ZipFile(path) as zf:
+        if not any(re.fullmatch(r"treebank/combined/wsj_.*\.mrg", n) for n in zf.namelist()):
+            raise ValueError(f"{path}: no treebank/combined/wsj_*.mrg members")
+    # NLTK >= 3.9.3 refuses to read outside nltk.data.path: the folder is added while it is read
+    entry = str(path.parent)
     added = entry not in nltk.data.path
     if added:
         nltk.data.path.append(entry)
     try:
-        yield
+        combined = nltk.data.ZipFilePathPointer(str(path), "treebank/combined/")
+        sents = list(BracketParseCorpusReader(combined, r"wsj_.*\.mrg").tagged_sents())
     finally:
         if added and entry in nltk.data.path:
             nltk.data.path.remove(entry)
+    return {"sentences": [[w for w, _ in s] for s in sents], "tags": [[t for _, t in s] for s in sents]}
 
 
 # ----------------------------------------------------------------------------- aclImdb
 
-_REVIEW_NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
+_REVIEW = re.compile(r"^(?:\./)?aclImdb/(train|test)/(neg|pos|unsup)/(\d+)_\d+\.txt$")
 
 
-def read_imdb_folder(root: str | os.PathLike) -> dict[str, dict[str, object]]:
-    """An extracted ``aclImdb`` folder -> ``{"train": {...}, "test": {...}}``.
+def read_imdb_tar(path: str | os.PathLike, *, unsup: bool = False) -> dict[str, object]:
+    """The aclImdb tarball, read without extracting it (nothing is written to disk).
 
-    Each split holds ``texts`` (raw reviews, ``<br />`` tags included) and
-    ``labels`` (int64, 0 neg / 1 pos), ordered neg then pos, by the id in the
-    ``{id}_{rating}.txt`` names. ``unsup`` is ignored.
+    Returns ``{"train_texts", "train_labels", "test_texts", "test_labels"}``: raw
+    reviews (``<br />`` tags included) and int64 labels (0 neg / 1 pos), neg then
+    pos, each by the id in the ``{id}_{rating}.txt`` names. With ``unsup=True``,
+    ``{"unsup_texts"}`` instead: the 50,000 unlabelled reviews of ``train/unsup``, by id.
     """
-    root = Path(root)
-    if (root / "aclImdb").is_dir():
-        root = root / "aclImdb"
-    out: dict[str, dict[str, object]] = {}
+    found: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    with tarfile.open(path, mode="r:*") as tf:
+        for member in tf:
+            match = _REVIEW.match(member.name.replace("\\", "/"))
+            if match and member.isfile() and (match[2] == "unsup") == unsup:
+                text = tf.extractfile(member).read().decode("utf-8")
+                found.setdefault((match[1], match[2]), []).append((int(match[3]), text))
+    groups = [("train", "unsup")] if unsup else [(s, sub) for s in ("train", "test") for sub in ("neg", "pos")]
+    for group in groups:
+        if group not in found:
+            raise ValueError(f"{path}: no aclImdb/{'/'.join(group)}/*.txt members")
+    if unsup:
+        return {"unsup_texts": [text for _, text in sorted(found["train", "unsup"])]}
+    out: dict[str, object] = {}
     for split in ("train", "test"):
-        texts: list[str] = []
-        labels: list[int] = []
-        for label, sub in ((0, "neg"), (1, "pos")):
-            folder = root / split / sub
-            if not folder.is_dir():
-                raise ValueError(f"{root}: missing folder {split}/{sub}")
-            entries = sorted(
-                (int(m[1]), entry.path) for entry in os.scandir(folder) if (m := _REVIEW_NAME.match(entry.name))
-            )
-            for _, file_path in entries:
-                with open(file_path, encoding="utf-8") as fh:
-                    texts.append(fh.read())
-            labels += [label] * len(entries)
-        out[split] = {"texts": texts, "labels": np.asarray(labels, dtype=np.int64)}
+        reviews = [sorted(found[split, sub]) for sub in ("neg", "pos")]
+        out[f"{split}_texts"] = [text for part in reviews for _, text in part]
+        out[f"{split}_labels"] = np.repeat(np.arange(2, dtype=np.int64), [len(part) for part in reviews])
     return out
 
 
 # ----------------------------------------------------------------------------- GloVe
 
 
-def parse_glove_lines(
-    lines: Iterable[str], *, dim: int, where: str = "glove"
-) -> dict[str, object]:
+def parse_glove_lines(lines: Iterable[str], *, dim: int, where: str = "glove") -> dict[str, object]:
     """GloVe text lines ``word v1 ... v<dim>`` (single spaces) -> words and a float32 matrix.
 
     Strict, so that it doubles as the structural check of a download: every
     line must hold one word and exactly ``dim`` finite numbers, and no word may
     occur twice (``ValueError`` naming the line otherwise). A final empty line
-    is allowed. Returns
-    ``{"words": [...], "vectors": float32 array (n, dim)}`` in file order
-    (GloVe files run from the most to the least frequent word).
+    is allowed. Returns ``{"words": [...], "vectors": float32 array (n, dim)}``
+    in file order (GloVe files run from the most to the least frequent word).
     """
-    words: list[str] = []
     rows: list[np.ndarray] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # word -> line, in file order
     pending_blank = 0
     for lineno, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")
@@ -334,15 +316,11 @@ def parse_glove_lines(
         if not np.isfinite(row).all():
             raise ValueError(f"{where} line {lineno}: the vector of {word!r} holds NaN or inf")
         seen[word] = lineno
-        words.append(word)
         rows.append(row)
-    vectors = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
-    return {"words": words, "vectors": vectors}
+    return {"words": list(seen), "vectors": np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)}
 
 
-def read_glove_zip(
-    path: str | os.PathLike, member: str, *, dim: int
-) -> dict[str, object]:
+def read_glove_zip(path: str | os.PathLike, member: str, *, dim: int) -> dict[str, object]:
     """A GloVe zip (``glove.6B.zip`` or a subset of it) -> :func:`parse_glove_lines` of ``member``.
 
     ``member`` is matched by its file name (e.g. ``glove.6B.50d.txt``); the

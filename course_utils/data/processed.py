@@ -1,13 +1,12 @@
-"""A cache of parsed datasets, so a warm load skips extraction and parsing.
+"""A cache of parsed datasets, so a warm load skips parsing.
 
 A parsed dataset is a dict whose values are NumPy arrays, lists of strings,
 or lists of lists of strings. It is stored in ``<data_dir>/processed/`` as one
 uncompressed ``.npz`` (lists as UTF-8 JSON, no pickle), written under a
 temporary name and renamed when complete. The file name holds a key derived
-from the source files' sha256 and the parser version, so a new edition of a
-file is parsed again. A damaged file (cut
-short or altered: the zip container's CRC-32 checks catch both) is removed
-and parsed again from its source.
+from the source files' sha256 and :data:`VERSION`, so a new edition of a file
+is parsed again. A damaged file (cut short or altered: the zip container's
+CRC-32 checks catch both) is removed and parsed again from its source.
 """
 
 from __future__ import annotations
@@ -22,46 +21,38 @@ import numpy as np
 
 from .. import files, settings
 
-FORMAT_VERSION = 2  # 2: lists stored as JSON
-
-
-def processed_dir() -> Path:
-    return settings.get().data_dir / "processed"
+VERSION = 3  # of the storage format and the parsers: a new value parses every dataset again
 
 
 def make_key(*parts: Any) -> str:
     """A short stable key for the JSON-serialisable ``parts`` (source hashes, options, versions)."""
-    blob = json.dumps([FORMAT_VERSION, *parts], sort_keys=True, default=str)
+    blob = json.dumps([VERSION, *parts], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
 def _encode(data: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Arrays as they are; lists (of strings, or of lists of strings) as one UTF-8 JSON blob each."""
+    """Arrays as they are; lists (of strings, or of lists of strings) as one UTF-8 JSON blob each,
+    named ``json:<name>``."""
     arrays: dict[str, np.ndarray] = {}
-    as_json = []
     for name, value in data.items():
-        if isinstance(value, np.ndarray) and value.dtype != object:
+        if isinstance(value, list):
+            arrays[f"json:{name}"] = np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), np.uint8)
+        elif isinstance(value, np.ndarray) and value.dtype != object:
             arrays[name] = value
-        elif isinstance(value, list):
-            arrays[name] = np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-            as_json.append(name)
         else:
             raise TypeError(f"{name}: store arrays (not of objects) or lists of str / lists of lists of str")
-    arrays["__json__"] = np.asarray(json.dumps(as_json))
     return arrays
 
 
 def _decode(npz: Any) -> dict[str, Any]:
-    as_json = json.loads(str(npz["__json__"]))
     return {
-        name: json.loads(npz[name].tobytes().decode("utf-8")) if name in as_json else npz[name]
+        name.removeprefix("json:"): json.loads(npz[name].tobytes()) if name.startswith("json:") else npz[name]
         for name in npz.files
-        if name != "__json__"
     }
 
 
 def path_for(name: str, key: str) -> Path:
-    return processed_dir() / f"{name}-{key}.npz"
+    return settings.get().data_dir / "processed" / f"{name}-{key}.npz"
 
 
 def load(name: str, key: str) -> dict[str, Any] | None:
@@ -80,13 +71,11 @@ def load(name: str, key: str) -> dict[str, Any] | None:
 
 def save(name: str, key: str, data: dict[str, Any]) -> Path | None:
     """Store ``data`` atomically; older entries of ``name`` are removed. None if the cache is read-only."""
-    folder = processed_dir()
+    target = path_for(name, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = path_for(name, key)
         with files.atomic_file(target, "wb") as fh:
             np.savez(fh, **_encode(data))
-        for old in folder.glob(f"{name}-*.npz"):
+        for old in target.parent.glob(f"{name}-*.npz"):
             if old != target:
                 old.unlink(missing_ok=True)
         return target
@@ -94,8 +83,9 @@ def save(name: str, key: str, data: dict[str, Any]) -> Path | None:
         return None
 
 
-def cached(name: str, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``load(name, key)`` or else ``build()`` and ``save`` it."""
+def cached(name: str, build: Callable[[], dict[str, Any]], *sources: Any) -> dict[str, Any]:
+    """The stored parse of ``name`` from ``sources`` (file hashes, members), or else ``build()``, stored."""
+    key = make_key(name, *sources)
     data = load(name, key)
     if data is None:
         data = build()

@@ -27,40 +27,28 @@ def _size(n: int | None) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def render_table() -> str:
     """The generated block: a files table and a datasets table (options, splits, lessons)."""
-    lines = [
-        "| Dataset | File | Size | Check | Licence | Citation | URL |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    lines = [_row("Dataset", "File", "Size", "Check", "Licence", "Citation", "URL"), "|" + "---|" * 7]
     for info in DATASETS.values():
         for i, spec in enumerate(info.files):
             first = (f"`{info.name}`", _cell(info.licence), _cell(info.citation))
             name, licence, citation = first if i == 0 else ("", "", "")
-            size = _size(spec.size) if spec.size else f"about {_size(spec.approx_size)}"
-            if spec.checksum:
-                check = f"`{spec.checksum}`"
-            else:
+            size, check = _size(spec.size), f"`{spec.checksum}`"
+            if not spec.checksum:
                 size, check = f"{size} (varies)", f"structure ({_cell(spec.structure)})"
-            cells = [name, f"`{_cell(spec.filename)}`", size, check, licence, citation, f"<{spec.url}>"]
-            lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "| Dataset | What it is | Split policy | Options of `load()` (defaults) | Lessons |",
-        "|---|---|---|---|---|",
-    ]
+            lines.append(_row(name, f"`{_cell(spec.filename)}`", size, check, licence, citation, f"<{spec.url}>"))
+    lines += ["", _row("Dataset", "What it is", "Split policy", "Options of `load()` (defaults)", "Lessons")]
+    lines.append("|" + "---|" * 5)
     for info in DATASETS.values():
         opts = ", ".join(f"`{k}={v!r}`" for k, v in loader_options(info.name).items())
-        lines.append(
-            f"| `{info.name}` | {_cell(info.description)} | {_cell(info.split_policy)} | {_cell(opts)} | "
-            f"{', '.join(info.lessons)} |"
-        )
-    notes = [
-        f"- `{info.name}` / `{spec.filename}`: {_cell(spec.note)}"
-        for info in DATASETS.values()
-        for spec in info.files
-        if spec.note
-    ]
+        cells = (_cell(info.description), _cell(info.split_policy), _cell(opts), ", ".join(info.lessons))
+        lines.append(_row(f"`{info.name}`", *cells))
+    notes = [f"- `{i.name}` / `{s.filename}`: {_cell(s.note)}" for i in DATASETS.values() for s in i.files if s.note]
     lines += ["", "Notes on the files:", "", *notes]
     return "\n".join([BEGIN, *lines, END])
 

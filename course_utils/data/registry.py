@@ -14,8 +14,8 @@ _IMDB = DatasetInfo(
     name="imdb",
     description=(
         "50,000 raw IMDb movie reviews labelled negative (0) or positive (1), "
-        "from the aclImdb release; the 50,000 unlabelled reviews of train/unsup are read "
-        "only when asked for (max_unsup), never extracted."
+        "read inside the aclImdb archive; the 50,000 unlabelled reviews of train/unsup are read "
+        "only when asked for (max_unsup)."
     ),
     files=(
         FileSpec(
@@ -49,8 +49,6 @@ _AG_NEWS = DatasetInfo(
         FileSpec(
             filename="ag_news_csv/train.csv",
             url="https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/train.csv",
-            size=None,
-            approx_size=29_500_000,
             checksum="md5:b1a00f826fdfbd249f79597b59e1dc12",
             note="120,000 rows, about 29.5 MB; md5 as checked by torchtext",
         ),
@@ -115,10 +113,10 @@ _UCI = DatasetInfo(
             url="https://archive.ics.uci.edu/ml/machine-learning-databases/00331/sentiment%20labelled%20sentences.zip",
             size=81_822,
             structure="uci_sentences_zip",
-            expect=MappingProxyType({"rows_per_file": 1000}),
+            expect=MappingProxyType({"n_files": 3, "n_rows": 3000}),
             note=(
                 "UCI's zip also holds macOS metadata entries and has been re-zipped (size varies); "
-                "checked by parsing the three files (1,000 rows each)"
+                "checked by parsing the three files (3,000 rows)"
             ),
         ),
     ),
@@ -161,23 +159,16 @@ _ALICE = DatasetInfo(
         "The two Alice books from Project Gutenberg (#11, #12), header and licence footer "
         "cut at the START/END markers, joined with a blank line."
     ),
-    files=(
+    files=tuple(
         FileSpec(
-            filename="pg11.txt",
-            url="https://www.gutenberg.org/cache/epub/11/pg11.txt",
-            size=170_628,
+            filename=f"pg{book}.txt",
+            url=f"https://www.gutenberg.org/cache/epub/{book}/pg{book}.txt",
+            size=size,
             structure="gutenberg_text",
             expect=MappingProxyType({"min_chars": 100_000}),
             note="Gutenberg revises its files (line endings, BOM, header); checked by its START/END markers",
-        ),
-        FileSpec(
-            filename="pg12.txt",
-            url="https://www.gutenberg.org/cache/epub/12/pg12.txt",
-            size=192_170,
-            structure="gutenberg_text",
-            expect=MappingProxyType({"min_chars": 100_000}),
-            note="Gutenberg revises its files (line endings, BOM, header); checked by its START/END markers",
-        ),
+        )
+        for book, size in ((11, 170_628), (12, 192_170))
     ),
     licence="Public domain in the USA; the Project Gutenberg License covers the PG-branded files.",
     citation=(

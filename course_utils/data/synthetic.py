@@ -52,6 +52,9 @@ _EMOTIONS = {
 }
 
 
+CUE_RATE, NOISE_RATE = 0.12, 0.3
+
+
 def announce(name: str, reason: str) -> None:
     """Print the loud notice that goes with synthetic data (stdout, so notebooks show it in the cell)."""
     line = "!" * 78
@@ -67,25 +70,24 @@ def announce(name: str, reason: str) -> None:
     )
 
 
-def texts(
-    labels: np.ndarray,
-    label_names: list[str],
-    *,
-    seed: int,
-    length: tuple[int, int] = (8, 30),
-    cue_rate: float = 0.12,
-    noise_rate: float = 0.3,
-) -> list[str]:
-    """One synthetic text per label: filler words (Zipf-like) with cue words of its class.
+def labelled_texts(
+    label_names: list[str], n_texts: int, *, seed: int, length: tuple[int, int], probs: list[float] | None = None
+) -> tuple[list[str], np.ndarray]:
+    """``n_texts`` synthetic texts and their int64 labels: filler words (Zipf-like) with cue words of the class.
 
-    About ``cue_rate`` of the tokens (at least one) are cues of the true
-    class; with probability ``noise_rate`` one cue of another class is added.
+    Labels are drawn with ``probs`` (uniform by default), every class present if
+    ``n_texts`` allows. About ``CUE_RATE`` of the tokens (at least one) are cues of
+    the true class; with probability ``NOISE_RATE`` one cue of another class is added.
     """
-    rng = np.random.default_rng([seed, 7])
-    labels = np.asarray(labels, dtype=np.int64)
-    n_texts, n_classes = len(labels), len(label_names)
+    n_classes = len(label_names)
+    rng = np.random.default_rng([seed, 5])
+    labels = rng.choice(n_classes, size=n_texts, p=None if probs is None else np.divide(probs, np.sum(probs)))
+    if n_texts >= n_classes:
+        labels[rng.choice(n_texts, size=n_classes, replace=False)] = np.arange(n_classes)
+    labels = labels.astype(np.int64)
     if n_texts == 0:
-        return []
+        return [], labels
+    rng = np.random.default_rng([seed, 7])
     # cue words of each class: sentiment, topic or emotion words when known
     cues = [
         _SENTIMENT.get(label) or _TOPICS.get(label) or _EMOTIONS.get(label) or [f"cue{i}{s}" for s in "abcde"]
@@ -100,11 +102,11 @@ def texts(
     words = np.asarray(_FILLER, dtype=object)[rng.choice(len(_FILLER), size=total, p=p)]
     owner = np.repeat(np.arange(n_texts), lengths)
     # cue positions: each token with probability cue_rate, plus one guaranteed per text
-    is_cue = rng.random(total) < cue_rate
+    is_cue = rng.random(total) < CUE_RATE
     is_cue[starts + (rng.random(n_texts) * lengths).astype(np.int64)] = True
     cue_class = labels[owner]
     if n_classes > 1:  # noise: one cue of another class in some texts
-        noisy = np.flatnonzero(rng.random(n_texts) < noise_rate)
+        noisy = np.flatnonzero(rng.random(n_texts) < NOISE_RATE)
         pos = starts[noisy] + (rng.random(len(noisy)) * lengths[noisy]).astype(np.int64)
         shift = rng.integers(1, n_classes, size=len(noisy))
         cue_class[pos] = (labels[noisy] + shift) % n_classes
@@ -116,17 +118,7 @@ def texts(
     for a, b in zip(starts.tolist(), ends.tolist()):
         sentence = " ".join(words[a:b])
         out.append(sentence[0].upper() + sentence[1:] + ".")
-    return out
-
-
-def labels(n: int, n_classes: int, *, seed: int, probs: list[float] | None = None) -> np.ndarray:
-    """``n`` int64 labels drawn with ``probs`` (uniform by default), every class present if n allows."""
-    rng = np.random.default_rng([seed, 5])
-    p = None if probs is None else np.asarray(probs, dtype=float) / np.sum(probs)
-    out = rng.choice(n_classes, size=n, p=p).astype(np.int64)
-    if n >= n_classes:
-        out[rng.choice(n, size=n_classes, replace=False)] = np.arange(n_classes)
-    return out
+    return out, labels
 
 
 # ----------------------------------------------------------------------------- tagging
@@ -203,14 +195,8 @@ def corpus_text(n_sentences: int, *, seed: int) -> str:
 
 # ----------------------------------------------------------------------------- pairs
 
-_SUBJECTS = [
-    ("I", "je", 0),
-    ("You", "tu", 1),
-    ("He", "il", 2),
-    ("She", "elle", 2),
-    ("We", "nous", 3),
-    ("They", "ils", 5),
-]
+_SUBJECTS = [("I", "je", 0), ("You", "tu", 1), ("He", "il", 2), ("She", "elle", 2), ("We", "nous", 3),
+             ("They", "ils", 5)]
 _VERBS_FR = {
     # english base, english 3rd person, french forms je/tu/il/nous/vous/ils
     "see": ("sees", ["vois", "vois", "voit", "voyons", "voyez", "voient"]),
@@ -220,18 +206,9 @@ _VERBS_FR = {
     "eat": ("eats", ["mange", "manges", "mange", "mangeons", "mangez", "mangent"]),
 }
 _OBJECTS = [
-    ("the cat", "le chat"),
-    ("the dog", "le chien"),
-    ("the apple", "la pomme"),
-    ("the book", "le livre"),
-    ("the car", "la voiture"),
-    ("the house", "la maison"),
-    ("the bread", "le pain"),
-    ("the bird", "l'oiseau"),
-    ("the cake", "le gâteau"),
-    ("the table", "la table"),
-    ("the key", "la clé"),
-    ("the flower", "la fleur"),
+    ("the cat", "le chat"), ("the dog", "le chien"), ("the apple", "la pomme"), ("the book", "le livre"),
+    ("the car", "la voiture"), ("the house", "la maison"), ("the bread", "le pain"), ("the bird", "l'oiseau"),
+    ("the cake", "le gâteau"), ("the table", "la table"), ("the key", "la clé"), ("the flower", "la fleur"),
 ]
 _WHEN = [("", ""), (" today", " aujourd'hui"), (" now", " maintenant")]
 

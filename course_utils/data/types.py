@@ -25,7 +25,7 @@ class FileSpec:
     check in :mod:`course_utils.data.verify`, for files that change over time)
     is set. ``expect`` holds the structural check's parameters (row counts,
     markers). ``size`` is in bytes (exact for checksummed files, approximate
-    otherwise; None if unknown, then ``approx_size`` may give an estimate).
+    otherwise; None if unknown).
     """
 
     filename: str
@@ -35,7 +35,6 @@ class FileSpec:
     structure: str | None = None
     expect: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     note: str = ""
-    approx_size: int | None = None  # for tables only, when the exact size is unknown
 
     @property
     def check_kind(self) -> str:
@@ -213,7 +212,6 @@ class WordVectors(Dataset):
     words: list[str]
     vectors: np.ndarray
     subset: bool = False
-    full_size: int | None = None  # words in the published vocabulary, when known
 
     def __post_init__(self) -> None:
         self.vectors = np.asarray(self.vectors, dtype=np.float32)
@@ -244,10 +242,7 @@ class WordVectors(Dataset):
             raise KeyError(f"{word!r} is not among the {len(self.words):,} words of {self.name!r}") from None
 
     def _sizes(self) -> str:
-        part = ""
-        if self.subset:
-            of = f" of {self.full_size:,}" if self.full_size else ""
-            part = f", SUBSET: the {len(self.words):,} most frequent words{of}"
+        part = f", SUBSET: the {len(self.words):,} most frequent words" if self.subset else ""
         return f"{len(self.words):,} words x {self.dim} dims{part}"
 
     def __str__(self) -> str:

@@ -39,11 +39,6 @@ def file_hashes(path: str | os.PathLike, algorithms: tuple[str, ...] = ("sha256"
     return {name: h.hexdigest() for name, h in hashers.items()}
 
 
-def sha256_of(path: str | os.PathLike) -> str:
-    """The sha256 hex digest of a file."""
-    return file_hashes(path)["sha256"]
-
-
 # ----------------------------------------------------------------------------- SHA256SUMS
 
 
@@ -86,52 +81,37 @@ def write_sums(folder: str | os.PathLike, entries: Mapping[str, str]) -> Path:
 # ----------------------------------------------------------------------------- structural checks
 
 
-def _check_gutenberg(path: Path, expect: Mapping[str, Any]) -> None:
-    body = parsers.read_gutenberg(path)
-    if len(body) < expect.get("min_chars", 1):
-        raise ValueError(
-            f"only {len(body):,} characters between the markers, expected at least {expect['min_chars']:,}"
-        )
+def _uci_counts(path: Path) -> dict[str, int]:
+    per_file = collections.Counter(parsers.read_uci_sentences(path)["sources"])
+    return {"files": len(per_file), "rows": sum(per_file.values())}
 
 
-def _check_manythings(path: Path, expect: Mapping[str, Any]) -> None:
-    pairs = parsers.read_fra_zip(path)
-    if len(pairs) < expect.get("min_pairs", 1):
-        raise ValueError(f"only {len(pairs):,} sentence pairs, expected at least {expect['min_pairs']:,}")
+def _tweet_counts(path: Path) -> dict[str, int]:
+    labels = parsers.read_tweet_emotions(path)["labels"]
+    return {"rows": len(labels), "labels": len(set(labels))}
 
 
-def _check_tweets(path: Path, expect: Mapping[str, Any]) -> None:
-    rows = parsers.read_tweet_emotions(path)
-    n = len(rows["labels"])
-    if n < expect.get("min_rows", 1):
-        raise ValueError(f"only {n:,} rows, expected at least {expect['min_rows']:,}")
-    n_labels = len(set(rows["labels"]))
-    if "n_labels" in expect and n_labels != expect["n_labels"]:
-        raise ValueError(f"{n_labels} distinct labels, expected {expect['n_labels']}")
-
-
-def _check_uci(path: Path, expect: Mapping[str, Any]) -> None:
-    counts = dict(collections.Counter(parsers.read_uci_sentences(path)["sources"]))
-    want = expect.get("rows_per_file")
-    if len(counts) != 3 or (want and any(c != want for c in counts.values())):
-        raise ValueError(f"rows per file {counts}, expected 3 files with {want} rows each")
-
-
-def _check_glove(path: Path, expect: Mapping[str, Any]) -> None:
+# Each check parses the file (``ValueError`` if it is malformed) and counts what is in it; the
+# spec's ``expect`` bounds the counts: ``min_<count>`` from below, ``n_<count>`` exactly.
+STRUCTURE_CHECKS: dict[str, Callable[[Path, Mapping[str, Any]], dict[str, int]]] = {
+    "gutenberg_text": lambda path, _: {"chars": len(parsers.read_gutenberg(path))},  # between the markers
+    "manythings_zip": lambda path, _: {"pairs": len(parsers.read_fra_zip(path))},
+    "tweet_emotions_csv": lambda path, _: _tweet_counts(path),
+    "uci_sentences_zip": lambda path, _: _uci_counts(path),
     # every line a word and exactly `dim` numbers, no duplicate word (parse_glove_lines)
-    member = expect.get("member", "glove.6B.50d.txt")
-    n = len(parsers.read_glove_zip(path, member, dim=expect.get("dim", 50))["words"])
-    if "n_words" in expect and n != expect["n_words"]:
-        raise ValueError(f"{n:,} words in {member}, expected {expect['n_words']:,}")
-
-
-STRUCTURE_CHECKS: dict[str, Callable[[Path, Mapping[str, Any]], None]] = {
-    "gutenberg_text": _check_gutenberg,
-    "manythings_zip": _check_manythings,
-    "tweet_emotions_csv": _check_tweets,
-    "uci_sentences_zip": _check_uci,
-    "glove_zip": _check_glove,
+    "glove_zip": lambda path, e: {
+        "words": len(parsers.read_glove_zip(path, e.get("member", "glove.6B.50d.txt"), dim=e.get("dim", 50))["words"])
+    },
 }
+
+
+def check_structure(path: Path, structure: str, expect: Mapping[str, Any]) -> None:
+    """Run the structural check ``structure`` on ``path``; ``ValueError`` saying what is off."""
+    counts = STRUCTURE_CHECKS[structure](path, expect)
+    for key, want in expect.items():
+        bound, _, what = key.partition("_")
+        if bound in ("min", "n") and (counts[what] < want if bound == "min" else counts[what] != want):
+            raise ValueError(f"{counts[what]:,} {what}, expected {'at least ' * (bound == 'min')}{want:,}")
 
 
 # ----------------------------------------------------------------------------- checks
@@ -152,38 +132,32 @@ def verify_file(path: Path, spec: FileSpec, *, sums_digest: str | None = None, w
     Returns the file's sha256. Raises :class:`CorruptFileError` naming the file
     and the failed check; ``where`` is appended to say what to do next.
     """
-    path = Path(path)
-    suffix = f" {where}" if where else ""
+    path, suffix = Path(path), f" {where}" if where else ""
     if sums_digest:
-        actual = sha256_of(path)
-        if actual != sums_digest:
+        algo, expected, what = "sha256", sums_digest, "its SHA256SUMS entry"
+    elif spec.checksum:
+        (algo, _, expected), what = spec.checksum.partition(":"), "its registry checksum"
+        if spec.size is not None and path.stat().st_size != spec.size:
             raise CorruptFileError(
-                f"{path} does not match its SHA256SUMS entry (expected sha256 {sums_digest}, got {actual}).{suffix}"
+                f"{path} has {path.stat().st_size:,} bytes, expected {spec.size:,} (truncated or a different "
+                f"edition).{suffix}"
             )
-        return actual
-    if spec.checksum:
-        algo, _, expected = spec.checksum.partition(":")
-        size = path.stat().st_size
-        if spec.size is not None and size != spec.size:
+    else:
+        algo = expected = what = ""
+        try:
+            check_structure(path, spec.structure, spec.expect)  # type: ignore[arg-type]
+        except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as err:
+            why = f"not a readable zip file ({err})" if isinstance(err, zipfile.BadZipFile) else err
             raise CorruptFileError(
-                f"{path} has {size:,} bytes, expected {spec.size:,} (truncated or a different edition).{suffix}"
-            )
-        hashes = file_hashes(path, tuple({algo, "sha256"}))  # an md5 entry still returns the sha256, one read
-        if hashes[algo] != expected.lower():
-            raise CorruptFileError(
-                f"{path} fails its {algo} check (expected {expected}, got {hashes[algo]}).{suffix}"
-            )
-        return hashes["sha256"]
-    check = STRUCTURE_CHECKS[spec.structure]  # type: ignore[index]
-    try:
-        check(path, spec.expect)
-    except (ValueError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile) as err:
-        why = f"not a readable zip file ({err})" if isinstance(err, zipfile.BadZipFile) else err
+                f"{path} fails the structural check {spec.structure!r} ({why}). Upstream changes this file "
+                f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
+            ) from None
+    hashes = file_hashes(path, tuple({algo or "sha256", "sha256"}))  # an md5 check still gives the sha256: one read
+    if algo and hashes[algo] != expected.lower():
         raise CorruptFileError(
-            f"{path} fails the structural check {spec.structure!r} ({why}). Upstream changes this file "
-            f"over time, so it is checked by parsing instead of a fixed hash.{suffix}"
-        ) from None
-    return sha256_of(path)
+            f"{path} does not match {what} (expected {algo} {expected}, got {hashes[algo]}).{suffix}"
+        )
+    return hashes["sha256"]
 
 
 # ----------------------------------------------------------------------------- stamps
@@ -201,9 +175,8 @@ def read_stamp(path: Path, descriptor: str) -> str | None:
         st = path.stat()
     except (OSError, ValueError):
         return None
-    if stamp.get("size") == st.st_size and stamp.get("mtime_ns") == st.st_mtime_ns and stamp.get("check") == descriptor:
-        return stamp.get("sha256")
-    return None
+    same = [stamp.get("size"), stamp.get("mtime_ns"), stamp.get("check")] == [st.st_size, st.st_mtime_ns, descriptor]
+    return stamp.get("sha256") if same else None
 
 
 def write_stamp(path: Path, descriptor: str, sha256: str) -> None:
@@ -218,17 +191,11 @@ def write_stamp(path: Path, descriptor: str, sha256: str) -> None:
         pass
 
 
-def drop_stamp(path: Path) -> None:
-    """Forget the stamp of ``path`` (after removing a corrupt file)."""
-    _stamp_path(path).unlink(missing_ok=True)
-
-
 def verify_with_stamp(path: Path, spec: FileSpec, *, sums_digest: str | None = None, where: str = "") -> str:
     """:func:`verify_file`, skipped when a valid stamp says the file already passed. Returns sha256."""
     descriptor = check_descriptor(spec, sums_digest)
     digest = read_stamp(path, descriptor)
-    if digest:
-        return digest
-    digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
-    write_stamp(path, descriptor, digest)
+    if not digest:
+        digest = verify_file(path, spec, sums_digest=sums_digest, where=where)
+        write_stamp(path, descriptor, digest)
     return digest
