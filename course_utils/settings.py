@@ -6,7 +6,7 @@ Environment variables (all optional):
     ``quick`` (CI and a first look: small data, few epochs) or ``full``
     (the real lesson). Default ``full``.
 ``COURSE_DATA_DIR``
-    Cache folder for downloaded and extracted files. Default: the user's
+    Cache folder for downloaded files and parsed datasets. Default: the user's
     cache directory (``~/.cache/rnn-course`` on Linux).
 ``COURSE_DATA_MIRROR``
     One or more folders, separated by the OS path separator (``:`` on
