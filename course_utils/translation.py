@@ -26,7 +26,8 @@ TEST_FRACTION = 0.1
 SPLIT_SEED = 0
 
 # letters that NFD does not decompose into "base letter + accent"
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "’": "'", "‘": "'", "ʼ": "'"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
+                            "’": "'", "‘": "'", "ʼ": "'"})
 _SPACE_PUNCT = re.compile(r"\s*([.!?,])\s*")
 _NOT_KEPT = re.compile(r"[^a-z0-9'.!?, ]+")
 _LONE_APOSTROPHE = re.compile(r"(?<![a-z0-9])'|'(?![a-z0-9])")

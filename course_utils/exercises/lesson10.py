@@ -73,7 +73,8 @@ def check_10_2(ck: Check, bits_per_char: Callable[..., Any]) -> None:
             (float(-np.take_along_axis(logits, targets[..., None], -1).mean() / np.log(2)), "the logits are not "
              "log-probabilities: take the log-softmax over the characters first"),
         ]
-        ck.diagnose(got, guesses, f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character",
+        ck.diagnose(got, guesses,
+                    f"bits_per_char = {got:.4f} on random logits {logits.shape}; not the bits per character",
                     "bpc = mean over every (window, position) of -log2 p(target), p = softmax of the logits on the "
                     "last axis", atol=1e-8, rtol=1e-6)
     ck.passed("matches on 4 random batches, one of them with very confident logits")

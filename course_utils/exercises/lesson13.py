@@ -123,7 +123,8 @@ MAX_PARAMS_13_4 = 5_000     # the parameter budget of 13.4
 
 @exercise("13.4", "a small LSTM forecaster to a specification")
 def check_13_4(ck: Check, build_forecaster: Callable[..., Any]) -> None:
-    """``build_forecaster(window, horizon)`` -> a Keras model (batch, window, 1) -> (batch, horizon), <= 5,000 params."""
+    """``build_forecaster(window, horizon)`` -> a Keras model (batch, window, 1) -> (batch, horizon),
+    at most 5,000 parameters."""
     def build(window: int, horizon: int) -> Any:
         what = f"build_forecaster({window}, {horizon})"
         model = kc.build(ck, build_forecaster, window, horizon, what=what)
@@ -158,7 +159,8 @@ def check_13_4(ck: Check, build_forecaster: Callable[..., Any]) -> None:
 
     # a noisy sine (period 20, noise sd 0.1): first 75% for training, the rest for validation
     n = 800
-    series = np.sin(ck.rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n) / period) + ck.rng.normal(scale=noise, size=n)
+    phase = ck.rng.uniform(0, 2 * np.pi)
+    series = np.sin(phase + 2 * np.pi * np.arange(n) / period) + ck.rng.normal(scale=noise, size=n)
     split = int(0.75 * n)
     (x_train, y_train), (x_val, y_val) = (_windows(part.astype("float32"), window, horizon)
                                           for part in (series[:split], series[split:]))

@@ -112,7 +112,8 @@ def check_18_2(ck: Check, clip_gradients: Callable[..., Any]) -> None:
                     "global_clipnorm uses the norm of ALL gradients together: sqrt of the sum of every square")
         total = math.sqrt(sum(float(np.sum(g * g)) for g in grads))
         if trial == 0 and all(np.allclose(a, g * 1.0 / total ** 2) for a, g in zip(got, grads)):
-            ck.fail("the gradients are divided by the squared norm", "the norm is the square root of the sum of squares")
+            ck.fail("the gradients are divided by the squared norm",
+                    "the norm is the square root of the sum of squares")
         for i, (a, b) in enumerate(zip(got, want)):
             ck.close(a, b, f"gradient {i} with global_clipnorm=1.0 (case {trial + 1})",
                      hint="one factor min(1, global_clipnorm / global norm) multiplies every gradient")
@@ -121,7 +122,8 @@ def check_18_2(ck: Check, clip_gradients: Callable[..., Any]) -> None:
     grads = grads_of([4.0, 0.5])
     got = run(grads)
     for i, (a, g) in enumerate(zip(got, grads)):
-        ck.close(a, g, f"gradient {i} without any clipping", hint="with neither argument, return the gradients as they are")
+        ck.close(a, g, f"gradient {i} without any clipping",
+                 hint="with neither argument, return the gradients as they are")
     ck.passed("no clipping asked: the gradients come back unchanged")
 
 
