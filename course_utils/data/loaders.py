@@ -21,8 +21,13 @@ from .text_sets import load_imdb, load_tweet_emotions, load_uci_sentences
 from .types import DatasetInfo
 
 LOADERS: dict[str, Callable[..., Any]] = {
-    "imdb": load_imdb, "ag_news": load_ag_news, "tweet_emotions": load_tweet_emotions,
-    "uci_sentences": load_uci_sentences, "treebank": load_treebank, "alice": load_alice, "fra_eng": load_fra_eng,
+    "imdb": load_imdb,
+    "ag_news": load_ag_news,
+    "tweet_emotions": load_tweet_emotions,
+    "uci_sentences": load_uci_sentences,
+    "treebank": load_treebank,
+    "alice": load_alice,
+    "fra_eng": load_fra_eng,
     "glove": load_glove,
 }
 
