@@ -70,10 +70,12 @@ class PeakMemory:
 def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
     """Lesson notebooks ``NN_*.ipynb`` in ``folder``, in order; ``only`` filters by prefix or name."""
     books = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    unknown = [o for o in only or [] if not any(p.stem.startswith(o) or p.name == o for p in books)]
-    if unknown:
-        raise ValueError(f"no notebook matches {unknown}; available: {', '.join(p.stem for p in books)}")
-    books = [p for p in books if not only or any(p.stem.startswith(o) or p.name == o for o in only)]
+    if only:
+        picked = {o: [p for p in books if p.stem.startswith(o) or p.name == o] for o in only}
+        unknown = [o for o, found in picked.items() if not found]
+        if unknown:
+            raise ValueError(f"no notebook matches {unknown}; available: {', '.join(p.stem for p in books)}")
+        books = sorted({p for found in picked.values() for p in found})
     if not books:
         raise ValueError(f"no lesson notebooks (NN_*.ipynb) in {folder}")
     return books

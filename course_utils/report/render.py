@@ -69,9 +69,10 @@ def _headline(entry: LessonEntry, comparisons: Sequence[Comparison], limit: int 
     text = "; ".join(shown) or "-"
     if len(entry.results) > limit:
         text += f" (+{len(entry.results) - limit} more)"
-    if _sources(entry):
+    sources = _sources(entry)
+    if sources:
         used = find_result(entry.results, "data_used")  # e.g. a PARTIAL dataset
-        text += f" (data: {', '.join(_sources(entry))}" + (f"; {used.value}" if used else "") + ")"
+        text += f" (data: {', '.join(sources)}" + (f"; {used.value}" if used else "") + ")"
     return text
 
 
