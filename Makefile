@@ -45,7 +45,7 @@ test-notebooks: setup data
 # The student edition (every exercise left as its stub) must still run top to bottom; CI runs this on
 # synthetic data (COURSE_DATA_MIRROR= and an empty COURSE_DATA_DIR), as a student without the data would.
 test-student: setup
-	$(PY) -m course_utils.exercises student --out build/student
+	$(PY) -m course_exercises student --out build/student
 	COURSE_PROFILE=quick $(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax -p no:cacheprovider build/student/notebooks $(PYTEST_ARGS)
 
 # Extract and parse every dataset once (from the cache or the mirror), so the
@@ -82,7 +82,7 @@ results: setup data
 # The student edition: every notebook without its exercise solutions, in build/student/
 .PHONY: exercises
 exercises: setup
-	$(PY) -m course_utils.exercises student --out build/student
+	$(PY) -m course_exercises student --out build/student
 
 clean:
 	rm -rf build

@@ -29,7 +29,9 @@ encodings in 16, the SavedModel and TF-Hub layer of 14):
 - what a lesson reports: ``results`` (numbers), ``claims`` (conclusions)
 - running the course: ``runner`` (executes notebooks), ``record`` (a run's
   record), ``report`` (the course report and docs/results.md), ``nblinks``
-- ``exercises``: the checks of every lesson's exercises, one module per lesson
+
+The exercise checks are a package of their own, ``course_exercises``, which
+imports this one (never the other way round).
 
 Imports point from the later groups to the earlier ones only (the runner and
 report read what results and claims wrote, never the other way);

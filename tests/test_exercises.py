@@ -7,9 +7,9 @@ import nbformat
 import numpy as np
 import pytest
 
-import course_utils as cu
-from course_utils.exercises import REGISTRY, numbers
-from course_utils.exercises.student import CHECK_CALL, exercise_cells, is_solution, write_student_edition
+import course_exercises as exercises
+from course_exercises import REGISTRY, numbers
+from course_exercises.student import CHECK_CALL, exercise_cells, is_solution, write_student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(int(p.name[:2]) for p in ROOT.glob("notebooks/[0-9][0-9]_*.ipynb") if p.name[:2] != "00")
@@ -92,20 +92,20 @@ def test_checks_never_raise_and_are_deterministic(number, capsys):
 
 
 def test_verdict_and_registration_rules():
-    assert cu.exercises.check_01_1.exercise == "01.1"
+    assert exercises.check_01_1.exercise == "01.1"
     with pytest.raises(ValueError, match="01.2"):
-        cu.exercises.exercise("1.2", "bad number")
+        exercises.exercise("1.2", "bad number")
     with pytest.raises(ValueError, match="must be called check_99_1"):
-        cu.exercises.exercise("99.1", "misnamed")(lambda ck, a: None)
+        exercises.exercise("99.1", "misnamed")(lambda ck, a: None)
     with pytest.raises(ValueError, match="registered twice"):
-        @cu.exercises.exercise("01.1", "again")
+        @exercises.exercise("01.1", "again")
         def check_01_1(ck, answer):
             pass
 
 
 
 def test_pair_and_shape_of_helpers():
-    from course_utils.exercises.core import Check, _Failed
+    from course_exercises.core import Check, _Failed
 
     ck = Check(seed=0)
     assert ck.pair((1, 2), "f", ("context", "weights")) == (1, 2)
@@ -129,7 +129,7 @@ def test_every_lesson_has_checked_exercises_with_hidden_solutions(lesson):
         if is_solution(cell):
             assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, f"solution cell {i} is not collapsed"
             for name in calls:
-                assert f"assert cu.exercises.{name}(" in cell.source, f"solution cell {i} must assert {name}"
+                assert f"assert exercises.{name}(" in cell.source, f"solution cell {i} must assert {name}"
             in_solutions += calls
         else:
             assert i + 1 < len(cells) and is_solution(cells[i + 1]), f"the check in cell {i} has no solution after it"
@@ -144,15 +144,15 @@ def test_every_lesson_has_checked_exercises_with_hidden_solutions(lesson):
 
 
 def test_exercise_cells_shape_and_validation():
-    task, stub, solution = exercise_cells("01.1", "t", "do it", "cu.exercises.check_01_1(f);",
-                                          "def f(): pass\nassert cu.exercises.check_01_1(f)")
+    task, stub, solution = exercise_cells("01.1", "t", "do it", "exercises.check_01_1(f);",
+                                          "def f(): pass\nassert exercises.check_01_1(f)")
     assert task.cell_type == "markdown" and task.source.startswith("### Exercise 01.1")
     assert is_solution(solution) and solution.metadata["jupyter"]["source_hidden"] is True
     assert not is_solution(stub)
     with pytest.raises(ValueError, match="must call"):
-        exercise_cells("01.1", "t", "x", "f()", "assert cu.exercises.check_01_1(f)")
+        exercise_cells("01.1", "t", "x", "f()", "assert exercises.check_01_1(f)")
     with pytest.raises(ValueError, match="assert"):
-        exercise_cells("01.1", "t", "x", "cu.exercises.check_01_1(f)", "cu.exercises.check_01_1(f)")
+        exercise_cells("01.1", "t", "x", "exercises.check_01_1(f)", "exercises.check_01_1(f)")
 
 
 def test_student_edition_has_no_solutions(tmp_path):

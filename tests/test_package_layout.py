@@ -1,27 +1,31 @@
-"""The helper package stays readable: imports inside course_utils run one way (no cycle)."""
+"""The course's two packages stay readable: imports inside each run one way (no cycle), the exercise checks
+import the helpers and never the other way round, no module is over 500 lines, and the helper package keeps
+to its line budget."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "course_utils"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "course_utils"
+EXERCISES = ROOT / "course_exercises"
 
 
 def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
 
 
 def _is_module(dotted: str) -> bool:
-    path = PACKAGE.parent / dotted.replace(".", "/")
+    path = ROOT / dotted.replace(".", "/")
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
 def _imports(path: Path) -> set[str]:
-    """The course_utils modules a file imports, at the top or inside functions."""
+    """The modules of the course's packages that a file imports, at the top or inside functions."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     out: set[str] = set()
@@ -33,19 +37,19 @@ def _imports(path: Path) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            if not target.startswith("course_utils"):
+            if not target.startswith(("course_utils", "course_exercises")):
                 continue
             for alias in node.names:  # "from . import claims" imports a module, "from .x import f" a name
                 sub = f"{target}.{alias.name}"
                 out.add(sub if _is_module(sub) else target)
         elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name.startswith("course_utils"))
+            out.update(a.name for a in node.names if a.name.startswith(("course_utils", "course_exercises")))
     out.discard(name)
     return out
 
 
-def _graph() -> dict[str, set[str]]:
-    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+def _graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in package.rglob("*.py")}
     graph = {}
     for name, path in modules.items():
         deps = set()
@@ -83,15 +87,34 @@ def test_the_cycle_finder_finds_cycles():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_no_import_cycle_inside_course_utils():
-    assert _cycles(_graph()) == []
+def test_no_import_cycle_inside_either_package():
+    assert _cycles(_graph(PACKAGE)) == []
+    assert _cycles(_graph(EXERCISES)) == []
+
+
+def test_the_helpers_never_import_the_exercise_checks():
+    offenders = {p.name: sorted(_imports(p)) for p in PACKAGE.rglob("*.py")
+                 if any(t.startswith("course_exercises") for t in _imports(p))}
+    assert not offenders, f"course_utils must not import course_exercises: {offenders}"
+    assert any(t.startswith("course_utils") for p in EXERCISES.rglob("*.py") for t in _imports(p))
 
 
 MAX_MODULE_LINES = 500   # a module a maintainer can read in one sitting
 
 
+def _sizes(package: Path) -> dict[str, int]:
+    return {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in package.rglob("*.py")}
+
+
 def test_no_module_is_over_the_size_limit():
-    sizes = {str(p.relative_to(PACKAGE.parent)): len(p.read_text(encoding="utf-8").splitlines())
-             for p in PACKAGE.rglob("*.py")}
+    sizes = _sizes(PACKAGE) | _sizes(EXERCISES)
     too_big = {path: n for path, n in sizes.items() if n > MAX_MODULE_LINES}
     assert not too_big, f"modules over {MAX_MODULE_LINES} lines (split them by concern): {too_big}"
+
+
+MAX_HELPER_LINES = 9_000   # the helper package, readable in an afternoon
+
+
+def test_the_helper_package_keeps_to_its_line_budget():
+    total = sum(_sizes(PACKAGE).values())
+    assert total <= MAX_HELPER_LINES, f"course_utils has {total} lines; keep it under {MAX_HELPER_LINES}"

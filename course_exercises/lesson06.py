@@ -8,7 +8,7 @@ from typing import Any, Callable
 import numpy as np
 from keras import layers
 
-from .. import text
+from course_utils import text
 from . import keras_checks as kc
 from .core import Check, exercise
 from .references import bucketed_share

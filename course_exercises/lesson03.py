@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import text
+from course_utils import text
 from .core import Check, _short, exercise
 from .references import made_up_words
 

@@ -1,6 +1,6 @@
 """Exercise cells in the notebooks (:func:`exercise_cells`), and the student edition without the solutions.
 
-A solution cell is tagged ``solution``, collapsed, and ends with ``assert cu.exercises.check_NN_k(...)``, so
+A solution cell is tagged ``solution``, collapsed, and ends with ``assert exercises.check_NN_k(...)``, so
 running a notebook top to bottom checks the checks; :func:`write_student_edition` drops those cells.
 """
 
@@ -14,11 +14,11 @@ from typing import Any
 
 import nbformat
 
-from ..files import swap_in
+from course_utils.files import swap_in
 
 SOLUTION_TAG = "solution"
-CHECK_CALL = re.compile(r"cu\.exercises\.(check_(\d\d)_(\d+))\(")
-ROOT = Path(__file__).resolve().parents[2]
+CHECK_CALL = re.compile(r"\bexercises\.(check_(\d\d)_(\d+))\(")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def is_solution(cell: Any) -> bool:
@@ -28,12 +28,12 @@ def is_solution(cell: Any) -> bool:
 
 def exercise_cells(number: str, title: str, task: str, stub: str, solution: str) -> list[Any]:
     """The three cells of exercise ``number``: the task (Markdown, ``### Exercise NN.k · title``), the stub that
-    calls ``cu.exercises.check_NN_k``, and the hidden solution that asserts it."""
+    calls ``exercises.check_NN_k``, and the hidden solution that asserts it."""
     name = "check_" + number.replace(".", "_")
-    if f"cu.exercises.{name}(" not in stub:
-        raise ValueError(f"the stub of exercise {number} must call cu.exercises.{name}(...)")
-    if f"assert cu.exercises.{name}(" not in solution:
-        raise ValueError(f"the solution of exercise {number} must `assert cu.exercises.{name}(...)`")
+    if f"exercises.{name}(" not in stub:
+        raise ValueError(f"the stub of exercise {number} must call exercises.{name}(...)")
+    if f"assert exercises.{name}(" not in solution:
+        raise ValueError(f"the solution of exercise {number} must `assert exercises.{name}(...)`")
     task_cell = nbformat.v4.new_markdown_cell(f"### Exercise {number} · {title}\n\n{task.strip()}")
     stub_cell = nbformat.v4.new_code_cell(stub.strip())
     solution_cell = nbformat.v4.new_code_cell(

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
-from .. import text
+from course_utils import text
 from . import keras_checks as kc
 from .core import Check, _short, exercise
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 import keras
 import numpy as np
 
-from .. import decoding, translation
+from course_utils import decoding, translation
 from . import keras_checks as kc
 from .core import Check, exercise
 

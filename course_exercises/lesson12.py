@@ -8,7 +8,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
-from .. import decoding
+from course_utils import decoding
 from . import keras_checks as kc
 from .core import Check, exercise
 

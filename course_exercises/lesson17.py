@@ -7,7 +7,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
-from .. import nested, text
+from course_utils import nested, text
 from . import keras_checks as kc
 from .core import Check, exercise
 

@@ -8,8 +8,8 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
-from .. import text
-from ..tagging import MostFrequentTagBaseline
+from course_utils import text
+from course_utils.tagging import MostFrequentTagBaseline
 from . import keras_checks as kc
 from .core import Check, exercise
 from .references import bucketed_share

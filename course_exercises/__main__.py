@@ -1,4 +1,4 @@
-"""``python -m course_utils.exercises student [--out build/student]``; ``... list``."""
+"""``python -m course_exercises student [--out build/student]``; ``... list``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .student import ROOT, write_student_edition
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.exercises", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m course_exercises", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     st = sub.add_parser("student", help="write the notebooks without solutions to build/student/")
     st.add_argument("--out", type=Path, default=ROOT / "build" / "student")

@@ -11,7 +11,7 @@ import numpy as np
 import tensorflow as tf
 from scipy.special import expit
 
-from ..decoding import log_softmax
+from course_utils.decoding import log_softmax
 from . import keras_checks as kc
 from .core import Check, exercise
 

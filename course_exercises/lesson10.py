@@ -7,7 +7,7 @@ from typing import Any, Callable
 import keras
 import numpy as np
 
-from .. import decoding
+from course_utils import decoding
 from .core import Check, exercise
 
 
