@@ -17,7 +17,7 @@ vectors in 04, the leaking tf.data split in 08, the sine series in 13, positiona
 encodings in 16, the SavedModel and TF-Hub layer of 14):
 
 - foundations, importing nothing else of the package: ``settings`` (profiles,
-  environment variables, seeds), ``files`` (atomic writes), ``stats``
+  environment variables, seeds, a lesson's scratch folder), ``files`` (atomic writes), ``stats``
   (intervals, paired comparisons), ``splits`` (index splits)
 - data: ``data`` (registry, download, verify, cache, mirror, parsers, loaders,
   synthetic stand-ins; a package of its own)
@@ -49,11 +49,11 @@ from typing import Any
 # before any lesson imports it; set the variable yourself to see it again.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from .settings import profile, seed_everything
+from .settings import profile, scratch_dir, seed_everything
 
 _SUBMODULES = sorted(m.name for m in pkgutil.iter_modules(__path__))
 
-__all__ = ["profile", "seed_everything", *_SUBMODULES]
+__all__ = ["profile", "scratch_dir", "seed_everything", *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:

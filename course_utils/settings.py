@@ -23,6 +23,8 @@ after changing the environment (tests do).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,22 @@ def seed_everything(seed: int = 42) -> int:
     keras.utils.set_random_seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
     return seed
+
+
+def scratch_dir(lesson: str, keep: int = 3) -> Path:
+    """A new, empty folder for one run of ``lesson``: its saved models, checkpoints and logs.
+
+    The folder is ``<COURSE_DATA_DIR>/scratch/<lesson>/run-...``, outside the
+    repository; the lesson's older runs are removed except the newest
+    ``keep - 1``, so rerunning a lesson does not fill the disk.
+    """
+    if lesson in {"", ".", ".."} or Path(lesson).name != lesson:
+        raise ValueError(f"scratch_dir() needs a lesson name like '08_sentence_sentiment', got {lesson!r}")
+    if keep < 1:
+        raise ValueError(f"keep must be >= 1, got {keep}")
+    base = get().data_dir / "scratch" / lesson
+    base.mkdir(parents=True, exist_ok=True)
+    older = sorted(base.glob("run-*"), key=lambda p: p.stat().st_mtime)
+    for old in older[: max(len(older) - (keep - 1), 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix="run-", dir=base))

@@ -79,3 +79,24 @@ def test_seed_everything_reproduces():
     assert (random.random(), np.random.rand()) == first
     with pytest.raises(ValueError, match="between 0 and"):
         settings.seed_everything(-1)
+
+
+def test_scratch_dir_is_new_outside_the_repo_and_keeps_few_runs(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "cache"))
+    settings.reload()
+    runs = []
+    for i in range(4):
+        run = settings.scratch_dir("08_sentence_sentiment", keep=2)
+        assert run.is_dir() and not any(run.iterdir()) and run not in runs
+        assert run.parent == tmp_path / "cache" / "scratch" / "08_sentence_sentiment"
+        (run / "model.keras").write_text(str(i))
+        os.utime(run, (1_000_000 + i, 1_000_000 + i))   # creation order, whatever the clock's resolution
+        runs.append(run)
+    assert sorted(run.parent.iterdir()) == sorted(runs[-2:])     # the newest run and the one before it
+    other = settings.scratch_dir("10_char_text_generation", keep=1)
+    assert other.parent.name == "10_char_text_generation" and runs[-1].is_dir()
+    for bad in ("", "..", "../x", "a/b"):
+        with pytest.raises(ValueError, match="lesson name"):
+            settings.scratch_dir(bad)
+    with pytest.raises(ValueError, match="keep"):
+        settings.scratch_dir("08_sentence_sentiment", keep=0)
