@@ -188,8 +188,8 @@ def group_references(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[
     return list(refs), [list(r) for r in refs.values()]
 
 
-def _reference_streams(hypotheses: Sequence[str],
-                       references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str | None]]:
+def _references_per_sentence(hypotheses: Sequence[str],
+                              references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     if isinstance(hypotheses, str):
         raise TypeError("hypotheses must be a list of sentences, not one string")
     if len(hypotheses) != len(references):
@@ -202,9 +202,7 @@ def _reference_streams(hypotheses: Sequence[str],
         if not r or not all(isinstance(x, str) for x in r):
             raise ValueError(f"references[{i}] must be a string or a non-empty list of strings, got {r!r}")
         per_hyp.append(r)
-    width = max(len(r) for r in per_hyp)
-    # sacrebleu wants one "stream" per reference slot; None marks a missing reference
-    return [[r[k] if k < len(r) else None for r in per_hyp] for k in range(width)]
+    return per_hyp
 
 
 def corpus_bleu(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]]) -> float:
@@ -228,9 +226,11 @@ def bleu_counts(hypotheses: Sequence[str], references: Sequence[str] | Sequence[
     """
     import sacrebleu
 
-    streams = _reference_streams(hypotheses, references)
-    # force=True: our sentences are tokenised on purpose (spaces before punctuation)
-    return np.array(sacrebleu.BLEU(force=True)._extract_corpus_statistics(list(hypotheses), streams))
+    # force=True: our sentences are tokenised on purpose (spaces before punctuation); effective_order only
+    # changes a sentence's own score (unused here), not its counts, and keeps sacrebleu from warning
+    bleu = sacrebleu.BLEU(force=True, effective_order=True)
+    scores = [bleu.sentence_score(h, r) for h, r in zip(hypotheses, _references_per_sentence(hypotheses, references))]
+    return np.array([[s.sys_len, s.ref_len, *s.counts, *s.totals] for s in scores])
 
 
 def bleu_from_counts(counts: np.ndarray) -> float:
@@ -240,7 +240,9 @@ def bleu_from_counts(counts: np.ndarray) -> float:
     counts = np.asarray(counts)
     if counts.shape != (10,):
         raise ValueError(f"bleu_from_counts: expected the 10 summed counts, got shape {counts.shape}")
-    return float(sacrebleu.BLEU(force=True)._compute_score_from_stats(counts.tolist()).score)
+    sys_len, ref_len, correct, total = int(counts[0]), int(counts[1]), counts[2:6].tolist(), counts[6:].tolist()
+    # corpus BLEU's own settings: sacrebleu.BLEU() smooths with "exp" and uses all four n-gram orders
+    return float(sacrebleu.BLEU.compute_bleu(correct, total, sys_len, ref_len, smooth_method="exp").score)
 
 
 def sentence_bleu(hypothesis: str, references: str | Sequence[str]) -> float:
