@@ -21,11 +21,12 @@ encodings in 16, the SavedModel and TF-Hub layer of 14):
   writes), ``stats`` (intervals, paired comparisons), ``splits`` (index splits)
 - data: ``data`` (registry, download, verify, cache, mirror, parsers, loaders,
   synthetic stand-ins; a package of its own)
-- text plumbing: ``text`` (tokens, vocabularies, padding, length buckets),
+- lesson helpers: ``text`` (tokens, vocabularies, padding, length buckets),
   ``nested`` (3-D batches for hierarchical models), ``tagging``, ``translation``,
-  ``decoding``, ``nlp`` (spaCy, and whether tfhub.dev answers)
-- training helpers: ``metrics`` (masked metrics and losses), ``training``
-  (timers, comparison tables), ``plots``
+  ``decoding``, ``nlp`` (spaCy, and whether tfhub.dev answers), ``metrics``
+  (masked metrics and losses), ``training`` (timers, comparison tables),
+  ``plots``; among them, ``nested``, ``tagging``, ``translation`` and ``plots``
+  build on ``text``, and ``tagging`` on ``metrics``
 - what a lesson reports: ``results`` (numbers), ``claims`` (conclusions)
 - running the course: ``runner`` (executes notebooks), ``record`` (a run's
   record), ``report`` (the course report and docs/results.md), ``nblinks``

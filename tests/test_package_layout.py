@@ -92,6 +92,34 @@ def test_no_import_cycle_inside_either_package():
     assert _cycles(_graph(EXERCISES)) == []
 
 
+# The groups of course_utils' docstring, in order: a module imports only from its own group or earlier ones
+# (inside the first group, nothing at all).
+GROUPS = [
+    {"settings", "files", "stats", "splits"},
+    {"data"},
+    {"text", "nested", "tagging", "translation", "decoding", "nlp", "metrics", "training", "plots"},
+    {"results", "claims"},
+    {"runner", "record", "report", "nblinks"},
+]
+
+
+def _group(module: str) -> int:
+    top = module.split(".")[1]
+    (index,) = [i for i, group in enumerate(GROUPS) if top in group]
+    return index
+
+
+def test_imports_run_from_later_groups_to_earlier_ones_as_the_docstring_says():
+    graph = _graph(PACKAGE)
+    tops = {m.split(".")[1] for m in graph if "." in m}
+    assert tops == set().union(*GROUPS), "every module of course_utils belongs to one group of its docstring"
+    wrong = sorted((a, b) for a, deps in graph.items() for b in deps if "." in a
+                   and (_group(b) > _group(a) or (_group(a) == 0 and a.split(".")[1] != b.split(".")[1])))
+    assert not wrong, f"imports against the documented direction: {wrong}"
+    for group in GROUPS:
+        assert all(f"``{name}``" in __import__("course_utils").__doc__ for name in group)
+
+
 def test_the_helpers_never_import_the_exercise_checks():
     offenders = {p.name: sorted(_imports(p)) for p in PACKAGE.rglob("*.py")
                  if any(t.startswith("course_exercises") for t in _imports(p))}
