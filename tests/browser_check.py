@@ -336,19 +336,20 @@ class LabPage:
         return problems
 
 
-def check_static_page(driver: Any, page: Path) -> list[str]:
-    """Open an HTML file (``file://``) in a new tab and list images that do not load and relative
-    links to nothing. The tab is closed afterwards, so a JupyterLab page in the first tab stays."""
+def check_static_page(driver: Any, page: Path, min_images: int = 0) -> list[str]:
+    """Open an HTML file (``file://``) in a new tab and list images that do not load, relative links to
+    nothing, and fewer than ``min_images`` images shown. The tab is closed afterwards, so a JupyterLab
+    page in the first tab stays."""
     home = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
-        return _check_static_page(driver, page)
+        return _check_static_page(driver, page, min_images)
     finally:
         driver.close()
         driver.switch_to.window(home)
 
 
-def _check_static_page(driver: Any, page: Path) -> list[str]:
+def _check_static_page(driver: Any, page: Path, min_images: int) -> list[str]:
     driver.get(page.resolve().as_uri())
 
     def state() -> dict | None:
@@ -357,6 +358,9 @@ def _check_static_page(driver: Any, page: Path) -> list[str]:
 
     final = poll(state, RENDER_TIMEOUT_S) or driver.execute_script(_STATIC_STATE)
     problems = _image_problems(final["images"], page.name)
+    shown = sum(1 for image in final["images"] if image["complete"] and image["width"] > 0)
+    if shown < min_images:
+        problems.append(f"{page.name}: {shown} image(s) shown, expected at least {min_images}")
     from course_utils.nblinks import target_of
 
     for href in final["links"]:
