@@ -3,7 +3,7 @@
 A build folder (``build/`` for ``make run``, ``build/full/`` for ``make results``) holds
 
 - ``runs/<lesson>.json``: how the notebook ran (:class:`NotebookRun`: status,
-  seconds, peak memory, error), with the profile, the git commit, the date
+  seconds, peak memory, error), with the profile, the git commit, the date, the CPU
   and the fingerprint of the lesson's claims (:func:`course_utils.claims.fingerprint`);
 - ``results/<lesson>.jsonl``: the numbers it recorded (``course_utils.results``);
 - ``results/claims/<lesson>.jsonl``: the claims it stated (``course_utils.claims``).
@@ -47,6 +47,7 @@ class NotebookRun:
     profile: str = ""
     commit: str = ""  # git_commit() of the checkout that ran it
     date: str = ""
+    cpu: str = ""  # machine_info()["cpu"]: trained models differ slightly between CPU models
 
 
 def git_commit(root: Path = ROOT, path: Path | None = None) -> str:
@@ -86,9 +87,10 @@ def machine_info() -> dict[str, str]:
 
 
 def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = None) -> Path:
-    """Write ``build/runs/<lesson>.json``: the run with its profile, commit and today's date."""
+    """Write ``build/runs/<lesson>.json``: the run with its profile, commit, today's date and the CPU."""
     path = Path(build) / "runs" / f"{run.name}.json"
-    run = replace(run, profile=profile, commit=commit or git_commit(), date=time.strftime("%Y-%m-%d"))
+    run = replace(run, profile=profile, commit=commit or git_commit(), date=time.strftime("%Y-%m-%d"),
+                  cpu=machine_info()["cpu"])
     files.write_text_atomic(path, json.dumps(asdict(run), indent=1))
     return path
 

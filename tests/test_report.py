@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils import record as record_module
 from course_utils import report, runner
 from course_utils.results import Result
 
@@ -236,7 +237,9 @@ def test_results_doc_from_a_build_folder(tmp_path):
         run = runner.NotebookRun(name, "ok", 60.0, peak_rss_mb=900.0)
         runner.save_run(run, build, "full")
         record = json.loads((build / "runs" / f"{name}.json").read_text())
+        assert record["cpu"] == record_module.machine_info()["cpu"]      # the machine that ran it is kept
         record["commit"] = commit
+        record["cpu"] = {"abc1234": "Intel(R) Xeon(R) Processor", "def5678": "AMD EPYC"}[commit]
         (build / "runs" / f"{name}.json").write_text(json.dumps(record))
     _record(build / "results", "05_imdb_sentiment", "best test accuracy", 0.84, profile="full",
             key="best_test_accuracy")
@@ -253,6 +256,7 @@ def test_results_doc_from_a_build_folder(tmp_path):
     assert "\nTwo lessons ran at once.\n" in text
     assert text.startswith("# Results of a full-profile run")
     assert "abc1234 (05)" in text and "def5678 (09)" in text
+    assert "- cpu: AMD EPYC (09); Intel(R) Xeon(R) Processor (05)" in text   # each lesson's own machine
     assert "cores" in text and "tensorflow" in text and "lessons: 2 run, 2 ok" in text
     assert "| 05_imdb_sentiment | best IMDB test accuracy, full test set | ≥ 0.85 | 0.84 | MISSED |" in text
     assert "![" not in text and "executed/" not in text      # no links into the build folder

@@ -57,7 +57,9 @@ def write_results_doc(build: Path, out: Path, root: Path | None = None, note: st
         "",
         f"- dates: {_grouped(runs, 'date')} (lessons in brackets; report written {rep.generated})",
         f"- commits: {_grouped(runs, 'commit')} (the documentation's commit: {git_commit(root or ROOT)})",
-        "- machine: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os") if k in machine),
+        f"- cpu: {_grouped(runs, 'cpu')} (floating-point results, and so trained models, differ a little "
+        "between CPU models)",
+        "- machine writing this document: " + ", ".join(f"{k} {machine[k]}" for k in ("cpu", "cores", "memory", "os")),
         "- versions: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("cpu", "cores", "memory", "os")),
         f"- lessons: {len(runs)} run, {sum(r.status == 'ok' for r in runs)} ok",
         "",
