@@ -47,7 +47,7 @@ class NotebookRun:
     profile: str = ""
     commit: str = ""  # git_commit() of the checkout that ran it
     date: str = ""
-    cpu: str = ""  # machine_info()["cpu"]: trained models differ slightly between CPU models
+    cpu: str = ""  # cpu_name(): trained models differ slightly between CPU models
 
 
 def git_commit(root: Path = ROOT, path: Path | None = None) -> str:
@@ -65,17 +65,21 @@ def git_commit(root: Path = ROOT, path: Path | None = None) -> str:
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
+def cpu_name() -> str:
+    """The CPU model (``/proc/cpuinfo`` on Linux, else what ``platform`` knows), or "unknown"."""
+    try:
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+    except OSError:
+        found = None
+    return found[1].strip() if found else platform.processor() or "unknown"
+
+
 def machine_info() -> dict[str, str]:
     """What ran the course: CPU, cores, memory, OS, and the versions that matter (the one probe the
     report, ``docs/results.md`` and the benchmarks share)."""
     from importlib import metadata
 
-    info = {"os": platform.platform(terse=True), "python": platform.python_version()}
-    try:
-        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-    except OSError:
-        found = None
-    info["cpu"] = found[1].strip() if found else platform.processor() or "unknown"
+    info = {"os": platform.platform(terse=True), "python": platform.python_version(), "cpu": cpu_name()}
     info["cores"] = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
     info["memory"] = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
     for dist in ("tensorflow", "keras", "tensorflow-datasets", "tensorflow-hub", "spacy", "numpy", "scikit-learn"):
@@ -90,7 +94,7 @@ def save_run(run: NotebookRun, build: Path, profile: str, commit: str | None = N
     """Write ``build/runs/<lesson>.json``: the run with its profile, commit, today's date and the CPU."""
     path = Path(build) / "runs" / f"{run.name}.json"
     run = replace(run, profile=profile, commit=commit or git_commit(), date=time.strftime("%Y-%m-%d"),
-                  cpu=machine_info()["cpu"])
+                  cpu=cpu_name())
     files.write_text_atomic(path, json.dumps(asdict(run), indent=1))
     return path
 

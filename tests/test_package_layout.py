@@ -7,9 +7,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import course_utils
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "course_utils"
 EXERCISES = ROOT / "course_exercises"
+NAMES = (PACKAGE.name, EXERCISES.name)   # imports of these count; everything else is a library
 
 
 def _module_name(path: Path) -> str:
@@ -37,13 +40,13 @@ def _imports(path: Path) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            if not target.startswith(("course_utils", "course_exercises")):
+            if not target.startswith(NAMES):
                 continue
             for alias in node.names:  # "from . import claims" imports a module, "from .x import f" a name
                 sub = f"{target}.{alias.name}"
                 out.add(sub if _is_module(sub) else target)
         elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name.startswith(("course_utils", "course_exercises")))
+            out.update(a.name for a in node.names if a.name.startswith(NAMES))
     out.discard(name)
     return out
 
@@ -117,7 +120,7 @@ def test_imports_run_from_later_groups_to_earlier_ones_as_the_docstring_says():
                    and (_group(b) > _group(a) or (_group(a) == 0 and a.split(".")[1] != b.split(".")[1])))
     assert not wrong, f"imports against the documented direction: {wrong}"
     for group in GROUPS:
-        assert all(f"``{name}``" in __import__("course_utils").__doc__ for name in group)
+        assert all(f"``{name}``" in course_utils.__doc__ for name in group)
 
 
 def test_the_helpers_never_import_the_exercise_checks():

@@ -237,7 +237,7 @@ def test_results_doc_from_a_build_folder(tmp_path):
         run = runner.NotebookRun(name, "ok", 60.0, peak_rss_mb=900.0)
         runner.save_run(run, build, "full")
         record = json.loads((build / "runs" / f"{name}.json").read_text())
-        assert record["cpu"] == record_module.machine_info()["cpu"]      # the machine that ran it is kept
+        assert record["cpu"] == record_module.cpu_name() == record_module.machine_info()["cpu"]      # the machine that ran it is kept
         record["commit"] = commit
         record["cpu"] = {"abc1234": "Intel(R) Xeon(R) Processor", "def5678": "AMD EPYC"}[commit]
         (build / "runs" / f"{name}.json").write_text(json.dumps(record))
